@@ -1,0 +1,3 @@
+from mrpl.cli import main
+
+main()

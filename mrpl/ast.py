@@ -1,0 +1,783 @@
+"""Typed syntax tree of an mrpl plan.
+
+Every node is a frozen, slotted dataclass. Children are tuples, numbers are
+`Decimal`, dates are `datetime.date`. Every node carries a `span` that is
+excluded from equality and `repr`, so two plans that differ only in layout (or
+in keyword language) compare equal.
+
+The tree is produced by `mrpl.parse` and is the only thing later stages
+(check, render, score, lsp, fmt) read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source range: offsets are 0-based, lines and columns 1-based.
+
+    Columns count Unicode code points; the language server converts them to
+    the client's UTF-16 units.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    file: str = ""
+
+
+NO_SPAN = Span(0, 0, 1, 1, 1, 1)
+
+
+def _span() -> Span:
+    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------
+# Prose: paragraphs, bullet and numbered lists, light emphasis
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """`*kursiv*`"""
+
+    children: tuple[Inline, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """`**fed**`"""
+
+    children: tuple[Inline, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Underline:
+    """`__understreget__`"""
+
+    children: tuple[Inline, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """`[^1]`: a reference to a `fodnote` defined at top level."""
+
+    label: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """`{{styrelse}}`: replaced by a value when a shared file is imported."""
+
+    name: str
+    span: Span = _span()
+
+
+Inline = Text | Emphasis | Strong | Underline | FootnoteRef | Placeholder
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    inlines: tuple[Inline, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedList:
+    start: int
+    items: tuple[ListItem, ...]
+    span: Span = _span()
+
+
+Block = Paragraph | BulletList | NumberedList
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A text value: a one-line string or a triple-quoted block."""
+
+    blocks: tuple[Block, ...]
+    span: Span = _span()
+
+    def plain(self) -> str:
+        """The text without markup, blocks separated by blank lines."""
+        return "\n\n".join(_plain_block(b) for b in self.blocks)
+
+
+def plain_inlines(inlines: tuple[Inline, ...]) -> str:
+    out: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(value=value):
+                out.append(value)
+            case Emphasis(children=c) | Strong(children=c) | Underline(children=c):
+                out.append(plain_inlines(c))
+            case FootnoteRef():
+                pass
+            case Placeholder(name=name):
+                out.append("{{" + name + "}}")
+    return "".join(out)
+
+
+def _plain_block(block: Block) -> str:
+    match block:
+        case Paragraph(inlines=inlines):
+            return plain_inlines(inlines)
+        case BulletList(items=items):
+            return "\n".join("- " + plain_inlines(i.inlines) for i in items)
+        case NumberedList(start=start, items=items):
+            return "\n".join(f"{start + n}. " + plain_inlines(i.inlines) for n, i in enumerate(items))
+    raise TypeError(block)
+
+
+# --------------------------------------------------------------------------
+# Quantities, dates and deadlines
+
+
+class WeightUnit(enum.Enum):
+    POINTS = "point"
+    PERCENT = "pct"
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    value: Decimal
+    unit: WeightUnit = WeightUnit.POINTS
+    span: Span = _span()
+
+
+class TimeUnit(enum.Enum):
+    HOURS = "timer"
+    DAYS = "dage"
+    WEEKS = "uger"
+    MONTHS = "måneder"
+    MINUTES = "minutter"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    value: Decimal
+    unit: TimeUnit
+    span: Span = _span()
+
+
+class DeadlineKind(enum.Enum):
+    DATE = "date"  # 2022-03-31, 31. marts 2022
+    MONTH_END = "month_end"  # ultimo marts 2022
+    MONTH_START = "month_start"  # primo april 2022
+    YEAR_END = "year_end"  # ultimo 2021
+    YEAR_START = "year_start"  # primo 2022
+    QUARTER = "quarter"  # 2. kvartal 2022, Q2 2022
+    HALF = "half"  # 1. halvår 2022, H1 2022
+    YEAR = "year"  # 2022 (as a scope)
+    PERIOD_END = "period_end"  # periodens udgang
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A point or stretch in time as the plan wrote it.
+
+    `year` is None where the plan leaves it to the context ("1. kvartal" in a
+    one-year plan); `resolve` fills it from the contract period.
+    `written` is the source text, kept so that documents say it the same way.
+    """
+
+    kind: DeadlineKind
+    year: int | None = None
+    number: int | None = None  # month, quarter or half-year
+    day: int | None = None
+    written: str = field(default="", compare=False)
+    span: Span = _span()
+
+    @property
+    def date(self) -> date | None:
+        """The last day the deadline covers, if the year is known."""
+        if self.year is None:
+            return None
+        return self.end_date(self.year)
+
+    def end_date(self, year: int) -> date:
+        y = self.year if self.year is not None else year
+        match self.kind:
+            case DeadlineKind.DATE:
+                return date(y, self.number or 1, self.day or 1)
+            case DeadlineKind.MONTH_END:
+                m = self.number or 12
+                return date(y, m, calendar.monthrange(y, m)[1])
+            case DeadlineKind.MONTH_START:
+                return date(y, self.number or 1, 1)
+            case DeadlineKind.YEAR_START:
+                return date(y, 1, 1)
+            case DeadlineKind.QUARTER:
+                m = 3 * (self.number or 4)
+                return date(y, m, calendar.monthrange(y, m)[1])
+            case DeadlineKind.HALF:
+                return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
+            case DeadlineKind.YEAR_END | DeadlineKind.YEAR | DeadlineKind.PERIOD_END:
+                return date(y, 12, 31)
+        raise ValueError(self.kind)
+
+    def start_date(self, year: int) -> date:
+        """The first day the deadline covers (for quarters, halves, years)."""
+        y = self.year if self.year is not None else year
+        match self.kind:
+            case DeadlineKind.QUARTER:
+                return date(y, 3 * (self.number or 1) - 2, 1)
+            case DeadlineKind.HALF:
+                return date(y, 1 if self.number == 1 else 7, 1)
+            case DeadlineKind.YEAR:
+                return date(y, 1, 1)
+        return self.end_date(year)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The contract period: `periode 2020-01-01 til 2020-12-31`."""
+
+    start: date
+    end: date
+    span: Span = _span()
+
+    @property
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a requirement is measured on: `omfang "sager afgjort" i 2. halvår 2022`."""
+
+    text: str
+    within: Deadline | None = None
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------
+# Targets
+
+
+class Relation(enum.Enum):
+    AT_LEAST = ">="  # mindst, minimum
+    AT_MOST = "<="  # højst, maksimalt
+    BELOW = "<"  # under
+    ABOVE = ">"  # over
+    EXACTLY = "="  # præcis
+
+
+class ChangeDirection(enum.Enum):
+    INCREASE = "increase"
+    REDUCTION = "reduction"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareTarget:
+    """`andel mindst 90 % inden for 30 dage`: share of cases within a limit."""
+
+    relation: Relation
+    percent: Decimal
+    within: Duration | None = None
+    by: Deadline | None = None
+    of: str | None = None  # denominator in words
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class TimeTarget:
+    """`gennemsnit højst 120 dage` or `maksimum højst 3 uger`."""
+
+    statistic: str  # "average" | "maximum"
+    relation: Relation
+    duration: Duration
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class CountTarget:
+    """`antal mindst 12 "udsendelsesprojekter"`."""
+
+    relation: Relation
+    value: Decimal
+    unit: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """What a change is measured against: a named period, a value, or both."""
+
+    label: str | None = None
+    value: Decimal | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTarget:
+    """`fald 10 % ift. "ultimo 2021"`: increase or reduction against a baseline."""
+
+    direction: ChangeDirection
+    percent: Decimal
+    baseline: Baseline | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTarget:
+    """`niveau 4 på "A" | "B"` or `niveau 4 på 7 områder`."""
+
+    level: Decimal
+    areas: tuple[str, ...] = ()
+    area_count: int | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneTarget:
+    """`milepæl`: delivered by the requirement's deadline."""
+
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentTarget:
+    """`vurdering mindst 81 af 108 point`: points on an assessment scale."""
+
+    relation: Relation
+    points: Decimal
+    maximum: Decimal
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTarget:
+    """`fastholdt`: a status kept (yes/no)."""
+
+    span: Span = _span()
+
+
+Target = (
+    ShareTarget
+    | TimeTarget
+    | CountTarget
+    | ChangeTarget
+    | LevelTarget
+    | MilestoneTarget
+    | AssessmentTarget
+    | StatusTarget
+)
+
+
+# --------------------------------------------------------------------------
+# Scoring rules (how a reported result becomes a fulfilment in [0, 1])
+
+
+class ScoringKind(enum.Enum):
+    THRESHOLD = "threshold"  # tærskel: met or not
+    LINEAR = "linear"  # lineær fra X til Y
+    STEPS = "steps"  # trin { ... }
+    MILESTONES_EACH = "milestones_each"  # milepæle hver
+    MILESTONES_ALL = "milestones_all"  # milepæle alle
+    AREAS_ALL = "areas_all"  # områder alle
+    AREAS_SHARE = "areas_share"  # områder andel
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with an optional unit word: 90 %, 81 point, 120 dage."""
+
+    value: Decimal
+    unit: str | None = None  # "%", "point", a TimeUnit value, or None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """`mindst 90 %: 100 %`; `relation` None means `ellers` (otherwise)."""
+
+    relation: Relation | None
+    threshold: Quantity | None
+    fulfilment: Decimal  # percent
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    kind: ScoringKind
+    floor: Quantity | None = None  # linear
+    ceiling: Quantity | None = None  # linear
+    steps: tuple[Step, ...] = ()
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------
+# Measurement methods
+
+
+@dataclass(frozen=True, slots=True)
+class ScalePoint:
+    """`point 1 "Ikke tilfredsstillende"`."""
+
+    points: Decimal
+    definition: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """`opgørelsesmetode { ... }`: how fulfilment is measured.
+
+    `ref` is set when the method stands outside its goal (in an annex) and
+    names the goal or requirement it belongs to, e.g. "1.4" or "2.2.a".
+    """
+
+    text: Prose | None = None
+    source: str | None = None  # datakilde
+    measured_by: str | None = None  # måles af
+    frequency: str | None = None  # hyppighed
+    criteria: Prose | None = None  # kriterium ("anses for 100 pct. opfyldt, hvis ...")
+    scale: tuple[ScalePoint, ...] = ()
+    ref: str | None = None
+    title: str | None = None
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------
+# Goals and requirements
+
+
+@dataclass(frozen=True, slots=True)
+class SubWeight:
+    """A member of a sub-weight group: `del "Beløbsordningen 1. gang" { ... }`."""
+
+    name: str
+    weight: Weight | None = None
+    targets: tuple[Target, ...] = ()
+    scoring: Scoring | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class SubWeightGroup:
+    """`gruppe "Servicemål erhvervssagsområdet" { vægt 35 ... }`; groups nest."""
+
+    name: str
+    weight: Weight | None = None
+    members: tuple[SubWeight | SubWeightGroup, ...] = ()
+    header: tuple[str, ...] = ()  # column captions for the annex table
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """`udgået "begrundelse" [dato]`: dropped by agreement during the year."""
+
+    reason: str
+    on: Deadline | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A result requirement (resultatkrav) under a goal.
+
+    `label` is "a", "1" or None for a goal's single unlabelled requirement;
+    `display` overrides how the label is shown ("1. kvartal").
+    """
+
+    label: str | None
+    text: Prose | None = None
+    display: str | None = None
+    weight: Weight | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    scope: Scope | None = None
+    targets: tuple[Target, ...] = ()
+    scoring: Scoring | None = None
+    groups: tuple[SubWeightGroup, ...] = ()
+    methods: tuple[Method, ...] = ()
+    dropped: Dropped | None = None
+    scored: bool = True
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Background:
+    """`baggrund ["titel"] "..."`: why the goal was chosen."""
+
+    text: Prose
+    title: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """Free attribute on a goal: `type "Effekt"`, `attribut "Ejer" "Kontor X"`."""
+
+    name: str
+    value: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    number: str  # "1.1"
+    area: str  # Område
+    text: Prose | None = None  # Mål
+    weight: Weight | None = None
+    preamble: Prose | None = None  # text above the requirements
+    requirements: tuple[Requirement, ...] = ()
+    postscript: Prose | None = None  # text below the requirements
+    background: Background | None = None
+    methods: tuple[Method, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """`importer "fil.mrp" { sæt styrelse "Styrelsen"  mål 2.1 { ... } }`.
+
+    Only the unresolved module holds imports; `mrpl.load` replaces them with
+    the imported goals, placeholders filled and overrides applied.
+    """
+
+    path: str
+    values: tuple[tuple[str, str], ...] = ()
+    overrides: tuple[Goal, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class GoalSection:
+    """`afsnit 1 "Faglige mål" { ... }`: a goal table with its own numbering."""
+
+    number: int
+    title: str
+    intro: Prose | None = None
+    table_title: str | None = None
+    background_title: str | None = None
+    background: Prose | None = None
+    goals: tuple[Goal, ...] = ()
+    imports: tuple[Import, ...] = ()
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------
+# Header, strategy, budget
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """`direktør "Navn" { titel "Direktør"; sted "København"; dato ... }`.
+
+    `signed_on` None with `signed_year` set is the blank date line
+    ("København, den / 2019"); both None means no date line at all.
+    """
+
+    role: str  # "director" | "head"
+    name: str
+    title: str | None = None
+    place: str | None = None
+    signed_on: date | None = None
+    signed_year: int | None = None
+    organisation: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    title: str | None = None
+    ministry: str | None = None
+    department: str | None = None
+    agency: str | None = None
+    agency_short: str | None = None
+    year: int | None = None
+    period: Period | None = None
+    total: Weight | None = None
+    director: Signatory | None = None
+    head: Signatory | None = None
+    renegotiation: Prose | None = None
+    next_negotiation: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetColumn:
+    kind: str  # R, B, F, BO1, BO2, BO3
+    year: int
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCell:
+    """An amount, or `-` (no amount) as `value=None`."""
+
+    value: Decimal | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRow:
+    number: int | None  # core task number; None for the total row
+    name: str
+    cells: tuple[BudgetCell, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    reference: str | None = None  # "FFL20 § 14.21.01"
+    title: str | None = None
+    unit: str | None = None  # "Mio. kr. (2020-pl)"
+    columns: tuple[BudgetColumn, ...] = ()
+    total: BudgetRow | None = None
+    rows: tuple[BudgetRow, ...] = ()
+    note: Prose | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class CoreTask:
+    number: int
+    title: str
+    text: Prose | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class CoreTasks:
+    """`kerneopgaver { tekst ...; budget { ... }; kerneopgave 1 "..." ... }`."""
+
+    title: str | None = None
+    items: tuple[Prose | Budget | CoreTask, ...] = ()
+    span: Span = _span()
+
+
+class StrategyKind(enum.Enum):
+    MISSION = "mission"
+    VISION = "vision"
+    VALUES = "values"
+    EFFECTS = "effects"
+    CONDITIONS = "conditions"
+    MARKER = "marker"  # pejlemærke
+    TEXT = "text"  # an untitled paragraph group
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyPart:
+    kind: StrategyKind
+    text: Prose
+    title: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    parts: tuple[StrategyPart | CoreTasks, ...] = ()
+    span: Span = _span()
+
+
+# --------------------------------------------------------------------------
+# Weights table, follow-up, pay, footnotes, annexes
+
+
+@dataclass(frozen=True, slots=True)
+class WeightEntry:
+    ref: str  # "1.1" or "1.1.a"
+    weight: Weight
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class WeightTable:
+    entries: tuple[WeightEntry, ...]
+    title: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class PerformancePay:
+    """`resultatløn { tekst ...; skala { mindst 90 point: 100 % ... } }`."""
+
+    text: Prose | None = None
+    schedule: tuple[Step, ...] = ()
+    footnote: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    label: str
+    text: Prose
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    """`bilag "Titel" { tekst ...; opgørelsesmetode 1.4 { ... } }`."""
+
+    title: str
+    text: Prose | None = None
+    methods: tuple[Method, ...] = ()
+    closing: Prose | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A whole file. After `mrpl.load`, `imports` is empty and sections hold
+    the imported goals; a file parsed alone keeps its `Import` nodes."""
+
+    header: Header | None = None
+    introduction: Prose | None = None
+    strategy: Strategy | None = None
+    goals_intro: Prose | None = None
+    sections: tuple[GoalSection, ...] = ()
+    weights: WeightTable | None = None
+    follow_up: Prose | None = None
+    pay: PerformancePay | None = None
+    footnotes: tuple[Footnote, ...] = ()
+    annexes: tuple[Annex, ...] = ()
+    goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
+    imports: tuple[Import, ...] = ()  # top-level imports of whole sections
+    span: Span = _span()
+
+    def all_goals(self) -> tuple[Goal, ...]:
+        return tuple(g for s in self.sections for g in s.goals) + self.goals
+
+
+def requirement_id(goal: Goal, req: Requirement) -> str:
+    """The stable id of a requirement: "1.1.a", "1.4.1", or "2.3" when unlabelled."""
+    return goal.number if req.label is None else f"{goal.number}.{req.label}"

@@ -1,0 +1,296 @@
+"""Files to a resolved plan: reading, imports, placeholders, overrides.
+
+`load_file` parses a plan and every file it imports (paths relative to the
+importing file), puts the imported goals where the `importer` stood, fills
+`{{name}}` placeholders and applies the plan's per-agency overrides. The result
+holds no `Import` nodes and no placeholders, so later stages never see files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mrpl import ast as A
+from mrpl.diagnostics import Diagnostic, Related, Severity
+from mrpl.parse import ParseResult, parse_source
+
+Reader = Callable[[str], str]
+
+
+class SourceError(Exception):
+    """The root file cannot be read at all (I/O): exit code 2, not a diagnostic."""
+
+
+@dataclass(slots=True)
+class LoadResult:
+    plan: A.Plan | None
+    diagnostics: list[Diagnostic]
+    root: ParseResult
+    sources: dict[str, str] = field(default_factory=dict)  # every file read, for snippets
+    files: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.root.path
+
+
+def read_text(path: str) -> str:
+    """Read a plan as UTF-8 text; raises SourceError for I/O, UnicodeDecodeError for bytes."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return data.decode("utf-8")
+
+
+def _decode_error(path: str, data_error: UnicodeDecodeError, raw: bytes) -> Diagnostic:
+    before = raw[: data_error.start]
+    line = before.count(b"\n") + 1
+    col = data_error.start - (before.rfind(b"\n") + 1) + 1
+    span = A.Span(data_error.start, data_error.start + 1, line, col, line, col + 1, path)
+    return Diagnostic(
+        "MRP006",
+        Severity.ERROR,
+        f"this file is not UTF-8 text (byte 0x{raw[data_error.start]:02x})",
+        span,
+        fix="save the plan as UTF-8",
+    )
+
+
+def parse_file(path: str, reader: Reader | None = None) -> ParseResult:
+    """Parse one file without resolving its imports."""
+    try:
+        text = (reader or read_text)(path)
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        return ParseResult(None, [_decode_error(path, exc, raw)], raw.decode("utf-8", "replace"), path)
+    return parse_source(text, path)
+
+
+def load_file(path: str, reader: Reader | None = None, cache: dict[str, ParseResult] | None = None) -> LoadResult:
+    """Parse and resolve a plan file. Raises SourceError if `path` cannot be read."""
+    root = parse_file(path, reader)
+    return _Loader(reader, cache).resolve(root)
+
+
+def load_string(text: str, path: str = "<input>", reader: Reader | None = None) -> LoadResult:
+    """Parse and resolve plan text; imports are read relative to `path`."""
+    return _Loader(reader, None).resolve(parse_source(text, path))
+
+
+class _Loader:
+    def __init__(self, reader: Reader | None, cache: dict[str, ParseResult] | None) -> None:
+        self.reader = reader or read_text
+        self.cache = cache if cache is not None else {}
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[str, str] = {}
+        self.stack: list[str] = []
+
+    def resolve(self, root: ParseResult) -> LoadResult:
+        self.sources[root.path] = root.source
+        self.diagnostics.extend(root.diagnostics)
+        plan = root.plan
+        if plan is not None:
+            self.stack.append(_norm(root.path))
+            plan = self._resolve_plan(plan, root.path)
+            plan = _fill_placeholders(plan, _default_values(plan), self._unknown_placeholder)
+        files = tuple(self.sources)
+        return LoadResult(plan, self.diagnostics, root, self.sources, files)
+
+    # ---- imports
+
+    def _resolve_plan(self, plan: A.Plan, path: str) -> A.Plan:
+        sections = tuple(self._resolve_section(s, path) for s in plan.sections)
+        extra_sections: list[A.GoalSection] = []
+        extra_goals: list[A.Goal] = []
+        for imp in plan.imports:
+            module = self._import(imp, path)
+            if module is not None:
+                extra_sections += module.sections
+                extra_goals += module.goals
+        return dataclasses.replace(
+            plan, sections=sections + tuple(extra_sections), goals=plan.goals + tuple(extra_goals), imports=()
+        )
+
+    def _resolve_section(self, section: A.GoalSection, path: str) -> A.GoalSection:
+        goals = list(section.goals)
+        for imp in section.imports:
+            module = self._import(imp, path)
+            if module is not None:
+                goals += module.all_goals()
+        return dataclasses.replace(section, goals=tuple(goals), imports=())
+
+    def _import(self, imp: A.Import, importer: str) -> A.Plan | None:
+        target = os.path.normpath(os.path.join(os.path.dirname(importer), imp.path))
+        key = _norm(target)
+        if key in self.stack:
+            chain = " → ".join(os.path.basename(p) for p in self.stack[self.stack.index(key) :] + [key])
+            self._error("MRP008", f"import cycle: {chain}", imp.span)
+            return None
+        parsed = self._parse_import(target, imp)
+        if parsed is None or parsed.plan is None:
+            return None
+        self.stack.append(key)
+        try:
+            module = self._resolve_plan(parsed.plan, target)
+        finally:
+            self.stack.pop()
+        values = dict(imp.values)
+        module = _fill_placeholders(module, values, self._unknown_placeholder, keep_unknown=True)
+        return self._apply_overrides(module, imp)
+
+    def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:
+        if target in self.cache:
+            parsed = self.cache[target]
+        else:
+            try:
+                text = self.reader(target)
+            except SourceError:
+                self._error("MRP007", f"cannot import {imp.path!r}: no such file (looked for {target})", imp.span)
+                return None
+            except UnicodeDecodeError:
+                self._error("MRP006", f"cannot import {imp.path!r}: the file is not UTF-8 text", imp.span)
+                return None
+            parsed = parse_source(text, target)
+            self.cache[target] = parsed
+        self.sources[target] = parsed.source
+        self.diagnostics.extend(parsed.diagnostics)
+        return parsed
+
+    def _apply_overrides(self, module: A.Plan, imp: A.Import) -> A.Plan:
+        if not imp.overrides:
+            return module
+        by_number = {g.number: g for g in module.all_goals()}
+        replaced: dict[str, A.Goal] = {}
+        for override in imp.overrides:
+            base = by_number.get(override.number)
+            if base is None:
+                close = difflib.get_close_matches(override.number, list(by_number), n=1)
+                self._error(
+                    "MRP011",
+                    f"{imp.path!r} has no goal {override.number} to adjust",
+                    override.span,
+                    fix=f"did you mean {close[0]}?" if close else None,
+                )
+                continue
+            replaced[override.number] = merge_goal(base, override)
+
+        def swap(goals: tuple[A.Goal, ...]) -> tuple[A.Goal, ...]:
+            return tuple(replaced.get(g.number, g) for g in goals)
+
+        sections = tuple(dataclasses.replace(s, goals=swap(s.goals)) for s in module.sections)
+        return dataclasses.replace(module, sections=sections, goals=swap(module.goals))
+
+    # ---- diagnostics
+
+    def _error(self, code: str, message: str, span: A.Span, fix: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, fix=fix))
+
+    def _unknown_placeholder(self, node: A.Placeholder, known: list[str]) -> None:
+        close = difflib.get_close_matches(node.name, known, n=1)
+        self.diagnostics.append(
+            Diagnostic(
+                "MRP009",
+                Severity.ERROR,
+                f"no value for the placeholder {{{{{node.name}}}}}",
+                node.span,
+                notes=("values come from `sæt NAME \"...\"` in the `importer` block, or from the plan header",),
+                fix=f"did you mean {{{{{close[0]}}}}}?" if close else None,
+                related=(),
+            )
+        )
+
+
+def _norm(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def merge_goal(base: A.Goal, override: A.Goal) -> A.Goal:
+    """A shared goal with one agency's differences: every field the override
+    states replaces the shared one; requirements are replaced by label, new
+    labels are added at the end."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(A.Goal):
+        if f.name in ("number", "span", "requirements"):
+            continue
+        value = getattr(override, f.name)
+        if value not in (None, "", ()):
+            changes[f.name] = value
+    by_label = {r.label: r for r in override.requirements}
+    reqs = [by_label.pop(r.label, r) for r in base.requirements]
+    reqs += by_label.values()
+    return dataclasses.replace(base, requirements=tuple(reqs), **changes)
+
+
+# --------------------------------------------------------------------------
+# Placeholders
+
+
+def _default_values(plan: A.Plan) -> dict[str, str]:
+    h = plan.header
+    if h is None:
+        return {}
+    values = {
+        "styrelse": h.agency,
+        "forkortelse": h.agency_short or h.agency,
+        "ministerium": h.ministry,
+        "departement": h.department,
+        "år": str(h.year) if h.year else (str(h.period.start.year) if h.period else None),
+    }
+    values.update({"agency": values["styrelse"], "short": values["forkortelse"], "ministry": values["ministerium"]})
+    values.update({"department": values["departement"], "year": values["år"]})
+    return {k: v for k, v in values.items() if v}
+
+
+def _fill_placeholders(
+    node: Any, values: dict[str, str], on_unknown: Callable[[A.Placeholder, list[str]], None], keep_unknown: bool = False
+) -> Any:
+    """Replace placeholders that have a value; report the others unless `keep_unknown`
+    (an imported module may leave some for the importing plan's header)."""
+
+    def fill_inlines(inlines: tuple[A.Inline, ...]) -> tuple[A.Inline, ...]:
+        out: list[A.Inline] = []
+        for item in inlines:
+            if isinstance(item, A.Placeholder):
+                if item.name in values:
+                    item = A.Text(values[item.name], item.span)
+                elif not keep_unknown:
+                    on_unknown(item, sorted(values))
+            elif isinstance(item, (A.Emphasis, A.Strong, A.Underline)):
+                item = dataclasses.replace(item, children=fill_inlines(item.children))
+            if isinstance(item, A.Text) and out and isinstance(out[-1], A.Text):
+                out[-1] = A.Text(out[-1].value + item.value, out[-1].span)
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def walk(obj: Any) -> Any:
+        if isinstance(obj, tuple):
+            new = tuple(walk(x) for x in obj)
+            return obj if all(a is b for a, b in zip(new, obj, strict=True)) else new
+        if isinstance(obj, (A.Paragraph, A.ListItem)):
+            return dataclasses.replace(obj, inlines=fill_inlines(obj.inlines))
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not isinstance(obj, A.Span):
+            changes = {}
+            for f in dataclasses.fields(obj):
+                if f.name == "span":
+                    continue
+                old = getattr(obj, f.name)
+                new = walk(old)
+                if new is not old:
+                    changes[f.name] = new
+            return dataclasses.replace(obj, **changes) if changes else obj
+        return obj
+
+    return walk(node)
+
+
+def related(span: A.Span, message: str) -> Related:
+    return Related(span, message)

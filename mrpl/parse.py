@@ -1,0 +1,919 @@
+"""Source text to `ast.Plan`: the only module that sees Lark's parse tree.
+
+`parse_source` never raises on bad input: it returns the plan it could build
+(None when nothing usable) and the syntax diagnostics.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
+
+from mrpl import ast as A
+from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.keywords import by_name, month_number, terminal_definitions
+from mrpl.resources import grammar_path
+from mrpl.prose import parse_prose
+from mrpl.syntax_messages import describe_unexpected
+
+MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
+MAX_SYNTAX_ERRORS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str
+    span: A.Span
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What the parser made of one file."""
+
+    plan: A.Plan | None
+    diagnostics: list[Diagnostic]
+    source: str
+    path: str
+    comments: tuple[Comment, ...] = ()
+    language: str = "da"  # the keyword language most used in the file
+    keyword_spans: tuple[tuple[str, A.Span], ...] = field(default=())
+
+
+@cache
+def _parser() -> Lark:
+    with open(grammar_path("mrpl.lark"), encoding="utf-8") as fh:
+        grammar = fh.read()
+    return Lark(
+        grammar + "\n" + terminal_definitions(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        lexer_callbacks={"COMMENT": _on_comment},
+    )
+
+
+_local = threading.local()
+
+
+def _on_comment(token: Token) -> Token:
+    sink = getattr(_local, "comments", None)
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+def _span_of_token(tok: Token, path: str) -> A.Span:
+    return A.Span(
+        tok.start_pos or 0,
+        tok.end_pos or 0,
+        tok.line or 1,
+        tok.column or 1,
+        tok.end_line or tok.line or 1,
+        tok.end_column or tok.column or 1,
+        path,
+    )
+
+
+def _point_span(source: str, offset: int, path: str) -> A.Span:
+    line = source.count("\n", 0, offset) + 1
+    col = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return A.Span(offset, offset + 1, line, col, line, col + 1, path)
+
+
+def parse_source(source: str, path: str = "<input>") -> ParseResult:
+    if len(source) > MAX_SOURCE_CHARS:
+        size = f"{len(source) / 1_000_000:.0f} MB"
+        msg = f"this file is {size}; mrpl reads plans of at most {MAX_SOURCE_CHARS // 1_000_000} MB"
+        return ParseResult(None, [_error("MRP001", msg, _point_span(source, 0, path))], source, path)
+    diagnostics: list[Diagnostic] = []
+    _local.comments = comments = []
+    try:
+        tree = _parse_with_recovery(source, path, diagnostics)
+    finally:
+        _local.comments = None
+    if tree is None:
+        return ParseResult(None, diagnostics, source, path)
+    builder = _Builder(path, source, diagnostics)
+    try:
+        plan = builder.transform(tree)
+    except (RecursionError, VisitError) as exc:
+        cause = exc.orig_exc if isinstance(exc, VisitError) else exc
+        if not isinstance(cause, RecursionError):
+            raise
+        diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
+        return ParseResult(None, diagnostics, source, path)
+    comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
+    return ParseResult(plan, diagnostics, source, path, comment_nodes, builder.language(), tuple(builder.keywords))
+
+
+def _error(code: str, message: str, span: A.Span, fix: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, fix=fix)
+
+
+def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) -> Tree | None:
+    """Parse, reporting unexpected tokens and skipping them to find more errors."""
+    error_lines: set[int] = set()
+
+    def on_error(exc: UnexpectedInput) -> bool:
+        line = getattr(exc, "line", 0)
+        if line not in error_lines and len(error_lines) < MAX_SYNTAX_ERRORS:
+            error_lines.add(line)
+            diagnostics.append(_syntax_diagnostic(exc, source, path))
+        return len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
+
+    try:
+        tree = _parser().parse(source, on_error=on_error)
+    except UnexpectedInput as exc:
+        if getattr(exc, "line", 0) not in error_lines:
+            diagnostics.append(_syntax_diagnostic(exc, source, path))
+        return None
+    except RecursionError:
+        diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
+        return None
+    if diagnostics:
+        return tree if isinstance(tree, Tree) else None
+    return tree
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
+    offset = getattr(exc, "pos_in_stream", None)
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        span = _span_of_token(exc.token, path)
+    elif isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        span = _point_span(source, max(0, len(source.rstrip()) - 1), path) if source.strip() else _point_span(source, 0, path)
+    else:
+        span = _point_span(source, offset or 0, path)
+    code, message, fix = describe_unexpected(exc, source)
+    return _error(code, message, span, fix)
+
+
+# --------------------------------------------------------------------------
+# Parse tree to AST
+
+
+@dataclass(slots=True)
+class _Item:
+    key: str
+    value: Any
+    span: A.Span
+
+
+_REPEATABLE = {
+    "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
+    "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
+    "import", "set_value", "step", "scale_point", "column", "budget_row",
+}  # fmt: skip
+
+
+class _Fields:
+    """The items of one block, by key; repeated single-valued keys are reported."""
+
+    def __init__(self, items: list[_Item], builder: _Builder, where: str) -> None:
+        self.single: dict[str, Any] = {}
+        self.lists: dict[str, list[Any]] = {}
+        for item in items:
+            if not isinstance(item, _Item):
+                continue
+            if item.key in _REPEATABLE:
+                self.lists.setdefault(item.key, []).append(item.value)
+            elif item.key in self.single:
+                builder.report(
+                    "MRP010",
+                    f"`{builder.spelling(item.key)}` is given twice in this {where}; keep one",
+                    item.span,
+                )
+            else:
+                self.single[item.key] = item.value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.single.get(key, default)
+
+    def many(self, key: str) -> tuple[Any, ...]:
+        return tuple(self.lists.get(key, ()))
+
+
+_KEY_KEYWORD = {
+    "text": "TEXT", "weight": "WEIGHT", "title": "TITLE", "scoring": "SCORING", "scope": "SCOPE",
+    "background": "BACKGROUND", "dropped": "DROPPED", "unscored": "UNSCORED", "type": "TYPE",
+    "preamble": "PREAMBLE", "postscript": "POSTSCRIPT", "place": "PLACE", "signed": "DATE",
+    "organisation": "ORGANISATION", "source": "SOURCE", "measured_by": "MEASURED_BY",
+    "frequency": "FREQUENCY", "criteria": "CRITERIA", "unit": "UNIT", "appropriation": "APPROPRIATION",
+    "columns": "COLUMNS", "budget_total": "TOTAL", "note": "NOTE", "ministry": "MINISTRY",
+    "department": "DEPARTMENT", "agency": "AGENCY", "short": "SHORT", "year": "YEAR",
+    "period": "PERIOD", "total": "TOTAL", "director": "DIRECTOR", "head": "HEAD",
+    "renegotiation": "RENEGOTIATION", "next_negotiation": "NEXT_NEGOTIATION",
+    "introduction": "INTRODUCTION", "table_title": "TABLE_TITLE", "background_title": "BACKGROUND_TITLE",
+    "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
+    "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
+    "pay": "PAY", "group_columns": "COLUMNS",
+}  # fmt: skip
+
+_STRATEGY_KINDS = {
+    "MISSION": A.StrategyKind.MISSION, "VISION": A.StrategyKind.VISION, "VALUES": A.StrategyKind.VALUES,
+    "EFFECTS": A.StrategyKind.EFFECTS, "CONDITIONS": A.StrategyKind.CONDITIONS,
+    "MARKER": A.StrategyKind.MARKER,
+}  # fmt: skip
+
+_RELATIONS = {
+    "AT_LEAST": A.Relation.AT_LEAST, "AT_MOST": A.Relation.AT_MOST, "BELOW": A.Relation.BELOW,
+    "ABOVE": A.Relation.ABOVE, "EXACTLY": A.Relation.EXACTLY,
+}  # fmt: skip
+
+_TIME_UNITS = {
+    "HOURS": A.TimeUnit.HOURS, "MINUTES": A.TimeUnit.MINUTES, "DAYS": A.TimeUnit.DAYS,
+    "WEEKS": A.TimeUnit.WEEKS, "MONTHS": A.TimeUnit.MONTHS,
+}  # fmt: skip
+
+
+def _decimal(token: Token) -> Decimal:
+    return Decimal(token.value.replace(",", "."))
+
+
+def _unquote(token: Token) -> str:
+    raw = token.value
+    if token.type == "LONG_STRING":
+        body = raw[3:-3]
+        return _dedent_block(_unescape(body))
+    return _unescape(raw[1:-1])
+
+
+def _unescape(body: str) -> str:
+    """Only \\" and \\\\ are escapes at this level; other backslashes stay for the prose markup."""
+    out, i = [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body) and body[i + 1] == '"':
+            out.append('"')
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _dedent_block(body: str) -> str:
+    body = body.replace("\r\n", "\n").replace("\t", "    ")
+    lines = body.split("\n")
+    if lines and not lines[0].strip():
+        lines = lines[1:]
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines).strip("\n")
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    """Turns Lark's tree into AST nodes; structural problems become diagnostics."""
+
+    def __init__(self, path: str, source: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(visit_tokens=True)
+        self.path = path
+        self._source = source
+        self.diagnostics = diagnostics
+        self.keywords: list[tuple[str, A.Span]] = []
+        self.language_votes = {"da": 0, "en": 0}
+
+    # ---- helpers
+
+    def span(self, meta: Meta) -> A.Span:
+        if getattr(meta, "empty", True):
+            return A.NO_SPAN
+        return A.Span(meta.start_pos, meta.end_pos, meta.line, meta.column, meta.end_line, meta.end_column, self.path)
+
+    def tok_span(self, tok: Token) -> A.Span:
+        return _span_of_token(tok, self.path)
+
+    def report(self, code: str, message: str, span: A.Span) -> None:
+        self.diagnostics.append(_error(code, message, span))
+
+    def spelling(self, key: str) -> str:
+        kw = by_name().get(_KEY_KEYWORD.get(key, key.upper()))
+        return kw.spelling(self.language()) if kw else key
+
+    def language(self) -> str:
+        return "en" if self.language_votes["en"] > self.language_votes["da"] else "da"
+
+    def __default_token__(self, token: Token) -> Token:
+        if token.type.startswith("KW_"):
+            kw = by_name()[token.type[3:]]
+            lang = kw.language_of(token.value)
+            if lang:
+                self.language_votes[lang] += 1
+            self.keywords.append((token.type[3:], self.tok_span(token)))
+        return token
+
+    def _prose(self, tok: Token) -> A.Prose:
+        return parse_prose(_unquote(tok), self.tok_span(tok))
+
+    @staticmethod
+    def _tokens(children: list[Any]) -> list[Token]:
+        return [c for c in children if isinstance(c, Token)]
+
+    @staticmethod
+    def _values(children: list[Any]) -> list[Any]:
+        """Children without keyword tokens (placeholders for absent optionals stay as None)."""
+        return [c for c in children if not (isinstance(c, Token) and c.type.startswith("KW_"))]
+
+    def _item(self, key: str, value: Any, meta: Meta) -> _Item:
+        return _Item(key, value, self.span(meta))
+
+    # ---- leaves
+
+    def string(self, meta: Meta, children: list[Any]) -> Token:
+        return children[0]
+
+    def _str(self, tok: Token | None) -> str | None:
+        return None if tok is None else _unquote(tok)
+
+    # ---- top level
+
+    def start(self, meta: Meta, children: list[Any]) -> A.Plan:
+        f = _Fields(children, self, "plan")
+        sections, imports, goals = [], [], []
+        for item in children:
+            if isinstance(item, _Item) and item.key == "section":
+                sections.append(item.value)
+            elif isinstance(item, _Item) and item.key == "import":
+                imports.append(item.value)
+            elif isinstance(item, _Item) and item.key == "goal":
+                goals.append(item.value)
+        return A.Plan(
+            header=f.get("plan"),
+            introduction=f.get("introduction"),
+            strategy=f.get("strategy"),
+            goals_intro=f.get("goals_intro"),
+            sections=tuple(sections),
+            weights=f.get("weights"),
+            follow_up=f.get("follow_up"),
+            pay=f.get("pay"),
+            footnotes=f.many("footnote"),
+            annexes=f.many("annex"),
+            goals=tuple(goals),
+            imports=tuple(imports),
+            span=self.span(meta),
+        )
+
+    # ---- header
+
+    def plan(self, meta: Meta, children: list[Any]) -> _Item:
+        f = _Fields(children, self, "plan header")
+        header = A.Header(
+            title=f.get("title"),
+            ministry=f.get("ministry"),
+            department=f.get("department"),
+            agency=f.get("agency"),
+            agency_short=f.get("short"),
+            year=f.get("year"),
+            period=f.get("period"),
+            total=f.get("total"),
+            director=f.get("director"),
+            head=f.get("head"),
+            renegotiation=f.get("renegotiation"),
+            next_negotiation=f.get("next_negotiation"),
+            span=self.span(meta),
+        )
+        return self._item("plan", header, meta)
+
+    def _string_item(key: str) -> Callable[..., _Item]:  # type: ignore[misc]
+        def method(self: _Builder, meta: Meta, children: list[Any]) -> _Item:
+            return self._item(key, _unquote(self._values(children)[0]), meta)
+
+        return method
+
+    def _prose_item(key: str) -> Callable[..., _Item]:  # type: ignore[misc]
+        def method(self: _Builder, meta: Meta, children: list[Any]) -> _Item:
+            return self._item(key, self._prose(self._values(children)[0]), meta)
+
+        return method
+
+    title = _string_item("title")
+    ministry = _string_item("ministry")
+    department = _string_item("department")
+    agency = _string_item("agency")
+    short = _string_item("short")
+    place = _string_item("place")
+    organisation = _string_item("organisation")
+    next_negotiation = _string_item("next_negotiation")
+    appropriation = _string_item("appropriation")
+    unit = _string_item("unit")
+    table_title = _string_item("table_title")
+    background_title = _string_item("background_title")
+    goal_type = _string_item("type")
+    source = _string_item("source")
+    measured_by = _string_item("measured_by")
+    frequency = _string_item("frequency")
+    renegotiation = _prose_item("renegotiation")
+    introduction = _prose_item("introduction")
+    goals_intro = _prose_item("goals_intro")
+    text = _prose_item("text")
+    preamble = _prose_item("preamble")
+    postscript = _prose_item("postscript")
+    criteria = _prose_item("criteria")
+    note = _prose_item("note")
+    follow_up = _prose_item("follow_up")
+    closing = _prose_item("closing")
+
+    def year(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("year", int(self._values(children)[0]), meta)
+
+    def period(self, meta: Meta, children: list[Any]) -> _Item:
+        start, end = self._values(children)
+        return self._item("period", A.Period(start, end, self.span(meta)), meta)
+
+    def total(self, meta: Meta, children: list[Any]) -> _Item:
+        number, unit = self._values(children)
+        return self._item("total", A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta)), meta)
+
+    def _signatory(self, role: str, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(values[1:], self, "signature")
+        signed = f.get("signed")
+        return self._item(
+            role,
+            A.Signatory(
+                role=role,
+                name=_unquote(values[0]),
+                title=f.get("title"),
+                place=f.get("place"),
+                signed_on=signed if isinstance(signed, date) else None,
+                signed_year=signed.year if isinstance(signed, date) else signed,
+                organisation=f.get("organisation"),
+                span=self.span(meta),
+            ),
+            meta,
+        )
+
+    def director(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._signatory("director", meta, children)
+
+    def head(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._signatory("head", meta, children)
+
+    def signed_on(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("signed", self._values(children)[0], meta)
+
+    def signed_blank(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("signed", int(self._values(children)[0]), meta)
+
+    # ---- strategy and budget
+
+    def strategy(self, meta: Meta, children: list[Any]) -> _Item:
+        parts = []
+        for item in children:
+            if isinstance(item, _Item):
+                parts.append(
+                    A.StrategyPart(A.StrategyKind.TEXT, item.value, None, item.span) if item.key == "text" else item.value
+                )
+        return self._item("strategy", A.Strategy(tuple(parts), self.span(meta)), meta)
+
+    def strategy_part(self, meta: Meta, children: list[Any]) -> _Item:
+        kw = children[0]
+        first, second = self._values(children)
+        title, body = (_unquote(first), second) if second is not None else (None, first)
+        kind = _STRATEGY_KINDS[kw.type[3:]]
+        return self._item("strategy_item", A.StrategyPart(kind, self._prose(body), title, self.span(meta)), meta)
+
+    def core_tasks(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
+        items = []
+        for item in children:
+            if isinstance(item, _Item):
+                items.append(item.value)
+        return self._item("strategy_item", A.CoreTasks(title, tuple(items), self.span(meta)), meta)
+
+    def core_task(self, meta: Meta, children: list[Any]) -> _Item:
+        number, first, second = self._values(children)
+        title, body = _unquote(first), (self._prose(second) if second is not None else None)
+        return self._item("core_item", A.CoreTask(int(number), title, body, self.span(meta)), meta)
+
+    def budget(self, meta: Meta, children: list[Any]) -> _Item:
+        f = _Fields(children, self, "budget")
+        columns = f.get("columns", ())
+        budget = A.Budget(
+            reference=f.get("appropriation"),
+            title=f.get("title"),
+            unit=f.get("unit"),
+            columns=columns,
+            total=f.get("budget_total"),
+            rows=f.many("budget_row"),
+            note=f.get("note"),
+            span=self.span(meta),
+        )
+        return self._item("core_item", budget, meta)
+
+    def columns(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("columns", tuple(c for c in self._values(children) if isinstance(c, A.BudgetColumn)), meta)
+
+    def column(self, meta: Meta, children: list[Any]) -> A.BudgetColumn:
+        kind, year = children
+        return A.BudgetColumn(kind.value, int(year), self.span(meta))
+
+    def cell(self, meta: Meta, children: list[Any]) -> A.BudgetCell:
+        tok = children[0]
+        return A.BudgetCell(None if tok.type == "DASH" else _decimal(tok), self.span(meta))
+
+    def budget_total(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        row = A.BudgetRow(None, _unquote(values[0]), tuple(values[1:]), self.span(meta))
+        return self._item("budget_total", row, meta)
+
+    def budget_row(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        row = A.BudgetRow(int(values[0]), _unquote(values[1]), tuple(values[2:]), self.span(meta))
+        return self._item("budget_row", row, meta)
+
+    # ---- goal sections
+
+    def section(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "section")
+        bg = f.get("background")
+        goals, imports = [], []
+        for item in children:
+            if isinstance(item, _Item) and item.key == "goal":
+                goals.append(item.value)
+            elif isinstance(item, _Item) and item.key == "import":
+                imports.append(item.value)
+        section = A.GoalSection(
+            number=int(values[0]),
+            title=_unquote(values[1]),
+            intro=f.get("introduction"),
+            table_title=f.get("table_title"),
+            background_title=f.get("background_title") or (bg.title if bg else None),
+            background=bg.text if bg else None,
+            goals=tuple(goals),
+            imports=tuple(imports),
+            span=self.span(meta),
+        )
+        return self._item("section", section, meta)
+
+    def background(self, meta: Meta, children: list[Any]) -> _Item:
+        first, second = self._values(children)
+        title, body = (_unquote(first), second) if second is not None else (None, first)
+        return self._item("background", A.Background(self._prose(body), title, self.span(meta)), meta)
+
+    def attribute(self, meta: Meta, children: list[Any]) -> _Item:
+        name, value = self._values(children)
+        return self._item("attribute", A.Attribute(_unquote(name), _unquote(value), self.span(meta)), meta)
+
+    def goal(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        number, area = values[0], values[1]
+        f = _Fields(children, self, "goal")
+        attributes = list(f.many("attribute"))
+        if f.get("type") is not None:
+            attributes.insert(0, A.Attribute("type", f.get("type"), self.span(meta)))
+        goal = A.Goal(
+            number=number.value,
+            area=self._str(area) or "",
+            text=f.get("text"),
+            weight=f.get("weight"),
+            preamble=f.get("preamble"),
+            requirements=f.many("requirement"),
+            postscript=f.get("postscript"),
+            background=f.get("background"),
+            methods=f.many("method"),
+            attributes=tuple(attributes),
+            span=self.span(meta),
+        )
+        return self._item("goal", goal, meta)
+
+    def requirement(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        label, display = values[0], values[1]
+        f = _Fields(children, self, "requirement")
+        groups = f.many("group")
+        req = A.Requirement(
+            label=None if label is None else label.value,
+            text=f.get("text"),
+            display=self._str(display),
+            weight=f.get("weight"),
+            deadlines=f.many("deadline"),
+            scope=f.get("scope"),
+            targets=f.many("target"),
+            scoring=f.get("scoring"),
+            groups=groups,
+            methods=f.many("method"),
+            dropped=f.get("dropped"),
+            scored=f.get("unscored") is None,
+            span=self.span(meta),
+        )
+        return self._item("requirement", req, meta)
+
+    def deadline(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("deadline", self._values(children)[0], meta)
+
+    def scope(self, meta: Meta, children: list[Any]) -> _Item:
+        text, within = self._values(children)
+        return self._item("scope", A.Scope(_unquote(text), within, self.span(meta)), meta)
+
+    def dropped(self, meta: Meta, children: list[Any]) -> _Item:
+        reason, on = self._values(children)
+        return self._item("dropped", A.Dropped(_unquote(reason), on, self.span(meta)), meta)
+
+    def unscored(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("unscored", True, meta)
+
+    def weight(self, meta: Meta, children: list[Any]) -> _Item:
+        number, unit = self._values(children)
+        return self._item("weight", A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta)), meta)
+
+    def weight_unit(self, meta: Meta, children: list[Any]) -> A.WeightUnit:
+        return A.WeightUnit.PERCENT if children[0].type == "PERCENT" else A.WeightUnit.POINTS
+
+    def group(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "group")
+        members = [i.value for i in children if isinstance(i, _Item) and i.key in ("part", "group")]
+        group = A.SubWeightGroup(
+            name=_unquote(values[0]),
+            weight=f.get("weight"),
+            members=tuple(members),
+            header=f.get("group_columns", ()),
+            span=self.span(meta),
+        )
+        return self._item("group", group, meta)
+
+    def group_columns(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("group_columns", tuple(_unquote(t) for t in self._values(children)), meta)
+
+    def part(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "part")
+        part = A.SubWeight(
+            name=_unquote(values[0]),
+            weight=f.get("weight"),
+            targets=f.many("target"),
+            scoring=f.get("scoring"),
+            span=self.span(meta),
+        )
+        return self._item("part", part, meta)
+
+    # ---- time
+
+    def _deadline(self, meta: Meta, kind: A.DeadlineKind, **kw: Any) -> A.Deadline:
+        span = self.span(meta)
+        return A.Deadline(kind, written=self._written(span), span=span, **kw)
+
+    def _written(self, span: A.Span) -> str:
+        return " ".join(self._source[span.start : span.end].split()) if span is not A.NO_SPAN else ""
+
+    def iso_date(self, meta: Meta, children: list[Any]) -> date | A.Deadline:
+        return self._make_date(meta, *(int(p) for p in children[0].value.split("-")))
+
+    def long_date(self, meta: Meta, children: list[Any]) -> date | None:
+        day, month, year = children
+        return self._make_date(meta, int(year), month_number(month.value), int(day.value.rstrip(".")))
+
+    def _make_date(self, meta: Meta, year: int, month: int, day: int) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            self.report("MRP020", f"{year:04d}-{month:02d}-{day:02d} is not a date in the calendar", self.span(meta))
+            return date(max(1, min(year, 9999)), 1, 1)
+
+    def when(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        d: date = children[0]
+        return self._deadline(meta, A.DeadlineKind.DATE, year=d.year, number=d.month, day=d.day)
+
+    def month_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        month, year = self._values(children)
+        return self._deadline(meta, A.DeadlineKind.MONTH_END, year=int(year), number=month_number(month.value))
+
+    def month_start(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        month, year = self._values(children)
+        return self._deadline(meta, A.DeadlineKind.MONTH_START, year=int(year), number=month_number(month.value))
+
+    def year_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._deadline(meta, A.DeadlineKind.YEAR_END, year=int(self._values(children)[0]))
+
+    def year_start(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._deadline(meta, A.DeadlineKind.YEAR_START, year=int(self._values(children)[0]))
+
+    def _numbered(self, meta: Meta, children: list[Any], kind: A.DeadlineKind) -> A.Deadline:
+        number_tok, year = self._values(children)
+        digits = "".join(ch for ch in number_tok.value if ch.isdigit())
+        return self._deadline(meta, kind, year=None if year is None else int(year), number=int(digits))
+
+    def quarter(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._numbered(meta, children, A.DeadlineKind.QUARTER)
+
+    def half(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._numbered(meta, children, A.DeadlineKind.HALF)
+
+    def period_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._deadline(meta, A.DeadlineKind.PERIOD_END)
+
+    def whole_year(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._deadline(meta, A.DeadlineKind.YEAR, year=int(children[0]))
+
+    # ---- targets
+
+    def target(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("target", self._values(children)[0], meta)
+
+    def relation(self, meta: Meta, children: list[Any]) -> A.Relation:
+        return _RELATIONS[children[0].type[3:]]
+
+    def time_unit(self, meta: Meta, children: list[Any]) -> A.TimeUnit:
+        return _TIME_UNITS[children[0].type[3:]]
+
+    def share(self, meta: Meta, children: list[Any]) -> A.ShareTarget:
+        relation, percent, _pct, limit, of = self._values(children)
+        within = limit if isinstance(limit, A.Duration) else None
+        by = limit if isinstance(limit, A.Deadline) else None
+        return A.ShareTarget(relation, _decimal(percent), within, by, self._str(of), self.span(meta))
+
+    def share_of(self, meta: Meta, children: list[Any]) -> Token:
+        return self._values(children)[0]
+
+    def scope_in(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._values(children)[0]
+
+    def against(self, meta: Meta, children: list[Any]) -> A.Baseline:
+        return self._values(children)[0]
+
+    def within(self, meta: Meta, children: list[Any]) -> A.Duration:
+        number, unit = self._values(children)
+        return A.Duration(_decimal(number), unit, self.span(meta))
+
+    def by(self, meta: Meta, children: list[Any]) -> A.Deadline:
+        return self._values(children)[0]
+
+    def _time_target(self, statistic: str, meta: Meta, children: list[Any]) -> A.TimeTarget:
+        relation, number, unit = self._values(children)
+        return A.TimeTarget(statistic, relation, A.Duration(_decimal(number), unit, self.span(meta)), self.span(meta))
+
+    def average(self, meta: Meta, children: list[Any]) -> A.TimeTarget:
+        return self._time_target("average", meta, children)
+
+    def maximum(self, meta: Meta, children: list[Any]) -> A.TimeTarget:
+        return self._time_target("maximum", meta, children)
+
+    def count(self, meta: Meta, children: list[Any]) -> A.CountTarget:
+        relation, number, unit = self._values(children)
+        return A.CountTarget(relation, _decimal(number), self._str(unit), self.span(meta))
+
+    def _change(self, direction: A.ChangeDirection, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+        percent, _pct, baseline = self._values(children)
+        return A.ChangeTarget(direction, _decimal(percent), baseline, self.span(meta))
+
+    def increase(self, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change(A.ChangeDirection.INCREASE, meta, children)
+
+    def reduction(self, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change(A.ChangeDirection.REDUCTION, meta, children)
+
+    def baseline(self, meta: Meta, children: list[Any]) -> A.Baseline:
+        values = [v for v in children if v is not None]
+        label = next((_unquote(v) for v in values if v.type in ("STRING", "LONG_STRING")), None)
+        value = next((_decimal(v) for v in values if v.type == "NUMBER"), None)
+        return A.Baseline(label, value, self.span(meta))
+
+    def level(self, meta: Meta, children: list[Any]) -> A.LevelTarget:
+        number, areas = self._values(children)
+        if isinstance(areas, int):
+            return A.LevelTarget(_decimal(number), (), areas, self.span(meta))
+        return A.LevelTarget(_decimal(number), areas, None, self.span(meta))
+
+    def area_count(self, meta: Meta, children: list[Any]) -> int:
+        return int(self._values(children)[0])
+
+    def area_list(self, meta: Meta, children: list[Any]) -> tuple[str, ...]:
+        return tuple(_unquote(t) for t in self._values(children))
+
+    def milestone(self, meta: Meta, children: list[Any]) -> A.MilestoneTarget:
+        return A.MilestoneTarget(self.span(meta))
+
+    def assessment(self, meta: Meta, children: list[Any]) -> A.AssessmentTarget:
+        relation, points, maximum = self._values(children)
+        return A.AssessmentTarget(relation, _decimal(points), _decimal(maximum), self.span(meta))
+
+    def kept(self, meta: Meta, children: list[Any]) -> A.StatusTarget:
+        return A.StatusTarget(self.span(meta))
+
+    # ---- scoring
+
+    def _scoring(self, kind: A.ScoringKind, meta: Meta, **kw: Any) -> _Item:
+        return self._item("scoring", A.Scoring(kind, span=self.span(meta), **kw), meta)
+
+    def threshold(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._scoring(A.ScoringKind.THRESHOLD, meta)
+
+    def linear(self, meta: Meta, children: list[Any]) -> _Item:
+        floor, ceiling = self._values(children)
+        return self._scoring(A.ScoringKind.LINEAR, meta, floor=floor, ceiling=ceiling)
+
+    def steps(self, meta: Meta, children: list[Any]) -> _Item:
+        steps = tuple(c for c in children if isinstance(c, A.Step))
+        return self._scoring(A.ScoringKind.STEPS, meta, steps=steps)
+
+    def milestones(self, meta: Meta, children: list[Any]) -> _Item:
+        kind = A.ScoringKind.MILESTONES_EACH if children[-1].type == "KW_EACH" else A.ScoringKind.MILESTONES_ALL
+        return self._scoring(kind, meta)
+
+    def areas(self, meta: Meta, children: list[Any]) -> _Item:
+        kind = A.ScoringKind.AREAS_ALL if children[-1].type == "KW_ALL" else A.ScoringKind.AREAS_SHARE
+        return self._scoring(kind, meta)
+
+    def step(self, meta: Meta, children: list[Any]) -> A.Step:
+        values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
+        if len(values) == 1:  # otherwise: NUMBER
+            return A.Step(None, None, _decimal(values[0]), self.span(meta))
+        relation, quantity, fulfilment = values
+        return A.Step(relation, quantity, _decimal(fulfilment), self.span(meta))
+
+    def quantity(self, meta: Meta, children: list[Any]) -> A.Quantity:
+        number, unit = children[0], children[1] if len(children) > 1 else None
+        match unit:
+            case None:
+                word = None
+            case A.TimeUnit():
+                word = unit.value
+            case Token(type="PERCENT"):
+                word = "%"
+            case _:
+                word = "point"
+        return A.Quantity(_decimal(number), word, self.span(meta))
+
+    # ---- methods
+
+    def method(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        ref, title = values[0], values[1]
+        f = _Fields(children, self, "measurement method")
+        method = A.Method(
+            text=f.get("text"),
+            source=f.get("source"),
+            measured_by=f.get("measured_by"),
+            frequency=f.get("frequency"),
+            criteria=f.get("criteria"),
+            scale=f.many("scale_point"),
+            ref=None if ref is None else ref.value,
+            title=self._str(title),
+            span=self.span(meta),
+        )
+        return self._item("method", method, meta)
+
+    def scale_point(self, meta: Meta, children: list[Any]) -> _Item:
+        points, definition = self._values(children)
+        return self._item("scale_point", A.ScalePoint(_decimal(points), _unquote(definition), self.span(meta)), meta)
+
+    # ---- the rest
+
+    def weights(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
+        entries = tuple(i.value for i in children if isinstance(i, _Item))
+        return self._item("weights", A.WeightTable(entries, title, self.span(meta)), meta)
+
+    def weight_entry(self, meta: Meta, children: list[Any]) -> _Item:
+        ref, number, unit = children
+        weight = A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta))
+        return self._item("weight_entry", A.WeightEntry(ref.value, weight, self.span(meta)), meta)
+
+    def pay(self, meta: Meta, children: list[Any]) -> _Item:
+        f = _Fields(children, self, "performance pay")
+        pay = A.PerformancePay(f.get("text"), f.get("schedule", ()), f.get("pay_footnote"), self.span(meta))
+        return self._item("pay", pay, meta)
+
+    def schedule(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("schedule", tuple(c for c in children if isinstance(c, A.Step)), meta)
+
+    def pay_footnote(self, meta: Meta, children: list[Any]) -> _Item:
+        return self._item("pay_footnote", self._values(children)[0].value, meta)
+
+    def footnote(self, meta: Meta, children: list[Any]) -> _Item:
+        label, body = self._values(children)
+        return self._item("footnote", A.Footnote(label.value, self._prose(body), self.span(meta)), meta)
+
+    def annex(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "annex")
+        annex = A.Annex(_unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), self.span(meta))
+        return self._item("annex", annex, meta)
+
+    def import_stmt(self, meta: Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "import")
+        imp = A.Import(_unquote(values[0]), f.many("set_value"), f.many("goal"), self.span(meta))
+        return self._item("import", imp, meta)
+
+    def set_value(self, meta: Meta, children: list[Any]) -> _Item:
+        name, value = self._values(children)
+        return self._item("set_value", (name.value, _unquote(value)), meta)
+
+
+def iter_keyword_spans(result: ParseResult) -> Iterator[tuple[str, A.Span]]:
+    yield from result.keyword_spans

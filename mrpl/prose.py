@@ -1,0 +1,196 @@
+"""Light markup inside text values, parsed into `ast.Prose`.
+
+    Paragraphs are separated by blank lines; lines of one paragraph are joined.
+    - a bullet item            (also "• item")
+    1. a numbered item         (write "1\\. kvartal" for a paragraph starting so)
+    *emphasis*  **strong**  __underline__  [^1] footnote  {{styrelse}} placeholder
+    A backslash makes the next character literal: \\*  \\_  \\[  \\{  \\\\
+
+`to_markup` writes a `Prose` back so that parsing gives the same tree (the
+formatter relies on this).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mrpl.ast import (
+    NO_SPAN,
+    Block,
+    BulletList,
+    Emphasis,
+    FootnoteRef,
+    Inline,
+    ListItem,
+    NumberedList,
+    Paragraph,
+    Placeholder,
+    Prose,
+    Span,
+    Strong,
+    Text,
+    Underline,
+)
+
+_BULLET = re.compile(r"^[ \t]*(?:[-•]|\*(?=[ \t]))[ \t]+(.*)$")
+_NUMBERED = re.compile(r"^[ \t]*(\d+)\.[ \t]+(.*)$")
+
+
+def parse_prose(text: str, span: Span = NO_SPAN) -> Prose:
+    blocks: list[Block] = []
+    para: list[str] = []
+    items: list[str] = []
+    list_kind: str | None = None
+    start = 1
+
+    def flush_para() -> None:
+        if para:
+            blocks.append(Paragraph(parse_inlines(" ".join(para), span), span))
+            para.clear()
+
+    def flush_list() -> None:
+        nonlocal list_kind
+        if items:
+            li = tuple(ListItem(parse_inlines(i, span), span) for i in items)
+            blocks.append(BulletList(li, span) if list_kind == "bullet" else NumberedList(start, li, span))
+            items.clear()
+        list_kind = None
+
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            flush_para()
+            flush_list()
+            continue
+        bullet, numbered = _BULLET.match(raw), _NUMBERED.match(raw)
+        if bullet or numbered:
+            kind = "bullet" if bullet else "numbered"
+            flush_para()
+            if list_kind != kind:
+                flush_list()
+                list_kind = kind
+                if numbered:
+                    start = int(numbered.group(1))
+            items.append((bullet or numbered).group(bullet and 1 or 2).strip())  # type: ignore[union-attr]
+        elif items and raw[:1] in (" ", "\t"):
+            items[-1] += " " + line  # an indented line continues the list item
+        else:
+            flush_list()
+            para.append(line)
+    flush_para()
+    flush_list()
+    return Prose(tuple(blocks), span)
+
+
+_INLINE = re.compile(r"\\(.)|(\*\*)|(__)|(\*)|\[\^([^\]\s]+)\]|\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}", re.S)
+
+
+def parse_inlines(text: str, span: Span = NO_SPAN) -> tuple[Inline, ...]:
+    nodes, _ = _parse_until(text, 0, None, span)
+    return nodes
+
+
+def _parse_until(text: str, pos: int, closer: str | None, span: Span) -> tuple[tuple[Inline, ...], int]:
+    """Parse inlines from `pos` until `closer` ("**", "__", "*") or the end.
+
+    Returns the nodes and the position after the closer; an opener without
+    its closer is literal text.
+    """
+    out: list[Inline] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            value = "".join(buf)
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].value + value, span)
+            else:
+                out.append(Text(value, span))
+            buf.clear()
+
+    while pos < len(text):
+        m = _INLINE.search(text, pos)
+        if m is None:
+            buf.append(text[pos:])
+            pos = len(text)
+            break
+        buf.append(text[pos : m.start()])
+        pos = m.end()
+        escaped, strong, under, emph, foot, place = m.groups()
+        marker = strong or under or emph
+        if escaped is not None:
+            buf.append(escaped)
+        elif marker is not None and marker == closer:
+            flush()
+            return tuple(out), pos
+        elif marker is not None:
+            inner, after = _parse_until(text, pos, marker, span)
+            if after < 0:  # never closed: the marker is literal
+                buf.append(marker)
+                continue
+            flush()
+            kind = {"**": Strong, "__": Underline, "*": Emphasis}[marker]
+            out.append(kind(inner, span))
+            pos = after
+        elif foot is not None:
+            flush()
+            out.append(FootnoteRef(foot, span))
+        else:
+            flush()
+            out.append(Placeholder(place, span))
+    flush()
+    if closer is not None:
+        return tuple(out), -1
+    return tuple(out), pos
+
+
+# --------------------------------------------------------------------------
+# Writing markup back
+
+_SPECIAL = re.compile(r"([\\*_\[{])")
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def inline_markup(inlines: tuple[Inline, ...]) -> str:
+    out = []
+    for node in inlines:
+        match node:
+            case Text(value=value):
+                out.append(_escape(value))
+            case Strong(children=c):
+                out.append("**" + inline_markup(c) + "**")
+            case Underline(children=c):
+                out.append("__" + inline_markup(c) + "__")
+            case Emphasis(children=c):
+                out.append("*" + inline_markup(c) + "*")
+            case FootnoteRef(label=label):
+                out.append(f"[^{label}]")
+            case Placeholder(name=name):
+                out.append("{{" + name + "}}")
+    return "".join(out)
+
+
+def _line_start_safe(text: str) -> str:
+    """Escape what would turn a paragraph line into a list item."""
+    if re.match(r"^(\d+)\.[ \t]", text):
+        return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    if re.match(r"^[-•][ \t]", text):
+        return "\\" + text
+    return text
+
+
+def to_markup(prose: Prose) -> str:
+    """Markup text that `parse_prose` reads back to an equal `Prose`."""
+    parts = []
+    for block in prose.blocks:
+        match block:
+            case Paragraph(inlines=inlines):
+                parts.append(_line_start_safe(inline_markup(inlines)))
+            case BulletList(items=items):
+                parts.append("\n".join("- " + inline_markup(i.inlines) for i in items))
+            case NumberedList(start=start, items=items):
+                parts.append("\n".join(f"{start + n}. " + inline_markup(i.inlines) for n, i in enumerate(items)))
+    return "\n\n".join(parts)

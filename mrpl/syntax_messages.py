@@ -1,0 +1,105 @@
+"""Syntax errors in words a policy writer understands.
+
+Lark reports terminal names (`KW_WEIGHT`, `NUMBER`); these become phrases
+("a number", "`vægt`"), and the keyword just before the error says where we
+are ("expected a number after `vægt`").
+"""
+
+from __future__ import annotations
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from mrpl.keywords import by_name
+
+_TERMINALS = {
+    "STRING": 'a quoted text ("...")',
+    "LONG_STRING": 'a text block ("""...""")',
+    "NUMBER": "a number (decimal comma: 2,5)",
+    "INT": "a whole number",
+    "ISO_DATE": "a date (2022-03-31 or 31. marts 2022)",
+    "ORDINAL": 'an ordinal ("1.")',
+    "GOAL_ID": "a goal number (1.1)",
+    "LABEL": "a requirement label (a, b, 1, 2)",
+    "MONTH": "a month name",
+    "PERCENT": "% or pct.",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "VBAR": "`|`",
+    "COLON": "`:`",
+    "COLKIND": "a budget column kind (R, B, F, BO1)",
+    "QUARTER_CODE": "a quarter (Q1-Q4)",
+    "HALF_CODE": "a half-year (H1, H2)",
+    "DASH": "`-` (no amount)",
+    "NAME": "a name",
+    "_NL": "a new line",
+    "$END": "the end of the file",
+}
+
+_CODE_UNEXPECTED_TOKEN = "MRP002"
+_CODE_BAD_CHARACTER = "MRP004"
+_CODE_UNCLOSED = "MRP005"
+
+
+def describe_terminal(name: str, language: str = "da") -> str:
+    if name.startswith("KW_"):
+        kw = by_name().get(name[3:])
+        if kw is not None:
+            return f"`{kw.spelling(language)}`"
+    return _TERMINALS.get(name, name.lower())
+
+
+def _expected_phrase(expected: set[str]) -> str:
+    names = sorted({describe_terminal(n) for n in expected if n not in ("WS", "COMMENT")})
+    if not names:
+        return "something else"
+    if len(names) > 6:
+        return "a statement (" + ", ".join(names[:6]) + ", ...)"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _found(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    if token.type == "_NL":
+        return "the end of the line"
+    text = token.value if len(token.value) <= 30 else token.value[:27] + "..."
+    return f"`{text}`"
+
+
+def _previous_keyword(exc: UnexpectedToken) -> str | None:
+    state = getattr(exc, "interactive_parser", None)
+    stack = getattr(getattr(state, "parser_state", None), "value_stack", None) or []
+    for item in reversed(stack):
+        if isinstance(item, Token) and item.type.startswith("KW_"):
+            return item.value
+        if isinstance(item, Token):
+            continue
+        break
+    return None
+
+
+def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, str | None]:
+    """(code, message, fix hint) for a Lark parse error."""
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        rest = source[exc.pos_in_stream : exc.pos_in_stream + 3]
+        if rest.startswith('"""') or (ch == '"' and '"' not in source[exc.pos_in_stream + 1 :].split("\n", 1)[0]):
+            closer = '"""' if rest.startswith('"""') else '"'
+            return _CODE_UNCLOSED, f"this text is never closed: add {closer} where it ends", None
+        shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
+        return _CODE_BAD_CHARACTER, f"unexpected character {shown} here", "text belongs inside quotes: \"...\""
+    if isinstance(exc, UnexpectedEOF):
+        return _CODE_UNEXPECTED_TOKEN, f"the file ends too early: expected {_expected_phrase(set(exc.expected))}", (
+            "is a `}` missing?"
+        )
+    if isinstance(exc, UnexpectedToken):
+        expected = _expected_phrase(set(exc.accepts or exc.expected))
+        where = _previous_keyword(exc)
+        after = f" after `{where}`" if where else ""
+        if exc.token.type == "$END":
+            return _CODE_UNEXPECTED_TOKEN, f"the file ends too early: expected {expected}{after}", "is a `}` missing?"
+        return _CODE_UNEXPECTED_TOKEN, f"expected {expected}{after}, found {_found(exc.token)}", None
+    return _CODE_UNEXPECTED_TOKEN, str(exc).splitlines()[0], None
