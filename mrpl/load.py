@@ -33,6 +33,7 @@ class LoadResult:
     root: ParseResult
     sources: dict[str, str] = field(default_factory=dict)  # every file read, for snippets
     files: tuple[str, ...] = ()
+    parses: dict[str, ParseResult] = field(default_factory=dict)  # every file's own parse (comments, keywords)
 
     @property
     def path(self) -> str:
@@ -91,10 +92,12 @@ class _Loader:
         self.cache = cache if cache is not None else {}
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[str, str] = {}
+        self.parses: dict[str, ParseResult] = {}
         self.stack: list[str] = []
 
     def resolve(self, root: ParseResult) -> LoadResult:
         self.sources[root.path] = root.source
+        self.parses[root.path] = root
         self.diagnostics.extend(root.diagnostics)
         plan = root.plan
         if plan is not None:
@@ -102,7 +105,7 @@ class _Loader:
             plan = self._resolve_plan(plan, root.path)
             plan = _fill_placeholders(plan, _default_values(plan), self._unknown_placeholder)
         files = tuple(self.sources)
-        return LoadResult(plan, self.diagnostics, root, self.sources, files)
+        return LoadResult(plan, self.diagnostics, root, self.sources, files, self.parses)
 
     # ---- imports
 
@@ -161,7 +164,9 @@ class _Loader:
             parsed = parse_source(text, target)
             self.cache[target] = parsed
         self.sources[target] = parsed.source
-        self.diagnostics.extend(parsed.diagnostics)
+        if target not in self.parses:
+            self.parses[target] = parsed
+            self.diagnostics.extend(parsed.diagnostics)
         return parsed
 
     def _apply_overrides(self, module: A.Plan, imp: A.Import) -> A.Plan:
