@@ -38,10 +38,6 @@ class Span:
 NO_SPAN = Span(0, 0, 1, 1, 1, 1)
 
 
-def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
-
-
 # --------------------------------------------------------------------------
 # Prose: paragraphs, bullet and numbered lists, light emphasis
 
@@ -49,7 +45,7 @@ def _span() -> Span:
 @dataclass(frozen=True, slots=True)
 class Text:
     value: str
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +53,7 @@ class Emphasis:
     """`*kursiv*`"""
 
     children: tuple[Inline, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +61,7 @@ class Strong:
     """`**fed**`"""
 
     children: tuple[Inline, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +69,7 @@ class Underline:
     """`__understreget__`"""
 
     children: tuple[Inline, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +77,7 @@ class FootnoteRef:
     """`[^1]`: a reference to a `fodnote` defined at top level."""
 
     label: str
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +85,7 @@ class Placeholder:
     """`{{styrelse}}`: replaced by a value when a shared file is imported."""
 
     name: str
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 Inline = Text | Emphasis | Strong | Underline | FootnoteRef | Placeholder
@@ -98,26 +94,26 @@ Inline = Text | Emphasis | Strong | Underline | FootnoteRef | Placeholder
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     inlines: tuple[Inline, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
     inlines: tuple[Inline, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
     items: tuple[ListItem, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class NumberedList:
     start: int
     items: tuple[ListItem, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 Block = Paragraph | BulletList | NumberedList
@@ -128,7 +124,7 @@ class Prose:
     """A text value: a one-line string or a triple-quoted block."""
 
     blocks: tuple[Block, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     def plain(self) -> str:
         """The text without markup, blocks separated by blank lines."""
@@ -174,7 +170,7 @@ class WeightUnit(enum.Enum):
 class Weight:
     value: Decimal
     unit: WeightUnit = WeightUnit.POINTS
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 class TimeUnit(enum.Enum):
@@ -189,7 +185,7 @@ class TimeUnit(enum.Enum):
 class Duration:
     value: Decimal
     unit: TimeUnit
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 class DeadlineKind(enum.Enum):
@@ -218,7 +214,7 @@ class Deadline:
     number: int | None = None  # month, quarter or half-year
     day: int | None = None
     written: str = field(default="", compare=False)
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     @property
     def date(self) -> date | None:
@@ -267,7 +263,7 @@ class Period:
 
     start: date
     end: date
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     @property
     def years(self) -> range:
@@ -283,7 +279,7 @@ class Scope:
 
     text: str
     within: Deadline | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------
@@ -312,7 +308,7 @@ class ShareTarget:
     within: Duration | None = None
     by: Deadline | None = None
     of: str | None = None  # denominator in words
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +318,7 @@ class TimeTarget:
     statistic: str  # "average" | "maximum"
     relation: Relation
     duration: Duration
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +328,7 @@ class CountTarget:
     relation: Relation
     value: Decimal
     unit: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +337,7 @@ class Baseline:
 
     label: str | None = None
     value: Decimal | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +347,7 @@ class ChangeTarget:
     direction: ChangeDirection
     percent: Decimal
     baseline: Baseline | None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,14 +357,14 @@ class LevelTarget:
     level: Decimal
     areas: tuple[str, ...] = ()
     area_count: int | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class MilestoneTarget:
     """`milepæl`: delivered by the requirement's deadline."""
 
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,14 +374,14 @@ class AssessmentTarget:
     relation: Relation
     points: Decimal
     maximum: Decimal
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class StatusTarget:
     """`fastholdt`: a status kept (yes/no)."""
 
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 Target = (
@@ -420,7 +416,7 @@ class Quantity:
 
     value: Decimal
     unit: str | None = None  # "%", "point", a TimeUnit value, or None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,7 +426,7 @@ class Step:
     relation: Relation | None
     threshold: Quantity | None
     fulfilment: Decimal  # percent
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +435,7 @@ class Scoring:
     floor: Quantity | None = None  # linear
     ceiling: Quantity | None = None  # linear
     steps: tuple[Step, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------
@@ -452,7 +448,7 @@ class ScalePoint:
 
     points: Decimal
     definition: str
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +467,7 @@ class Method:
     scale: tuple[ScalePoint, ...] = ()
     ref: str | None = None
     title: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------
@@ -486,7 +482,7 @@ class SubWeight:
     weight: Weight | None = None
     targets: tuple[Target, ...] = ()
     scoring: Scoring | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,7 +493,7 @@ class SubWeightGroup:
     weight: Weight | None = None
     members: tuple[SubWeight | SubWeightGroup, ...] = ()
     header: tuple[str, ...] = ()  # column captions for the annex table
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,7 +502,7 @@ class Dropped:
 
     reason: str
     on: Deadline | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,7 +525,7 @@ class Requirement:
     methods: tuple[Method, ...] = ()
     dropped: Dropped | None = None
     scored: bool = True
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,7 +534,7 @@ class Background:
 
     text: Prose
     title: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,7 +543,7 @@ class Attribute:
 
     name: str
     value: str
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,7 +558,7 @@ class Goal:
     background: Background | None = None
     methods: tuple[Method, ...] = ()
     attributes: tuple[Attribute, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,7 +572,7 @@ class Import:
     path: str
     values: tuple[tuple[str, str], ...] = ()
     overrides: tuple[Goal, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,7 +587,7 @@ class GoalSection:
     background: Prose | None = None
     goals: tuple[Goal, ...] = ()
     imports: tuple[Import, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------
@@ -613,7 +609,7 @@ class Signatory:
     signed_on: date | None = None
     signed_year: int | None = None
     organisation: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -630,14 +626,14 @@ class Header:
     head: Signatory | None = None
     renegotiation: Prose | None = None
     next_negotiation: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetColumn:
     kind: str  # R, B, F, BO1, BO2, BO3
     year: int
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -645,7 +641,7 @@ class BudgetCell:
     """An amount, or `-` (no amount) as `value=None`."""
 
     value: Decimal | None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,7 +649,7 @@ class BudgetRow:
     number: int | None  # core task number; None for the total row
     name: str
     cells: tuple[BudgetCell, ...]
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -665,7 +661,7 @@ class Budget:
     total: BudgetRow | None = None
     rows: tuple[BudgetRow, ...] = ()
     note: Prose | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -673,7 +669,7 @@ class CoreTask:
     number: int
     title: str
     text: Prose | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,7 +678,7 @@ class CoreTasks:
 
     title: str | None = None
     items: tuple[Prose | Budget | CoreTask, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 class StrategyKind(enum.Enum):
@@ -700,13 +696,13 @@ class StrategyPart:
     kind: StrategyKind
     text: Prose
     title: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
     parts: tuple[StrategyPart | CoreTasks, ...] = ()
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------
@@ -717,14 +713,14 @@ class Strategy:
 class WeightEntry:
     ref: str  # "1.1" or "1.1.a"
     weight: Weight
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class WeightTable:
     entries: tuple[WeightEntry, ...]
     title: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -734,14 +730,14 @@ class PerformancePay:
     text: Prose | None = None
     schedule: tuple[Step, ...] = ()
     footnote: str | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Footnote:
     label: str
     text: Prose
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,7 +748,7 @@ class Annex:
     text: Prose | None = None
     methods: tuple[Method, ...] = ()
     closing: Prose | None = None
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,7 +768,7 @@ class Plan:
     annexes: tuple[Annex, ...] = ()
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
-    span: Span = _span()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     def all_goals(self) -> tuple[Goal, ...]:
         return tuple(g for s in self.sections for g in s.goals) + self.goals

@@ -82,8 +82,7 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool
 
     d = diagnostic
     head = (
-        f"{paint(_BOLD, _location(d.span))}: "
-        f"{paint(_COLOURS[d.severity], f'{d.severity.word}[{d.code}]')}: {d.message}"
+        f"{paint(_BOLD, _location(d.span))}: {paint(_COLOURS[d.severity], f'{d.severity.word}[{d.code}]')}: {d.message}"
     )
     lines = [head]
     lines += _snippet(d.span, sources.get(d.span.file), paint)

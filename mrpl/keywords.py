@@ -35,7 +35,7 @@ class Keyword:
         return (self.da if language == "da" else self.en)[0]
 
     def language_of(self, text: str) -> str | None:
-        """"da", "en", or None when the spelling is the same in both."""
+        """ "da", "en", or None when the spelling is the same in both."""
         norm = " ".join(text.split())
         in_da, in_en = norm in self.da, norm in self.en
         if in_da and in_en:

@@ -134,7 +134,7 @@ class _Loader:
         target = os.path.normpath(os.path.join(os.path.dirname(importer), imp.path))
         key = _norm(target)
         if key in self.stack:
-            chain = " → ".join(os.path.basename(p) for p in self.stack[self.stack.index(key) :] + [key])
+            chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key):], key])
             self._error("MRP008", f"import cycle: {chain}", imp.span)
             return None
         parsed = self._parse_import(target, imp)
@@ -206,7 +206,7 @@ class _Loader:
                 Severity.ERROR,
                 f"no value for the placeholder {{{{{node.name}}}}}",
                 node.span,
-                notes=("values come from `sæt NAME \"...\"` in the `importer` block, or from the plan header",),
+                notes=('values come from `sæt NAME "..."` in the `importer` block, or from the plan header',),
                 fix=f"did you mean {{{{{close[0]}}}}}?" if close else None,
                 related=(),
             )
@@ -255,7 +255,10 @@ def _default_values(plan: A.Plan) -> dict[str, str]:
 
 
 def _fill_placeholders(
-    node: Any, values: dict[str, str], on_unknown: Callable[[A.Placeholder, list[str]], None], keep_unknown: bool = False
+    node: Any,
+    values: dict[str, str],
+    on_unknown: Callable[[A.Placeholder, list[str]], None],
+    keep_unknown: bool = False,
 ) -> Any:
     """Replace placeholders that have a value; report the others unless `keep_unknown`
     (an imported module may leave some for the importing plan's header)."""

@@ -15,14 +15,14 @@ from functools import cache
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.tree import Meta
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.keywords import by_name, month_number, terminal_definitions
-from mrpl.resources import grammar_path
 from mrpl.prose import parse_prose
+from mrpl.resources import grammar_path
 from mrpl.syntax_messages import describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
@@ -150,9 +150,17 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnost
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         span = _span_of_token(exc.token, path)
     elif isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        span = _point_span(source, max(0, len(source.rstrip()) - 1), path) if source.strip() else _point_span(source, 0, path)
+        span = (
+            _point_span(source, max(0, len(source.rstrip()) - 1), path)
+            if source.strip()
+            else _point_span(source, 0, path)
+        )
     else:
-        span = _point_span(source, offset or 0, path)
+        offset = offset or 0
+        if source[max(0, offset - 2) : offset + 1] == '"""':  # `"""` lexed as "" + an unclosed "
+            offset -= 2
+            exc.pos_in_stream = offset
+        span = _point_span(source, offset, path)
     code, message, fix = describe_unexpected(exc, source)
     return _error(code, message, span, fix)
 
@@ -472,7 +480,9 @@ class _Builder(Transformer):
         for item in children:
             if isinstance(item, _Item):
                 parts.append(
-                    A.StrategyPart(A.StrategyKind.TEXT, item.value, None, item.span) if item.key == "text" else item.value
+                    A.StrategyPart(A.StrategyKind.TEXT, item.value, None, item.span)
+                    if item.key == "text"
+                    else item.value
                 )
         return self._item("strategy", A.Strategy(tuple(parts), self.span(meta)), meta)
 

@@ -71,7 +71,7 @@ def parse_prose(text: str, span: Span = NO_SPAN) -> Prose:
                 list_kind = kind
                 if numbered:
                     start = int(numbered.group(1))
-            items.append((bullet or numbered).group(bullet and 1 or 2).strip())  # type: ignore[union-attr]
+            items.append(bullet.group(1).strip() if bullet else numbered.group(2).strip())  # type: ignore[union-attr]
         elif items and raw[:1] in (" ", "\t"):
             items[-1] += " " + line  # an indented line continues the list item
         else:

@@ -90,10 +90,12 @@ def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, st
             closer = '"""' if rest.startswith('"""') else '"'
             return _CODE_UNCLOSED, f"this text is never closed: add {closer} where it ends", None
         shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
-        return _CODE_BAD_CHARACTER, f"unexpected character {shown} here", "text belongs inside quotes: \"...\""
+        return _CODE_BAD_CHARACTER, f"unexpected character {shown} here", 'text belongs inside quotes: "..."'
     if isinstance(exc, UnexpectedEOF):
-        return _CODE_UNEXPECTED_TOKEN, f"the file ends too early: expected {_expected_phrase(set(exc.expected))}", (
-            "is a `}` missing?"
+        return (
+            _CODE_UNEXPECTED_TOKEN,
+            f"the file ends too early: expected {_expected_phrase(set(exc.expected))}",
+            ("is a `}` missing?"),
         )
     if isinstance(exc, UnexpectedToken):
         expected = _expected_phrase(set(exc.accepts or exc.expected))
