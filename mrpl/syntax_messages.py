@@ -7,6 +7,8 @@ are ("expected a number after `vægt`").
 
 from __future__ import annotations
 
+import difflib
+
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -69,16 +71,37 @@ def _found(token: Token) -> str:
     return f"`{text}`"
 
 
-def _previous_keyword(exc: UnexpectedToken) -> str | None:
+def _previous_keyword(exc: UnexpectedToken) -> str:
+    """ " after `vægt`" or " inside `resultatkrav`": where the parser was when it stopped."""
     state = getattr(exc, "interactive_parser", None)
     stack = getattr(getattr(state, "parser_state", None), "value_stack", None) or []
+    opened = False
     for item in reversed(stack):
-        if isinstance(item, Token) and item.type.startswith("KW_"):
-            return item.value
-        if isinstance(item, Token):
-            continue
-        break
-    return None
+        if not isinstance(item, Token):
+            break
+        if item.type.startswith("KW_"):
+            return f" {'inside' if opened else 'after'} `{item.value}`"
+        opened = opened or item.value == "{"
+    return ""
+
+
+def _keyword_hint(token: Token, expected: set[str]) -> str | None:
+    """ "did you mean `vægt`?" for a misspelled keyword; where a keyword belongs when it is misplaced."""
+    if token.type.startswith("KW_"):
+        return f"`{token.value}` cannot stand here; see docs/language.md for where it belongs"
+    word = token.value.strip()
+    if not word.isalpha():
+        return None
+    spellings = {s: n for n in expected if n.startswith("KW_") for s in _spellings(n[3:])}
+    close = difflib.get_close_matches(word.lower(), list(spellings), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return 'text belongs inside quotes: "..."'
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    kw = by_name().get(name)
+    return (kw.da + kw.en) if kw else ()
 
 
 def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, str | None]:
@@ -99,9 +122,9 @@ def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, st
         )
     if isinstance(exc, UnexpectedToken):
         expected = _expected_phrase(set(exc.accepts or exc.expected))
-        where = _previous_keyword(exc)
-        after = f" after `{where}`" if where else ""
+        after = _previous_keyword(exc)
         if exc.token.type == "$END":
             return _CODE_UNEXPECTED_TOKEN, f"the file ends too early: expected {expected}{after}", "is a `}` missing?"
-        return _CODE_UNEXPECTED_TOKEN, f"expected {expected}{after}, found {_found(exc.token)}", None
+        message = f"expected {expected}{after}, found {_found(exc.token)}"
+        return _CODE_UNEXPECTED_TOKEN, message, _keyword_hint(exc.token, set(exc.accepts or exc.expected))
     return _CODE_UNEXPECTED_TOKEN, str(exc).splitlines()[0], None
