@@ -14,13 +14,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.tree import Meta
+from lark import Lark, Token
+from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
-from mrpl.keywords import by_name, month_number, terminal_definitions
+from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
 from mrpl.resources import grammar_path
 from mrpl.syntax_messages import describe_unexpected
@@ -50,26 +49,34 @@ class ParseResult:
 
 @cache
 def _parser() -> Lark:
+    """Built once per process. The builder runs inline (`transformer=`): LALR
+    calls it at each reduction, so no intermediate parse tree is made."""
     with open(grammar_path("mrpl.lark"), encoding="utf-8") as fh:
         grammar = fh.read()
+    callbacks = {"COMMENT": _collect("comments")}
+    callbacks.update({f"KW_{kw.name}": _collect("keywords") for kw in keywords()})
     return Lark(
         grammar + "\n" + terminal_definitions(),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
         maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _on_comment},
+        transformer=_Dispatch(),
+        lexer_callbacks=callbacks,
     )
 
 
+# The parser is shared; what one parse collects lives in thread-local state.
 _local = threading.local()
 
 
-def _on_comment(token: Token) -> Token:
-    sink = getattr(_local, "comments", None)
-    if sink is not None:
-        sink.append(token)
-    return token
+def _collect(sink_name: str) -> Callable[[Token], Token]:
+    def callback(token: Token) -> Token:
+        sink = getattr(_local, sink_name, None)
+        if sink is not None:
+            sink.append(token)
+        return token
+
+    return callback
 
 
 def _span_of_token(tok: Token, path: str) -> A.Span:
@@ -96,31 +103,33 @@ def parse_source(source: str, path: str = "<input>") -> ParseResult:
         msg = f"this file is {size}; mrpl reads plans of at most {MAX_SOURCE_CHARS // 1_000_000} MB"
         return ParseResult(None, [_error("MRP001", msg, _point_span(source, 0, path))], source, path)
     diagnostics: list[Diagnostic] = []
-    _local.comments = comments = []
-    try:
-        tree = _parse_with_recovery(source, path, diagnostics)
-    finally:
-        _local.comments = None
-    if tree is None:
-        return ParseResult(None, diagnostics, source, path)
     builder = _Builder(path, source, diagnostics)
+    _local.comments, _local.keywords, _local.builder = [], [], builder
     try:
-        plan = builder.transform(tree)
-    except (RecursionError, VisitError) as exc:
-        cause = exc.orig_exc if isinstance(exc, VisitError) else exc
-        if not isinstance(cause, RecursionError):
-            raise
-        diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
-        return ParseResult(None, diagnostics, source, path)
+        plan = _parse_with_recovery(source, path, diagnostics)
+        comments, keyword_tokens = _local.comments, _local.keywords
+    finally:
+        _local.comments = _local.keywords = _local.builder = None
+    keyword_spans = tuple((t.type[3:], _span_of_token(t, path)) for t in keyword_tokens)
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
-    return ParseResult(plan, diagnostics, source, path, comment_nodes, builder.language(), tuple(builder.keywords))
+    return ParseResult(plan, diagnostics, source, path, comment_nodes, _language(keyword_tokens), keyword_spans)
+
+
+def _language(tokens: list[Token]) -> str:
+    """The keyword language most used in the file (spellings shared by both count for neither)."""
+    votes = {"da": 0, "en": 0}
+    for tok in tokens:
+        lang = by_name()[tok.type[3:]].language_of(tok.value)
+        if lang:
+            votes[lang] += 1
+    return "en" if votes["en"] > votes["da"] else "da"
 
 
 def _error(code: str, message: str, span: A.Span, fix: str | None = None) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, span, fix=fix)
 
 
-def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) -> Tree | None:
+def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) -> A.Plan | None:
     """Parse, reporting unexpected tokens and skipping them to find more errors."""
     error_lines: set[int] = set()
 
@@ -132,7 +141,7 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         return len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
 
     try:
-        tree = _parser().parse(source, on_error=on_error)
+        plan = _parser().parse(source, on_error=on_error)
     except UnexpectedInput as exc:
         if getattr(exc, "line", 0) not in error_lines:
             diagnostics.append(_syntax_diagnostic(exc, source, path))
@@ -140,9 +149,7 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
     except RecursionError:
         diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
         return None
-    if diagnostics:
-        return tree if isinstance(tree, Tree) else None
-    return tree
+    return plan if isinstance(plan, A.Plan) else None
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
@@ -243,6 +250,9 @@ _TIME_UNITS = {
 }  # fmt: skip
 
 
+_BRACES = frozenset({"LBRACE", "RBRACE"})
+
+
 def _decimal(token: Token) -> Decimal:
     return Decimal(token.value.replace(",", "."))
 
@@ -279,24 +289,79 @@ def _dedent_block(body: str) -> str:
     return "\n".join(line[cut:] for line in lines).strip("\n")
 
 
-@v_args(meta=True)
-class _Builder(Transformer):
-    """Turns Lark's tree into AST nodes; structural problems become diagnostics."""
+class _Meta:
+    """Where a rule's text starts and ends, from its first and last positioned child
+    (Lark's inline transformer gives no positions of its own)."""
+
+    __slots__ = ("first", "last")
+
+    def __init__(self, children: list[Any]) -> None:
+        self.first = next((p for c in children if (p := _start_of(c)) is not None), None)
+        self.last = next((p for c in reversed(children) if (p := _end_of(c)) is not None), None)
+
+
+def _start_of(child: Any) -> tuple[int, int, int] | None:
+    if isinstance(child, Token):
+        return (child.start_pos or 0, child.line or 1, child.column or 1)
+    span = getattr(child, "span", None)
+    if isinstance(span, A.Span) and span is not A.NO_SPAN:
+        return (span.start, span.line, span.column)
+    if isinstance(child, tuple) and child:
+        return _start_of(child[0])
+    return None
+
+
+def _end_of(child: Any) -> tuple[int, int, int] | None:
+    if isinstance(child, Token):
+        return (child.end_pos or 0, child.end_line or 1, child.end_column or 1)
+    span = getattr(child, "span", None)
+    if isinstance(span, A.Span) and span is not A.NO_SPAN:
+        return (span.end, span.end_line, span.end_column)
+    if isinstance(child, tuple) and child:
+        return _end_of(child[-1])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _DateLiteral:
+    """A date with the place it was written (a `date` cannot carry a span)."""
+
+    value: date
+    span: A.Span
+
+
+class _Dispatch:
+    """What Lark holds as its transformer: forwards each reduction to the builder
+    of the parse that is running on this thread."""
+
+    def __getattr__(self, name: str) -> Callable[[list[Any]], Any]:
+        method = getattr(_Builder, name, None)
+        if name.startswith("_") or not callable(method) or name in _Builder.HELPERS:
+            raise AttributeError(name)
+
+        def reduce(children: list[Any]) -> Any:
+            return method(_local.builder, _Meta(children), children)
+
+        return reduce
+
+
+class _Builder:
+    """Turns each grammar rule into AST nodes; structural problems become diagnostics."""
+
+    HELPERS = frozenset({"span", "tok_span", "report", "spelling", "language"})
 
     def __init__(self, path: str, source: str, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(visit_tokens=True)
         self.path = path
         self._source = source
         self.diagnostics = diagnostics
-        self.keywords: list[tuple[str, A.Span]] = []
-        self.language_votes = {"da": 0, "en": 0}
 
     # ---- helpers
 
-    def span(self, meta: Meta) -> A.Span:
-        if getattr(meta, "empty", True):
+    def span(self, meta: _Meta) -> A.Span:
+        if meta.first is None or meta.last is None:
             return A.NO_SPAN
-        return A.Span(meta.start_pos, meta.end_pos, meta.line, meta.column, meta.end_line, meta.end_column, self.path)
+        (start, line, column), (end, end_line, end_column) = meta.first, meta.last
+        return A.Span(start, end, line, column, end_line, end_column, self.path)
 
     def tok_span(self, tok: Token) -> A.Span:
         return _span_of_token(tok, self.path)
@@ -309,16 +374,7 @@ class _Builder(Transformer):
         return kw.spelling(self.language()) if kw else key
 
     def language(self) -> str:
-        return "en" if self.language_votes["en"] > self.language_votes["da"] else "da"
-
-    def __default_token__(self, token: Token) -> Token:
-        if token.type.startswith("KW_"):
-            kw = by_name()[token.type[3:]]
-            lang = kw.language_of(token.value)
-            if lang:
-                self.language_votes[lang] += 1
-            self.keywords.append((token.type[3:], self.tok_span(token)))
-        return token
+        return _language(getattr(_local, "keywords", None) or [])
 
     def _prose(self, tok: Token) -> A.Prose:
         return parse_prose(_unquote(tok), self.tok_span(tok))
@@ -329,15 +385,15 @@ class _Builder(Transformer):
 
     @staticmethod
     def _values(children: list[Any]) -> list[Any]:
-        """Children without keyword tokens (placeholders for absent optionals stay as None)."""
-        return [c for c in children if not (isinstance(c, Token) and c.type.startswith("KW_"))]
+        """Children without keyword and brace tokens (placeholders for absent optionals stay as None)."""
+        return [c for c in children if not (isinstance(c, Token) and (c.type.startswith("KW_") or c.type in _BRACES))]
 
-    def _item(self, key: str, value: Any, meta: Meta) -> _Item:
+    def _item(self, key: str, value: Any, meta: _Meta) -> _Item:
         return _Item(key, value, self.span(meta))
 
     # ---- leaves
 
-    def string(self, meta: Meta, children: list[Any]) -> Token:
+    def string(self, meta: _Meta, children: list[Any]) -> Token:
         return children[0]
 
     def _str(self, tok: Token | None) -> str | None:
@@ -345,7 +401,7 @@ class _Builder(Transformer):
 
     # ---- top level
 
-    def start(self, meta: Meta, children: list[Any]) -> A.Plan:
+    def start(self, meta: _Meta, children: list[Any]) -> A.Plan:
         f = _Fields(children, self, "plan")
         sections, imports, goals = [], [], []
         for item in children:
@@ -373,7 +429,7 @@ class _Builder(Transformer):
 
     # ---- header
 
-    def plan(self, meta: Meta, children: list[Any]) -> _Item:
+    def plan(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "plan header")
         header = A.Header(
             title=f.get("title"),
@@ -393,13 +449,13 @@ class _Builder(Transformer):
         return self._item("plan", header, meta)
 
     def _string_item(key: str) -> Callable[..., _Item]:  # type: ignore[misc]
-        def method(self: _Builder, meta: Meta, children: list[Any]) -> _Item:
+        def method(self: _Builder, meta: _Meta, children: list[Any]) -> _Item:
             return self._item(key, _unquote(self._values(children)[0]), meta)
 
         return method
 
     def _prose_item(key: str) -> Callable[..., _Item]:  # type: ignore[misc]
-        def method(self: _Builder, meta: Meta, children: list[Any]) -> _Item:
+        def method(self: _Builder, meta: _Meta, children: list[Any]) -> _Item:
             return self._item(key, self._prose(self._values(children)[0]), meta)
 
         return method
@@ -431,18 +487,18 @@ class _Builder(Transformer):
     follow_up = _prose_item("follow_up")
     closing = _prose_item("closing")
 
-    def year(self, meta: Meta, children: list[Any]) -> _Item:
+    def year(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("year", int(self._values(children)[0]), meta)
 
-    def period(self, meta: Meta, children: list[Any]) -> _Item:
+    def period(self, meta: _Meta, children: list[Any]) -> _Item:
         start, end = self._values(children)
-        return self._item("period", A.Period(start, end, self.span(meta)), meta)
+        return self._item("period", A.Period(start.value, end.value, self.span(meta)), meta)
 
-    def total(self, meta: Meta, children: list[Any]) -> _Item:
+    def total(self, meta: _Meta, children: list[Any]) -> _Item:
         number, unit = self._values(children)
         return self._item("total", A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta)), meta)
 
-    def _signatory(self, role: str, meta: Meta, children: list[Any]) -> _Item:
+    def _signatory(self, role: str, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(values[1:], self, "signature")
         signed = f.get("signed")
@@ -461,21 +517,21 @@ class _Builder(Transformer):
             meta,
         )
 
-    def director(self, meta: Meta, children: list[Any]) -> _Item:
+    def director(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._signatory("director", meta, children)
 
-    def head(self, meta: Meta, children: list[Any]) -> _Item:
+    def head(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._signatory("head", meta, children)
 
-    def signed_on(self, meta: Meta, children: list[Any]) -> _Item:
-        return self._item("signed", self._values(children)[0], meta)
+    def signed_on(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("signed", self._values(children)[0].value, meta)
 
-    def signed_blank(self, meta: Meta, children: list[Any]) -> _Item:
+    def signed_blank(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("signed", int(self._values(children)[0]), meta)
 
     # ---- strategy and budget
 
-    def strategy(self, meta: Meta, children: list[Any]) -> _Item:
+    def strategy(self, meta: _Meta, children: list[Any]) -> _Item:
         parts = []
         for item in children:
             if isinstance(item, _Item):
@@ -486,14 +542,14 @@ class _Builder(Transformer):
                 )
         return self._item("strategy", A.Strategy(tuple(parts), self.span(meta)), meta)
 
-    def strategy_part(self, meta: Meta, children: list[Any]) -> _Item:
+    def strategy_part(self, meta: _Meta, children: list[Any]) -> _Item:
         kw = children[0]
         first, second = self._values(children)
         title, body = (_unquote(first), second) if second is not None else (None, first)
         kind = _STRATEGY_KINDS[kw.type[3:]]
         return self._item("strategy_item", A.StrategyPart(kind, self._prose(body), title, self.span(meta)), meta)
 
-    def core_tasks(self, meta: Meta, children: list[Any]) -> _Item:
+    def core_tasks(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
         items = []
@@ -502,12 +558,12 @@ class _Builder(Transformer):
                 items.append(item.value)
         return self._item("strategy_item", A.CoreTasks(title, tuple(items), self.span(meta)), meta)
 
-    def core_task(self, meta: Meta, children: list[Any]) -> _Item:
+    def core_task(self, meta: _Meta, children: list[Any]) -> _Item:
         number, first, second = self._values(children)
         title, body = _unquote(first), (self._prose(second) if second is not None else None)
         return self._item("core_item", A.CoreTask(int(number), title, body, self.span(meta)), meta)
 
-    def budget(self, meta: Meta, children: list[Any]) -> _Item:
+    def budget(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "budget")
         columns = f.get("columns", ())
         budget = A.Budget(
@@ -522,30 +578,30 @@ class _Builder(Transformer):
         )
         return self._item("core_item", budget, meta)
 
-    def columns(self, meta: Meta, children: list[Any]) -> _Item:
+    def columns(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("columns", tuple(c for c in self._values(children) if isinstance(c, A.BudgetColumn)), meta)
 
-    def column(self, meta: Meta, children: list[Any]) -> A.BudgetColumn:
+    def column(self, meta: _Meta, children: list[Any]) -> A.BudgetColumn:
         kind, year = children
         return A.BudgetColumn(kind.value, int(year), self.span(meta))
 
-    def cell(self, meta: Meta, children: list[Any]) -> A.BudgetCell:
+    def cell(self, meta: _Meta, children: list[Any]) -> A.BudgetCell:
         tok = children[0]
         return A.BudgetCell(None if tok.type == "DASH" else _decimal(tok), self.span(meta))
 
-    def budget_total(self, meta: Meta, children: list[Any]) -> _Item:
+    def budget_total(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         row = A.BudgetRow(None, _unquote(values[0]), tuple(values[1:]), self.span(meta))
         return self._item("budget_total", row, meta)
 
-    def budget_row(self, meta: Meta, children: list[Any]) -> _Item:
+    def budget_row(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         row = A.BudgetRow(int(values[0]), _unquote(values[1]), tuple(values[2:]), self.span(meta))
         return self._item("budget_row", row, meta)
 
     # ---- goal sections
 
-    def section(self, meta: Meta, children: list[Any]) -> _Item:
+    def section(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "section")
         bg = f.get("background")
@@ -568,16 +624,16 @@ class _Builder(Transformer):
         )
         return self._item("section", section, meta)
 
-    def background(self, meta: Meta, children: list[Any]) -> _Item:
+    def background(self, meta: _Meta, children: list[Any]) -> _Item:
         first, second = self._values(children)
         title, body = (_unquote(first), second) if second is not None else (None, first)
         return self._item("background", A.Background(self._prose(body), title, self.span(meta)), meta)
 
-    def attribute(self, meta: Meta, children: list[Any]) -> _Item:
+    def attribute(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("attribute", A.Attribute(_unquote(name), _unquote(value), self.span(meta)), meta)
 
-    def goal(self, meta: Meta, children: list[Any]) -> _Item:
+    def goal(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         number, area = values[0], values[1]
         f = _Fields(children, self, "goal")
@@ -599,7 +655,7 @@ class _Builder(Transformer):
         )
         return self._item("goal", goal, meta)
 
-    def requirement(self, meta: Meta, children: list[Any]) -> _Item:
+    def requirement(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         label, display = values[0], values[1]
         f = _Fields(children, self, "requirement")
@@ -621,28 +677,28 @@ class _Builder(Transformer):
         )
         return self._item("requirement", req, meta)
 
-    def deadline(self, meta: Meta, children: list[Any]) -> _Item:
+    def deadline(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("deadline", self._values(children)[0], meta)
 
-    def scope(self, meta: Meta, children: list[Any]) -> _Item:
+    def scope(self, meta: _Meta, children: list[Any]) -> _Item:
         text, within = self._values(children)
         return self._item("scope", A.Scope(_unquote(text), within, self.span(meta)), meta)
 
-    def dropped(self, meta: Meta, children: list[Any]) -> _Item:
+    def dropped(self, meta: _Meta, children: list[Any]) -> _Item:
         reason, on = self._values(children)
         return self._item("dropped", A.Dropped(_unquote(reason), on, self.span(meta)), meta)
 
-    def unscored(self, meta: Meta, children: list[Any]) -> _Item:
+    def unscored(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("unscored", True, meta)
 
-    def weight(self, meta: Meta, children: list[Any]) -> _Item:
+    def weight(self, meta: _Meta, children: list[Any]) -> _Item:
         number, unit = self._values(children)
         return self._item("weight", A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta)), meta)
 
-    def weight_unit(self, meta: Meta, children: list[Any]) -> A.WeightUnit:
+    def weight_unit(self, meta: _Meta, children: list[Any]) -> A.WeightUnit:
         return A.WeightUnit.PERCENT if children[0].type == "PERCENT" else A.WeightUnit.POINTS
 
-    def group(self, meta: Meta, children: list[Any]) -> _Item:
+    def group(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "group")
         members = [i.value for i in children if isinstance(i, _Item) and i.key in ("part", "group")]
@@ -655,10 +711,10 @@ class _Builder(Transformer):
         )
         return self._item("group", group, meta)
 
-    def group_columns(self, meta: Meta, children: list[Any]) -> _Item:
+    def group_columns(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("group_columns", tuple(_unquote(t) for t in self._values(children)), meta)
 
-    def part(self, meta: Meta, children: list[Any]) -> _Item:
+    def part(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "part")
         part = A.SubWeight(
@@ -672,179 +728,180 @@ class _Builder(Transformer):
 
     # ---- time
 
-    def _deadline(self, meta: Meta, kind: A.DeadlineKind, **kw: Any) -> A.Deadline:
+    def _deadline(self, meta: _Meta, kind: A.DeadlineKind, **kw: Any) -> A.Deadline:
         span = self.span(meta)
         return A.Deadline(kind, written=self._written(span), span=span, **kw)
 
     def _written(self, span: A.Span) -> str:
         return " ".join(self._source[span.start : span.end].split()) if span is not A.NO_SPAN else ""
 
-    def iso_date(self, meta: Meta, children: list[Any]) -> date | A.Deadline:
+    def iso_date(self, meta: _Meta, children: list[Any]) -> _DateLiteral:
         return self._make_date(meta, *(int(p) for p in children[0].value.split("-")))
 
-    def long_date(self, meta: Meta, children: list[Any]) -> date | None:
+    def long_date(self, meta: _Meta, children: list[Any]) -> _DateLiteral:
         day, month, year = children
         return self._make_date(meta, int(year), month_number(month.value), int(day.value.rstrip(".")))
 
-    def _make_date(self, meta: Meta, year: int, month: int, day: int) -> date:
+    def _make_date(self, meta: _Meta, year: int, month: int, day: int) -> _DateLiteral:
+        span = self.span(meta)
         try:
-            return date(year, month, day)
+            return _DateLiteral(date(year, month, day), span)
         except ValueError:
-            self.report("MRP020", f"{year:04d}-{month:02d}-{day:02d} is not a date in the calendar", self.span(meta))
-            return date(max(1, min(year, 9999)), 1, 1)
+            self.report("MRP020", f"{year:04d}-{month:02d}-{day:02d} is not a date in the calendar", span)
+            return _DateLiteral(date(max(1, min(year, 9999)), 1, 1), span)
 
-    def when(self, meta: Meta, children: list[Any]) -> A.Deadline:
-        d: date = children[0]
+    def when(self, meta: _Meta, children: list[Any]) -> A.Deadline:
+        d = children[0].value
         return self._deadline(meta, A.DeadlineKind.DATE, year=d.year, number=d.month, day=d.day)
 
-    def month_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def month_end(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         month, year = self._values(children)
         return self._deadline(meta, A.DeadlineKind.MONTH_END, year=int(year), number=month_number(month.value))
 
-    def month_start(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def month_start(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         month, year = self._values(children)
         return self._deadline(meta, A.DeadlineKind.MONTH_START, year=int(year), number=month_number(month.value))
 
-    def year_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def year_end(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.YEAR_END, year=int(self._values(children)[0]))
 
-    def year_start(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def year_start(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.YEAR_START, year=int(self._values(children)[0]))
 
-    def _numbered(self, meta: Meta, children: list[Any], kind: A.DeadlineKind) -> A.Deadline:
+    def _numbered(self, meta: _Meta, children: list[Any], kind: A.DeadlineKind) -> A.Deadline:
         number_tok, year = self._values(children)
         digits = "".join(ch for ch in number_tok.value if ch.isdigit())
         return self._deadline(meta, kind, year=None if year is None else int(year), number=int(digits))
 
-    def quarter(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def quarter(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._numbered(meta, children, A.DeadlineKind.QUARTER)
 
-    def half(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def half(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._numbered(meta, children, A.DeadlineKind.HALF)
 
-    def period_end(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def period_end(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.PERIOD_END)
 
-    def whole_year(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def whole_year(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.YEAR, year=int(children[0]))
 
     # ---- targets
 
-    def target(self, meta: Meta, children: list[Any]) -> _Item:
+    def target(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("target", self._values(children)[0], meta)
 
-    def relation(self, meta: Meta, children: list[Any]) -> A.Relation:
+    def relation(self, meta: _Meta, children: list[Any]) -> A.Relation:
         return _RELATIONS[children[0].type[3:]]
 
-    def time_unit(self, meta: Meta, children: list[Any]) -> A.TimeUnit:
+    def time_unit(self, meta: _Meta, children: list[Any]) -> A.TimeUnit:
         return _TIME_UNITS[children[0].type[3:]]
 
-    def share(self, meta: Meta, children: list[Any]) -> A.ShareTarget:
+    def share(self, meta: _Meta, children: list[Any]) -> A.ShareTarget:
         relation, percent, _pct, limit, of = self._values(children)
         within = limit if isinstance(limit, A.Duration) else None
         by = limit if isinstance(limit, A.Deadline) else None
         return A.ShareTarget(relation, _decimal(percent), within, by, self._str(of), self.span(meta))
 
-    def share_of(self, meta: Meta, children: list[Any]) -> Token:
+    def share_of(self, meta: _Meta, children: list[Any]) -> Token:
         return self._values(children)[0]
 
-    def scope_in(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def scope_in(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._values(children)[0]
 
-    def against(self, meta: Meta, children: list[Any]) -> A.Baseline:
+    def against(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         return self._values(children)[0]
 
-    def within(self, meta: Meta, children: list[Any]) -> A.Duration:
+    def within(self, meta: _Meta, children: list[Any]) -> A.Duration:
         number, unit = self._values(children)
         return A.Duration(_decimal(number), unit, self.span(meta))
 
-    def by(self, meta: Meta, children: list[Any]) -> A.Deadline:
+    def by(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._values(children)[0]
 
-    def _time_target(self, statistic: str, meta: Meta, children: list[Any]) -> A.TimeTarget:
+    def _time_target(self, statistic: str, meta: _Meta, children: list[Any]) -> A.TimeTarget:
         relation, number, unit = self._values(children)
         return A.TimeTarget(statistic, relation, A.Duration(_decimal(number), unit, self.span(meta)), self.span(meta))
 
-    def average(self, meta: Meta, children: list[Any]) -> A.TimeTarget:
+    def average(self, meta: _Meta, children: list[Any]) -> A.TimeTarget:
         return self._time_target("average", meta, children)
 
-    def maximum(self, meta: Meta, children: list[Any]) -> A.TimeTarget:
+    def maximum(self, meta: _Meta, children: list[Any]) -> A.TimeTarget:
         return self._time_target("maximum", meta, children)
 
-    def count(self, meta: Meta, children: list[Any]) -> A.CountTarget:
+    def count(self, meta: _Meta, children: list[Any]) -> A.CountTarget:
         relation, number, unit = self._values(children)
         return A.CountTarget(relation, _decimal(number), self._str(unit), self.span(meta))
 
-    def _change(self, direction: A.ChangeDirection, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+    def _change(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         percent, _pct, baseline = self._values(children)
         return A.ChangeTarget(direction, _decimal(percent), baseline, self.span(meta))
 
-    def increase(self, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+    def increase(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.INCREASE, meta, children)
 
-    def reduction(self, meta: Meta, children: list[Any]) -> A.ChangeTarget:
+    def reduction(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.REDUCTION, meta, children)
 
-    def baseline(self, meta: Meta, children: list[Any]) -> A.Baseline:
+    def baseline(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         values = [v for v in children if v is not None]
         label = next((_unquote(v) for v in values if v.type in ("STRING", "LONG_STRING")), None)
         value = next((_decimal(v) for v in values if v.type == "NUMBER"), None)
         return A.Baseline(label, value, self.span(meta))
 
-    def level(self, meta: Meta, children: list[Any]) -> A.LevelTarget:
+    def level(self, meta: _Meta, children: list[Any]) -> A.LevelTarget:
         number, areas = self._values(children)
         if isinstance(areas, int):
             return A.LevelTarget(_decimal(number), (), areas, self.span(meta))
         return A.LevelTarget(_decimal(number), areas, None, self.span(meta))
 
-    def area_count(self, meta: Meta, children: list[Any]) -> int:
+    def area_count(self, meta: _Meta, children: list[Any]) -> int:
         return int(self._values(children)[0])
 
-    def area_list(self, meta: Meta, children: list[Any]) -> tuple[str, ...]:
+    def area_list(self, meta: _Meta, children: list[Any]) -> tuple[str, ...]:
         return tuple(_unquote(t) for t in self._values(children))
 
-    def milestone(self, meta: Meta, children: list[Any]) -> A.MilestoneTarget:
+    def milestone(self, meta: _Meta, children: list[Any]) -> A.MilestoneTarget:
         return A.MilestoneTarget(self.span(meta))
 
-    def assessment(self, meta: Meta, children: list[Any]) -> A.AssessmentTarget:
+    def assessment(self, meta: _Meta, children: list[Any]) -> A.AssessmentTarget:
         relation, points, maximum = self._values(children)
         return A.AssessmentTarget(relation, _decimal(points), _decimal(maximum), self.span(meta))
 
-    def kept(self, meta: Meta, children: list[Any]) -> A.StatusTarget:
+    def kept(self, meta: _Meta, children: list[Any]) -> A.StatusTarget:
         return A.StatusTarget(self.span(meta))
 
     # ---- scoring
 
-    def _scoring(self, kind: A.ScoringKind, meta: Meta, **kw: Any) -> _Item:
+    def _scoring(self, kind: A.ScoringKind, meta: _Meta, **kw: Any) -> _Item:
         return self._item("scoring", A.Scoring(kind, span=self.span(meta), **kw), meta)
 
-    def threshold(self, meta: Meta, children: list[Any]) -> _Item:
+    def threshold(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._scoring(A.ScoringKind.THRESHOLD, meta)
 
-    def linear(self, meta: Meta, children: list[Any]) -> _Item:
+    def linear(self, meta: _Meta, children: list[Any]) -> _Item:
         floor, ceiling = self._values(children)
         return self._scoring(A.ScoringKind.LINEAR, meta, floor=floor, ceiling=ceiling)
 
-    def steps(self, meta: Meta, children: list[Any]) -> _Item:
+    def steps(self, meta: _Meta, children: list[Any]) -> _Item:
         steps = tuple(c for c in children if isinstance(c, A.Step))
         return self._scoring(A.ScoringKind.STEPS, meta, steps=steps)
 
-    def milestones(self, meta: Meta, children: list[Any]) -> _Item:
+    def milestones(self, meta: _Meta, children: list[Any]) -> _Item:
         kind = A.ScoringKind.MILESTONES_EACH if children[-1].type == "KW_EACH" else A.ScoringKind.MILESTONES_ALL
         return self._scoring(kind, meta)
 
-    def areas(self, meta: Meta, children: list[Any]) -> _Item:
+    def areas(self, meta: _Meta, children: list[Any]) -> _Item:
         kind = A.ScoringKind.AREAS_ALL if children[-1].type == "KW_ALL" else A.ScoringKind.AREAS_SHARE
         return self._scoring(kind, meta)
 
-    def step(self, meta: Meta, children: list[Any]) -> A.Step:
+    def step(self, meta: _Meta, children: list[Any]) -> A.Step:
         values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
         if len(values) == 1:  # otherwise: NUMBER
             return A.Step(None, None, _decimal(values[0]), self.span(meta))
         relation, quantity, fulfilment = values
         return A.Step(relation, quantity, _decimal(fulfilment), self.span(meta))
 
-    def quantity(self, meta: Meta, children: list[Any]) -> A.Quantity:
+    def quantity(self, meta: _Meta, children: list[Any]) -> A.Quantity:
         number, unit = children[0], children[1] if len(children) > 1 else None
         match unit:
             case None:
@@ -859,7 +916,7 @@ class _Builder(Transformer):
 
     # ---- methods
 
-    def method(self, meta: Meta, children: list[Any]) -> _Item:
+    def method(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         ref, title = values[0], values[1]
         f = _Fields(children, self, "measurement method")
@@ -876,51 +933,51 @@ class _Builder(Transformer):
         )
         return self._item("method", method, meta)
 
-    def scale_point(self, meta: Meta, children: list[Any]) -> _Item:
+    def scale_point(self, meta: _Meta, children: list[Any]) -> _Item:
         points, definition = self._values(children)
         return self._item("scale_point", A.ScalePoint(_decimal(points), _unquote(definition), self.span(meta)), meta)
 
     # ---- the rest
 
-    def weights(self, meta: Meta, children: list[Any]) -> _Item:
+    def weights(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
         entries = tuple(i.value for i in children if isinstance(i, _Item))
         return self._item("weights", A.WeightTable(entries, title, self.span(meta)), meta)
 
-    def weight_entry(self, meta: Meta, children: list[Any]) -> _Item:
+    def weight_entry(self, meta: _Meta, children: list[Any]) -> _Item:
         ref, number, unit = children
         weight = A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.span(meta))
         return self._item("weight_entry", A.WeightEntry(ref.value, weight, self.span(meta)), meta)
 
-    def pay(self, meta: Meta, children: list[Any]) -> _Item:
+    def pay(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "performance pay")
         pay = A.PerformancePay(f.get("text"), f.get("schedule", ()), f.get("pay_footnote"), self.span(meta))
         return self._item("pay", pay, meta)
 
-    def schedule(self, meta: Meta, children: list[Any]) -> _Item:
+    def schedule(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("schedule", tuple(c for c in children if isinstance(c, A.Step)), meta)
 
-    def pay_footnote(self, meta: Meta, children: list[Any]) -> _Item:
+    def pay_footnote(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("pay_footnote", self._values(children)[0].value, meta)
 
-    def footnote(self, meta: Meta, children: list[Any]) -> _Item:
+    def footnote(self, meta: _Meta, children: list[Any]) -> _Item:
         label, body = self._values(children)
         return self._item("footnote", A.Footnote(label.value, self._prose(body), self.span(meta)), meta)
 
-    def annex(self, meta: Meta, children: list[Any]) -> _Item:
+    def annex(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "annex")
         annex = A.Annex(_unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), self.span(meta))
         return self._item("annex", annex, meta)
 
-    def import_stmt(self, meta: Meta, children: list[Any]) -> _Item:
+    def import_stmt(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "import")
         imp = A.Import(_unquote(values[0]), f.many("set_value"), f.many("goal"), self.span(meta))
         return self._item("import", imp, meta)
 
-    def set_value(self, meta: Meta, children: list[Any]) -> _Item:
+    def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("set_value", (name.value, _unquote(value)), meta)
 
