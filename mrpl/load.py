@@ -53,7 +53,7 @@ def read_text(path: str) -> str:
 def _decode_error(path: str, data_error: UnicodeDecodeError, raw: bytes) -> Diagnostic:
     before = raw[: data_error.start]
     line = before.count(b"\n") + 1
-    col = data_error.start - (before.rfind(b"\n") + 1) + 1
+    col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1  # characters, not bytes
     span = A.Span(data_error.start, data_error.start + 1, line, col, line, col + 1, path)
     return Diagnostic(
         "MRP006",
@@ -134,7 +134,7 @@ class _Loader:
         target = os.path.normpath(os.path.join(os.path.dirname(importer), imp.path))
         key = _norm(target)
         if key in self.stack:
-            chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key):], key])
+            chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key) :], key])
             self._error("MRP008", f"import cycle: {chain}", imp.span)
             return None
         parsed = self._parse_import(target, imp)
