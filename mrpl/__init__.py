@@ -14,6 +14,7 @@ so `mrplc check` starts fast.
 
 from __future__ import annotations
 
+from mrpl.check import check  # light: no templates; note this makes `mrpl.check` the function
 from mrpl.load import LoadResult, SourceError, load_file, load_string, parse_file
 from mrpl.parse import ParseResult, parse_source
 
@@ -30,6 +31,7 @@ __all__ = [
     "ParseResult",
     "SourceError",
     "__version__",
+    "check",
     "load_file",
     "load_string",
     "parse_file",

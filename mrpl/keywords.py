@@ -74,11 +74,11 @@ def terminal_definitions() -> str:
     """
     lines = []
     for kw in keywords():
-        spellings = sorted(set(kw.da + kw.en), key=len, reverse=True)
+        spellings = sorted(set(kw.da + kw.en), key=lambda w: (-len(w), w))
         body = "|".join(_phrase_regex(s) for s in spellings)
         priority = 10 + max(s.count(" ") for s in spellings)
         lines.append(f"KW_{kw.name}.{priority}: /(?:{body})(?![\\wæøåÆØÅ])/")
-    months = sorted(set(MONTHS_DA + MONTHS_EN), key=len, reverse=True)
+    months = sorted(set(MONTHS_DA + MONTHS_EN), key=lambda w: (-len(w), w))
     lines.append(f"MONTH.9: /(?i:{'|'.join(months)})(?![\\wæøåÆØÅ])/")
     return "\n".join(lines) + "\n"
 

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,8 +16,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
@@ -47,22 +52,72 @@ class ParseResult:
     keyword_spans: tuple[tuple[str, A.Span], ...] = field(default=())
 
 
+TABLES_FILE = "mrpl.tables.json"
+_LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
+
+
+def _grammar_text() -> str:
+    with open(grammar_path("mrpl.lark"), encoding="utf-8") as fh:
+        return fh.read() + "\n" + terminal_definitions()
+
+
+def _stamp(grammar: str) -> str:
+    """Which grammar (and Lark) a tables file was made from."""
+    return hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()
+
+
 @cache
 def _parser() -> Lark:
+    return make_parser(use_tables=True)
+
+
+def make_parser(use_tables: bool) -> Lark:
     """Built once per process. The builder runs inline (`transformer=`): LALR
-    calls it at each reduction, so no intermediate parse tree is made."""
-    with open(grammar_path("mrpl.lark"), encoding="utf-8") as fh:
-        grammar = fh.read()
-    callbacks = {"COMMENT": _collect("comments")}
+    calls it at each reduction, so no intermediate parse tree is made.
+
+    The LALR tables come from grammar/mrpl.tables.json when it matches the
+    grammar (computing them takes most of a cold start); otherwise they are
+    computed from the grammar."""
+    callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments")}
     callbacks.update({f"KW_{kw.name}": _collect("keywords") for kw in keywords()})
-    return Lark(
-        grammar + "\n" + terminal_definitions(),
-        parser="lalr",
-        lexer="contextual",
-        maybe_placeholders=True,
-        transformer=_Dispatch(),
-        lexer_callbacks=callbacks,
-    )
+    grammar = _grammar_text()
+    tables = _read_tables(_stamp(grammar)) if use_tables else None
+    if tables is not None:
+        try:
+            return Lark.__new__(Lark)._load(tables, transformer=_Dispatch(), lexer_callbacks=callbacks)
+        except Exception:  # tables from another Lark version: compute them instead
+            pass
+    return Lark(grammar, transformer=_Dispatch(), lexer_callbacks=callbacks, **_LARK_OPTIONS)
+
+
+def _int_keys(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    """JSON made Lark's integer keys (memo ids, parser states) strings; no terminal name is all digits."""
+    return {int(k) if k.isdigit() else k: v for k, v in pairs}
+
+
+def _read_tables(stamp: str) -> dict[str, Any] | None:
+    try:
+        with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
+            stored = json.load(fh, object_pairs_hook=_int_keys)
+    except (OSError, ValueError):
+        return None
+    return stored if stored.get("stamp") == stamp else None
+
+
+def write_tables(path: str | None = None) -> str:
+    """Compute the LALR tables and write them beside the grammar (see grammar/README.md)."""
+    grammar = _grammar_text()
+    data, memo = Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
+    target = path or grammar_path(TABLES_FILE)
+    payload = {"stamp": _stamp(grammar), "data": data, "memo": memo}
+    with open(target, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh, sort_keys=True, separators=(",", ":"))
+        fh.write("\n")
+    return target
+
+
+def tables_are_current() -> bool:
+    return _read_tables(_stamp(_grammar_text())) is not None
 
 
 # The parser is shared; what one parse collects lives in thread-local state.
@@ -984,3 +1039,4 @@ class _Builder:
 
 def iter_keyword_spans(result: ParseResult) -> Iterator[tuple[str, A.Span]]:
     yield from result.keyword_spans
+

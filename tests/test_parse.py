@@ -442,3 +442,29 @@ _TOKENS = st.sampled_from(
 def test_near_miss_plans_give_a_result_never_an_exception(tokens: list[str]) -> None:
     result = parse_string(" ".join(tokens), "fuzz.mrp")
     assert result.plan is not None or result.diagnostics
+
+
+def test_committed_lalr_tables_match_the_grammar() -> None:
+    from mrpl.parse import tables_are_current
+
+    assert tables_are_current(), 'grammar changed: python -c "from mrpl.parse import write_tables; write_tables()"'
+
+
+def test_tables_and_grammar_give_the_same_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    import mrpl.parse as P
+
+    sources = [p.read_text(encoding="utf-8") for p in sorted(Path("examples").rglob("*.mrp"))]
+    with_tables = [parse_string(s).plan for s in sources]
+    monkeypatch.setattr(P, "_parser", lambda: P.make_parser(use_tables=False))
+    assert [parse_string(s).plan for s in sources] == with_tables
+
+
+def test_terminal_definitions_are_deterministic() -> None:
+    import subprocess
+    import sys
+
+    code = "from mrpl.parse import _grammar_text, _stamp; print(_stamp(_grammar_text()))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
+    assert len(runs) == 1

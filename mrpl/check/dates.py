@@ -1,0 +1,131 @@
+"""MRP3xx: deadlines fall inside the contract period.
+
+A deadline is a point in time: its last day (`Deadline.end_date`) lies in the
+period. A scope (`omfang ... i 2. halvår 2022`) is a stretch: it overlaps the
+period. A deadline without a year takes the year of a one-year period and is
+ambiguous (MRP302) in a multi-year one. Not-a-date (31 June) is the parser's
+MRP020.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from mrpl import ast as A
+from mrpl.check.context import Context
+
+_LIMITS = {A.DeadlineKind.QUARTER: (4, "quarter"), A.DeadlineKind.HALF: (2, "half-year")}
+
+
+def check_dates(ctx: Context) -> None:
+    header = ctx.header
+    period = header.period if header is not None else None
+    if period is not None and period.end < period.start:
+        ctx.report(
+            "MRP305",
+            f"the period ends ({period.end.isoformat()}) before it starts ({period.start.isoformat()})",
+            period.span,
+        )
+        period = None
+    if header is not None and period is not None:
+        _check_header_dates(ctx, header, period)
+    for deadline, is_scope in _deadlines(ctx.goals):
+        if _valid_number(ctx, deadline) and period is not None:
+            _check_in_period(ctx, deadline, period, is_scope)
+
+
+def _check_header_dates(ctx: Context, header: A.Header, period: A.Period) -> None:
+    if header.year is not None and header.year not in period.years:
+        ctx.report(
+            "MRP306",
+            f"the plan is for {header.year}, but its period is {period.start.isoformat()} to {period.end.isoformat()}",
+            header.span,
+        )
+    for signatory in (header.director, header.head):
+        if signatory is not None and signatory.signed_on is not None and signatory.signed_on > period.start:
+            ctx.report(
+                "MRP304",
+                f"{signatory.name} signs on {signatory.signed_on.isoformat()}, after the period started "
+                f"({period.start.isoformat()})",
+                signatory.span,
+            )
+
+
+def _deadlines(goals: tuple[A.Goal, ...]) -> Iterator[tuple[A.Deadline, bool]]:
+    """Every deadline of the plan, and whether it is a scope (a stretch of time)."""
+    for goal in goals:
+        for req in goal.requirements:
+            for deadline in req.deadlines:
+                yield deadline, False
+            if req.dropped is not None and req.dropped.on is not None:
+                yield req.dropped.on, False
+            if req.scope is not None and req.scope.within is not None:
+                yield req.scope.within, True
+            for target in _targets(req):
+                if isinstance(target, A.ShareTarget) and target.by is not None:
+                    yield target.by, False
+
+
+def _targets(req: A.Requirement) -> Iterator[A.Target]:
+    yield from req.targets
+    stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
+    while stack:
+        member = stack.pop()
+        if isinstance(member, A.SubWeight):
+            yield from member.targets
+        else:
+            stack.extend(member.members)
+
+
+def _valid_number(ctx: Context, deadline: A.Deadline) -> bool:
+    limit = _LIMITS.get(deadline.kind)
+    if limit is None or deadline.number is None or 1 <= deadline.number <= limit[0]:
+        return True
+    ctx.report(
+        "MRP303",
+        f"there is no {limit[1]} {deadline.number}; {limit[1]}s are numbered 1 to {limit[0]}",
+        deadline.span,
+    )
+    return False
+
+
+def _shown(deadline: A.Deadline) -> str:
+    return deadline.written or deadline.kind.value
+
+
+def _check_in_period(ctx: Context, deadline: A.Deadline, period: A.Period, is_scope: bool) -> None:
+    if deadline.kind == A.DeadlineKind.PERIOD_END:
+        return
+    year = deadline.year
+    if year is None:
+        if len(period.years) > 1:
+            ctx.report(
+                "MRP302",
+                f"{_shown(deadline)!r} has no year, and the period runs {period.start.year}-{period.end.year}",
+                deadline.span,
+                fix=f"write the year: {_shown(deadline)} {period.start.year}",
+            )
+            return
+        year = period.start.year
+    try:
+        first, last = deadline.start_date(year), deadline.end_date(year)
+    except ValueError:  # an impossible date is the parser's MRP020
+        return
+    if is_scope:
+        first = first if first <= last else last
+        if last < period.start or first > period.end:
+            _report_outside(ctx, deadline, period, "the scope", last < period.start)
+    elif last > period.end or last < period.start:
+        _report_outside(ctx, deadline, period, "the deadline", last < period.start)
+
+
+def _report_outside(ctx: Context, deadline: A.Deadline, period: A.Period, what: str, before: bool) -> None:
+    edge: date = period.start if before else period.end
+    relation = "before the contract period starts" if before else "after the contract period ends"
+    ctx.report(
+        "MRP301",
+        f"{what} {_shown(deadline)!r} is {relation} ({edge.isoformat()})",
+        deadline.span,
+        notes=(f"the plan's period is {period.start.isoformat()} to {period.end.isoformat()}",),
+    )

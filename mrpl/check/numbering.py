@@ -1,0 +1,243 @@
+"""MRP2xx: numbers are unique and in order, and every reference resolves.
+
+Measurement methods in annexes name the goal they measure ("1.4", "2.2.a")
+and usually carry the goal's area as a title. A method whose title is another
+goal's area is the SIRI 2020 mistake (the annex says 1.5 for the plan's 1.4):
+the fix suggests that goal, with a replacement for an editor's code action.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from mrpl import ast as A
+from mrpl.check.context import Context
+from mrpl.diagnostics import Related
+
+_SIMILAR = 0.75  # SequenceMatcher ratio for "the title names this area"
+
+
+def check_numbering(ctx: Context) -> None:
+    _check_goal_numbers(ctx)
+    for goal in ctx.goals:
+        _check_requirement_labels(ctx, goal)
+    _check_sections(ctx)
+    for method in ctx.annex_methods:
+        if method.ref is not None:
+            _check_method_ref(ctx, method)
+    if ctx.plan.weights is not None:
+        for entry in ctx.plan.weights.entries:
+            _check_weight_entry(ctx, entry)
+    _check_footnotes(ctx)
+
+
+# ---- goals and requirements
+
+
+def _check_goal_numbers(ctx: Context) -> None:
+    seen: dict[str, A.Goal] = {}
+    for goal in ctx.goals:
+        first = seen.setdefault(goal.number, goal)
+        if first is not goal:
+            ctx.report(
+                "MRP201",
+                f"there are two goals {goal.number}",
+                goal.span,
+                related=(Related(first.span, "first defined here"),),
+            )
+
+
+def _check_requirement_labels(ctx: Context, goal: A.Goal) -> None:
+    seen: dict[str | None, A.Requirement] = {}
+    previous: str | None = None
+    for req in goal.requirements:
+        first = seen.setdefault(req.label, req)
+        if first is not req:
+            what = f"requirement {A.requirement_id(goal, req)}" if req.label else "unlabelled requirement"
+            ctx.report(
+                "MRP202",
+                f"goal {goal.number} has a second {what}",
+                req.span,
+                related=(Related(first.span, "first defined here"),),
+            )
+            continue
+        if req.label is None:
+            continue
+        expected = _next_label(previous)
+        if req.label != expected and not (previous is None and req.label == "1"):
+            ctx.report(
+                "MRP205",
+                f"requirement {A.requirement_id(goal, req)} follows "
+                + (f"{A.requirement_id(goal, seen[previous])}" if previous else "nothing")
+                + f"; expected {goal.number}.{expected}",
+                req.span,
+            )
+        previous = req.label
+
+
+def _next_label(previous: str | None) -> str:
+    """a → b, 1 → 2; a goal's first label is `a` (or `1`, accepted by the caller)."""
+    if previous is None:
+        return "a"
+    if previous.isdigit():
+        return str(int(previous) + 1)
+    return chr(ord(previous) + 1)
+
+
+def _check_sections(ctx: Context) -> None:
+    seen: dict[int, A.GoalSection] = {}
+    for section in ctx.plan.sections:
+        first = seen.setdefault(section.number, section)
+        if first is not section:
+            ctx.report(
+                "MRP212",
+                f"there are two sections {section.number}",
+                section.span,
+                related=(Related(first.span, "first defined here"),),
+            )
+        _check_goal_order(ctx, section)
+
+
+def _check_goal_order(ctx: Context, section: A.GoalSection) -> None:
+    prefix = str(section.number)
+    previous: int | None = None
+    for goal in section.goals:
+        parts = goal.number.split(".")
+        if parts[0] != prefix:
+            ctx.report(
+                "MRP204",
+                f"goal {goal.number} is in section {prefix}, whose goals are numbered {prefix}.x",
+                goal.span,
+            )
+            continue
+        if len(parts) != 2 or not parts[1].isdigit():
+            continue
+        number = int(parts[1])
+        expected = 1 if previous is None else previous + 1
+        if number != expected:
+            after = f"follows {prefix}.{previous}" if previous is not None else "is the section's first goal"
+            ctx.report(
+                "MRP203",
+                f"goal {goal.number} {after}; expected {prefix}.{expected}",
+                goal.span,
+            )
+        previous = number
+
+
+# ---- references
+
+
+def _similar(title: str, area: str) -> bool:
+    a, b = title.casefold().strip(), area.casefold().strip()
+    if len(a) < 4 or len(b) < 4:
+        return a == b and bool(a)
+    if a in b or b in a:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
+
+
+def _goal_named(ctx: Context, title: str, other_than: A.Goal | None = None) -> A.Goal | None:
+    """The goal whose area the title names. Runs only when a reference looks wrong."""
+    return next((g for g in ctx.goals if g is not other_than and _similar(title, g.area)), None)
+
+
+def _ref_span(ctx: Context, method: A.Method, ref: str) -> A.Span:
+    """The span of the goal number right after `opgørelsesmetode`."""
+    return ctx.narrow(method.span, ref, first_line_only=True)
+
+
+def _retarget(ref: str, goal: A.Goal, old_goal_number: str | None) -> str:
+    """The ref pointing at `goal`, keeping a requirement label ("1.5.a" → "1.4.a")."""
+    if old_goal_number is not None and ref.startswith(old_goal_number + "."):
+        return goal.number + ref[len(old_goal_number) :]
+    return goal.number
+
+
+def _check_method_ref(ctx: Context, method: A.Method) -> None:
+    ref = method.ref
+    assert ref is not None
+    target = ctx.goal_by_number.get(ref)
+    if target is None and ref in ctx.requirement_by_id:
+        target = ctx.requirement_by_id[ref][0]
+    span = _ref_span(ctx, method, ref)
+    if target is None:
+        _report_unknown_method_ref(ctx, method, ref, span)
+        return
+    if not method.title or _similar(method.title, target.area):
+        return
+    named = _goal_named(ctx, method.title, other_than=target)
+    if named is None:
+        return
+    replacement = _retarget(ref, named, target.number)
+    ctx.report(
+        "MRP207",
+        f"the method for {ref} is titled {method.title!r}, which is goal {named.number}'s area; "
+        f"goal {target.number} is {target.area!r}",
+        span,
+        related=(Related(named.span, f"goal {named.number} {named.area!r}"),),
+        fix=f"did you mean {replacement}?",
+        replacement=replacement if span is not method.span else None,
+    )
+
+
+def _report_unknown_method_ref(ctx: Context, method: A.Method, ref: str, span: A.Span) -> None:
+    suggestion: str | None = None
+    named = _goal_named(ctx, method.title) if method.title else None
+    if named is not None:
+        suggestion = named.number
+    else:
+        close = difflib.get_close_matches(ref, [*ctx.goal_by_number, *ctx.requirement_by_id], n=1, cutoff=0.6)
+        suggestion = close[0] if close else None
+    ctx.report(
+        "MRP206",
+        f"the measurement method refers to {ref}, but the plan has no goal or requirement {ref}",
+        span,
+        fix=f"did you mean {suggestion}?" if suggestion else None,
+        replacement=suggestion if suggestion and span is not method.span else None,
+    )
+
+
+def _check_weight_entry(ctx: Context, entry: A.WeightEntry) -> None:
+    if ctx.resolves(entry.ref):
+        return
+    close = difflib.get_close_matches(entry.ref, [*ctx.goal_by_number, *ctx.requirement_by_id], n=1, cutoff=0.6)
+    span = entry.span
+    if span.end - span.start >= len(entry.ref):  # the entry starts with its ref
+        span = A.Span(span.start, span.start + len(entry.ref), span.line, span.column, span.line,
+                      span.column + len(entry.ref), span.file)  # fmt: skip
+    ctx.report(
+        "MRP208",
+        f"the weight table names {entry.ref}, but the plan has no goal or requirement {entry.ref}",
+        span,
+        fix=f"did you mean {close[0]}?" if close else None,
+        replacement=close[0] if close else None,
+    )
+
+
+def _check_footnotes(ctx: Context) -> None:
+    defined: dict[str, A.Footnote] = {}
+    for note in ctx.plan.footnotes:
+        first = defined.setdefault(note.label, note)
+        if first is not note:
+            ctx.report(
+                "MRP210",
+                f"there are two footnotes {note.label}",
+                note.span,
+                related=(Related(first.span, "first defined here"),),
+            )
+    used: set[str] = set()
+    for ref in ctx.footnote_refs:
+        used.add(ref.label)
+        if ref.label not in defined:
+            ctx.report("MRP209", f"there is no footnote {ref.label}", ctx.narrow(ref.span, f"[^{ref.label}]"),
+                       fix=f'add `fodnote {ref.label} "..."`')  # fmt: skip
+    pay = ctx.plan.pay
+    if pay is not None and pay.footnote is not None:
+        used.add(pay.footnote)
+        if pay.footnote not in defined:
+            ctx.report("MRP209", f"`resultatløn` names footnote {pay.footnote}, which does not exist",
+                       pay.span)  # fmt: skip
+    for label, note in defined.items():
+        if label not in used:
+            ctx.report("MRP211", f"footnote {label} is never referred to", note.span,
+                       fix=f"refer to it with [^{label}] in a text, or remove it")  # fmt: skip

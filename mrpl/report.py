@@ -1,0 +1,431 @@
+"""The status report of `mrplc score`: text, Markdown or JSON.
+
+`report_data` gathers what the report says (exact `Decimal`s); the renderers
+only lay it out. Numbers are rounded for people by `display_points` and
+`display_percent`, which both go through `mrpl.score.rounded`; JSON keeps the
+exact values as strings.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from mrpl import ast as A
+from mrpl.i18n import describe_scoring, describe_step, describe_target, format_date, format_number
+from mrpl.score import (
+    HUNDRED,
+    PERCENT_PLACES,
+    POINTS_PLACES,
+    ROUNDING_NOTE,
+    CheckKind,
+    CheckScore,
+    RequirementScore,
+    Result,
+    Score,
+    State,
+    Status,
+    UnitScore,
+    rounded,
+)
+
+FORMATS = ("text", "md", "json")
+_KIND_WORDS = {"actual": "årets resultat", "expected": "forventet målopfyldelse"}
+
+
+# --------------------------------------------------------------------------
+# Numbers for people
+
+
+def display_points(value: Decimal) -> str:
+    """Points, rounded half up to 2 decimals: "2,5", "1,25", "92,11"."""
+    return format_decimal(rounded(value, POINTS_PLACES), format="#,##0.##", locale="da_DK")
+
+
+def display_percent(fraction: Decimal) -> str:
+    """A fulfilment (0..1) as a percentage rounded half up to 1 decimal: "92,9 %"."""
+    return format_decimal(rounded(fraction * HUNDRED, PERCENT_PLACES), format="#,##0.#", locale="da_DK") + " %"
+
+
+# --------------------------------------------------------------------------
+# What the report says
+
+
+def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dict[str, Any]:
+    splan = result.plan
+    goals = [
+        {
+            "number": g.plan.number,
+            "area": g.plan.area,
+            "weight": g.weight,
+            "earned": g.earned,
+            "met": g.met,
+            "counted": g.counted,
+            "requirements": [_requirement(r) for r in g.requirements],
+        }
+        for g in result.goals
+    ]
+    reqs = list(result.requirements())
+    dropped = [
+        {"id": r.plan.id, "weight": r.plan.weight, "reason": r.plan.dropped_reason, "on": r.plan.dropped_on}
+        for r in reqs
+        if r.status is Status.DROPPED
+    ]
+    missing = [uid for r in reqs if r.status is Status.MISSING for uid in r.missing]
+    kinds = result.kinds
+    return {
+        "plan": splan.title,
+        "agency": splan.agency,
+        "results": results_path,
+        "kind": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "actual"),
+        "as_of": as_of.isoformat() if as_of else None,
+        "goals": goals,
+        "total": {
+            "earned": result.earned,
+            "total": result.total,
+            "dropped": result.dropped,
+            "rebased": result.rebased,
+            "missing_weight": result.missing,
+            "met": result.met,
+            "counted": result.counted,
+        },
+        "dropped": dropped,
+        "missing": missing,
+        "pay": _pay(result) if splan.pay else None,
+        "rounding": ROUNDING_NOTE,
+    }
+
+
+def _requirement(r: RequirementScore) -> dict[str, Any]:
+    plan = r.plan
+    out: dict[str, Any] = {
+        "id": plan.id,
+        "name": plan.name,
+        "weight": plan.weight,
+        "status": r.status.value,
+        "fulfilment": r.fulfilment,
+        "points": r.points,
+        "targets": _targets(plan.requirement),
+    }
+    if plan.state is State.DROPPED:
+        out["remark"] = f"Udgået efter aftale: {plan.dropped_reason}" + (
+            f" ({plan.dropped_on})" if plan.dropped_on else ""
+        )
+        return out
+    if plan.state is State.UNSCORED:
+        out["remark"] = "Støttekrav: indgår ikke i pointopgørelsen."
+        return out
+    if plan.grouped:
+        out["parts"] = [_unit(u) for u in r.units]
+        not_met = [
+            p["id"].rpartition("/")[2]
+            for p in out["parts"]
+            if p["status"] in (Status.NOT_MET.value, Status.PARTLY.value)
+        ]
+        missing = [p["id"].rpartition("/")[2] for p in out["parts"] if p["status"] == Status.MISSING.value]
+        remarks = []
+        if not_met:
+            remarks.append("Ikke fuldt opfyldt: " + "; ".join(not_met) + ".")
+        if missing:
+            remarks.append("Ikke opgjort: " + "; ".join(missing) + ".")
+        out["remark"] = " ".join(remarks) or None
+        return out
+    unit = _unit(r.units[0])
+    out.update({k: unit[k] for k in ("result", "kind", "note", "remark")})
+    return out
+
+
+def _targets(req: A.Requirement) -> list[str]:
+    return [describe_target(t) for t in req.targets]
+
+
+def _unit(u: UnitScore) -> dict[str, Any]:
+    result = u.result
+    return {
+        "id": u.unit.id,
+        "name": u.unit.name,
+        "weight": u.unit.weight,
+        "status": u.status.value,
+        "fulfilment": u.fulfilment,
+        "points": u.points,
+        "targets": [describe_target(c.target) for c in u.unit.checks if c.target is not None],
+        "result": result_words(u) if result is not None else None,
+        "kind": result.kind if result else None,
+        "note": result.note if result else None,
+        "remark": _remark(u),
+    }
+
+
+def _remark(u: UnitScore) -> str | None:
+    """Why a unit is not (fully) met, or what is missing."""
+    if u.fulfilment is None:
+        return (
+            "Resultatet mangler: tæller ikke med, før det er indberettet."
+            if u.result is None
+            else "Resultatet er ikke udfyldt helt."
+        )
+    if u.fulfilment >= 1:
+        return None
+    reasons = [_not_met_words(c) for c in u.checks if c.check.target is not None and not c.met]
+    if not reasons:
+        ruled = [
+            c for c in u.checks if c.check.rule.source is not None and c.fulfilment is not None and c.fulfilment < 1
+        ]
+        if ruled:
+            c = ruled[0]
+            rule = describe_scoring(c.check.rule.source) if c.check.rule.source else ""
+            reasons = [f"{display_percent(u.fulfilment)} efter opfyldelsesreglen ({rule}; {_measured_words(c)})"]
+        else:
+            reasons = [f"indberettet opfyldelse {display_percent(u.fulfilment)}"]
+    text = "; ".join(reasons)
+    return text[0].upper() + text[1:] + "."
+
+
+def _not_met_words(c: CheckScore) -> str:
+    if c.check.kind is CheckKind.MILESTONE:
+        return f"milepælene er ikke alle nået rettidigt ({_measured_words(c)})"
+    return f"måltallet {describe_target(c.check.target)} er ikke nået ({_measured_words(c)})"
+
+
+def _measured_words(c: CheckScore) -> str:
+    if c.measured is None:
+        return "mangler"
+    kind = c.check.kind
+    if kind is CheckKind.MILESTONE:
+        return f"{display_percent(c.measured / HUNDRED)} af milepælene nået rettidigt"
+    if kind is CheckKind.LEVEL:
+        return f"{display_percent(c.measured / HUNDRED)} af områderne på niveauet"
+    if kind is CheckKind.CHANGE:
+        return f"ændring {display_percent(c.measured / HUNDRED)}"
+    if kind is CheckKind.ASSESSMENT:
+        return f"{display_points(c.measured)} point"
+    if kind is CheckKind.STATUS:
+        return "ikke fastholdt"
+    return f"resultat {_value_words(c.check, c.measured)}"
+
+
+def _value_words(check: Any, value: Decimal) -> str:
+    if check.kind is CheckKind.SHARE:
+        return f"{format_number(value)} %"
+    if check.kind is CheckKind.TIME:
+        return f"{format_number(value)} {check.unit}"
+    return format_number(value)
+
+
+def result_words(u: UnitScore) -> str:
+    """The reported result in words: "92,5 %", "leveret 15. juni 2020", "87 point"."""
+    result: Result | None = u.result
+    if result is None:
+        return ""
+    parts: list[str] = []
+    seen: set[int] = set()
+    for check in u.unit.checks:
+        if check.slot is not None and check.slot not in seen:
+            seen.add(check.slot)
+            value = result.values[check.slot] if check.slot < len(result.values) else None
+            parts.append(_reported_value(check, value, result))
+        elif check.kind is CheckKind.MILESTONE:
+            parts.append(_delivered_words(check.deadlines, result.delivered))
+        elif check.kind is CheckKind.ASSESSMENT:
+            parts.append("ikke udfyldt" if result.points is None else f"{format_number(result.points)} point")
+        elif check.kind is CheckKind.LEVEL:
+            levels = ", ".join(f"{name}: niveau {format_number(level)}" for name, level in result.areas)
+            parts.append(levels or "ikke udfyldt")
+        elif check.kind is CheckKind.MANUAL:
+            if result.fulfilment is not None:
+                parts.append(f"opfyldelse {display_percent(result.fulfilment)}")
+            elif result.met is not None:
+                parts.append("opfyldt" if result.met else "ikke opfyldt")
+            else:
+                parts.append("ikke udfyldt")
+    return "; ".join(parts)
+
+
+def _reported_value(check: Any, value: Decimal | bool | None, result: Result) -> str:
+    if value is None:
+        return "ikke udfyldt"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if check.kind is CheckKind.CHANGE:
+        base = check.baseline if check.baseline is not None else result.baseline
+        return f"{format_number(value)} (baseline {format_number(base)})" if base is not None else format_number(value)
+    return _value_words(check, value)
+
+
+def _delivered_words(deadlines: tuple[Any, ...], delivered: tuple[Any, ...]) -> str:
+    if len(delivered) != len(deadlines):
+        return "ikke udfyldt"
+    words = []
+    for due, day in zip(deadlines, delivered, strict=True):
+        if day is None:
+            words.append(f"ikke leveret (frist {format_date(due)})")
+        else:
+            late = "" if day <= due else ", for sent"
+            words.append(f"leveret {format_date(day)} (frist {format_date(due)}{late})")
+    return ", ".join(words)
+
+
+def _pay(result: Score) -> dict[str, Any]:
+    return {
+        "percent": result.pay,
+        "provisional": result.missing > 0,
+        "schedule": [describe_step(s) for s in result.plan.pay],
+    }
+
+
+# --------------------------------------------------------------------------
+# Renderers
+
+
+def render_report(result: Score, fmt: str = "text", results_path: str = "", as_of: Any = None) -> str:
+    data = report_data(result, results_path, as_of)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    if fmt == "md":
+        return _markdown(data)
+    if fmt == "text":
+        return _text(data)
+    raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # exact, without exponent or trailing zeros: "70", "1.25"
+    raise TypeError(type(value).__name__)
+
+
+def _of(points: Decimal | None, weight: Decimal) -> str:
+    return "–" if points is None else f"{display_points(points)} af {display_points(weight)} point"
+
+
+def _pct(fulfilment: Decimal | None) -> str:
+    return "–" if fulfilment is None else display_percent(fulfilment)
+
+
+def _heading_lines(data: dict[str, Any]) -> list[str]:
+    kind = _KIND_WORDS.get(data["kind"], "blandet: årets resultat og forventet målopfyldelse")
+    lines = [f"Målopfyldelse: {data['plan'] or 'planen'}" + (f" – {data['agency']}" if data["agency"] else "")]
+    source = f"Resultater: {data['results']} ({kind}"
+    if data["as_of"]:
+        source += f", opgjort pr. {format_date(_iso(data['as_of']))}"
+    lines.append(source + ")")
+    return lines
+
+
+def _iso(text: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def _total_lines(data: dict[str, Any]) -> list[str]:
+    t = data["total"]
+    lines = [f"I alt: {_of(t['earned'], t['total'])}; {t['met']} af {t['counted']} krav opfyldt"]
+    for d in data["dropped"]:
+        when = f", {d['on']}" if d["on"] else ""
+        lines.append(f"Udgået: {d['id']} ({display_points(d['weight'])} point{when}): {d['reason']}")
+    if t["dropped"]:
+        if t["rebased"] is None:
+            lines.append("Omregning: alle krav er udgået; der kan ikke omregnes.")
+        else:
+            lines.append(
+                f"Omregnet til planens {display_points(t['total'])} point: {display_points(t['earned'])} × "
+                f"{display_points(t['total'])} / ({display_points(t['total'])} − {display_points(t['dropped'])}) "
+                f"= {display_points(t['rebased'])} point"
+            )
+    if data["missing"]:
+        lines.append(
+            f"Ikke opgjort: {', '.join(data['missing'])} (vægt {display_points(t['missing_weight'])} point); "
+            "tæller ikke som 0, og totalen er foreløbig."
+        )
+    pay = data["pay"]
+    if pay is not None:
+        if pay["percent"] is None:
+            lines.append("Resultatløn: kan ikke beregnes.")
+        else:
+            note = " (foreløbig: ikke opgjorte krav mangler)" if pay["provisional"] else ""
+            lines.append(
+                f"Resultatløn: {format_number(pay['percent'])} % efter skalaen ({'; '.join(pay['schedule'])}){note}"
+            )
+    lines.append(data["rounding"])
+    return lines
+
+
+def _text(data: dict[str, Any]) -> str:
+    lines = _heading_lines(data)
+    for g in data["goals"]:
+        lines += [
+            "",
+            f"Mål {g['number']} {g['area']}: {_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt",
+        ]
+        for r in g["requirements"]:
+            lines += _text_requirement(r, data["kind"] == "mixed")
+    lines += ["", *_total_lines(data)]
+    return "\n".join(lines) + "\n"
+
+
+def _kind_marker(r: dict[str, Any], mixed: bool) -> str:
+    """In a file that mixes kinds, say which figures are expected ones."""
+    return " (forventet)" if mixed and r.get("kind") == "expected" else ""
+
+
+def _text_requirement(r: dict[str, Any], mixed: bool) -> list[str]:
+    lines = [f"  {r['id']}  {r['status']}  {_pct(r['fulfilment'])}  {_of(r['points'], r['weight'])}"]
+    pad = "      "
+    if r["targets"]:
+        lines.append(f"{pad}Måltal: {' og '.join(r['targets'])}")
+    if r.get("result"):
+        lines.append(f"{pad}Resultat: {r['result']}" + _kind_marker(r, mixed))
+    for p in r.get("parts", []):
+        result = f"; resultat {p['result']}" if p["result"] else ""
+        lines.append(
+            f"{pad}{p['name']}: {p['status']}, {_pct(p['fulfilment'])}, {_of(p['points'], p['weight'])}{result}"
+        )
+    if r.get("note"):
+        lines.append(f"{pad}Note: {r['note']}")
+    if r.get("remark"):
+        lines.append(f"{pad}Bemærkning: {r['remark']}")
+    return lines
+
+
+def _md_cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    head = _heading_lines(data)
+    lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
+    for g in data["goals"]:
+        lines += [
+            "",
+            f"## Mål {g['number']} {_md_cell(g['area'])}",
+            "",
+            f"{_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt.",
+            "",
+            "| Krav | Måltal | Resultat | Opfyldelse | Point | Status | Bemærkning |",
+            "|---|---|---|---:|---:|---|---|",
+        ]
+        for r in g["requirements"]:
+            lines.append(_md_row(r["id"], r))
+            for p in r.get("parts", []):
+                lines.append(_md_row("↳ " + p["name"], p))
+    lines += ["", "## I alt", ""]
+    lines += [f"- {_md_cell(line)}" for line in _total_lines(data)]
+    return "\n".join(lines) + "\n"
+
+
+def _md_row(label: str, r: dict[str, Any]) -> str:
+    remark = " ".join(x for x in (r.get("remark"), r.get("note")) if x)
+    cells = [
+        label,
+        " og ".join(r["targets"]),
+        r.get("result") or "",
+        _pct(r["fulfilment"]),
+        _of(r["points"], r["weight"]),
+        r["status"],
+        remark,
+    ]
+    return "| " + " | ".join(_md_cell(c) for c in cells) + " |"

@@ -1,0 +1,1011 @@
+"""Results files: what an agency reports, read into typed `Result`s.
+
+Two spellings of the same content (docs/scoring.md has the full reference):
+
+TOML (`*.toml`), one `[[result]]` table per requirement or sub-weight member:
+
+    kind = "actual"            # or "expected" (udgiftsopfølgning I-III); per result too
+    as_of = 2020-12-31
+
+    [[result]]
+    id = "1.4/Beløbsordningen 1. gang"
+    value = "92,5 %"
+    note = "Opgjort af koncern HR"
+
+CSV (`*.csv`, delimiter `,`, `;` or tab) with a header row naming the same keys;
+several values in one cell are separated by `|`, areas and evaluators as
+`name=value`.
+
+Reading never scores anything: it checks every entry against the plan's
+scoring plan and reports each problem as a `Diagnostic` with the results
+file's line and column (codes MRP801-MRP816). A file with errors yields no
+results (`ResultsFile.ok` is False).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+from mrpl import ast as A
+from mrpl.codes import CODES, Code, register
+from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors
+from mrpl.i18n import describe_target, format_date
+from mrpl.keywords import MONTHS_DA, MONTHS_EN
+from mrpl.score import CheckKind, Result, ScoringPlan, State, Unit
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# --------------------------------------------------------------------------
+# Diagnostic codes of the results reader (range MRP8xx in mrpl.codes)
+
+_RESULT_CODES: tuple[tuple[str, str, str, Severity, str, str], ...] = (
+    (
+        "MRP801",
+        "unknown-result-id",
+        "A result names no requirement of the plan",
+        E,
+        'The `id` of a result is not the id of a scored requirement ("1.1.a", "2.3") or of a sub-weight member '
+        '("1.4/Beløbsordningen 1. gang"). The message suggests the nearest id.',
+        "A result under a mistyped id would silently count for nothing.",
+    ),
+    (
+        "MRP802",
+        "result-wrong-type",
+        "A result value has the wrong type or unit",
+        E,
+        "A value cannot be read as what the target measures: a percentage for `andel`, a duration for "
+        "`gennemsnit`, a number for `antal`, a date for `milepæl`, yes/no for `fastholdt`.",
+        "A value in the wrong unit (weeks for days, a text for a number) would be scored as something else.",
+    ),
+    (
+        "MRP803",
+        "result-percent-range",
+        "A percentage outside 0-100 %",
+        E,
+        "A share of cases or a fulfilment is reported below 0 % or above 100 %.",
+        "Such a share is impossible; it is almost always a typing error.",
+    ),
+    (
+        "MRP804",
+        "result-date-outside-period",
+        "A delivery date outside the plan's period",
+        E,
+        "A milestone's delivery date lies before the start or after the end of the contract period.",
+        "Deliveries outside the period do not belong to this year's plan; the date is probably mistyped.",
+    ),
+    (
+        "MRP805",
+        "result-for-unscored",
+        "A result for a requirement that is not scored",
+        E,
+        "The requirement is marked `ikke scoret` (a support requirement): it carries no points.",
+        "A result there suggests the wrong id, or a plan that should score the requirement.",
+    ),
+    (
+        "MRP806",
+        "result-for-dropped",
+        "A result for a dropped requirement",
+        W,
+        "The requirement is `udgået` (dropped by agreement): its result is ignored and the total is rebased.",
+        "The agency may not know the requirement was dropped.",
+    ),
+    (
+        "MRP807",
+        "duplicate-result",
+        "Two results for the same id",
+        E,
+        "The same requirement or member is reported twice.",
+        "Which of the two counts would be a guess.",
+    ),
+    (
+        "MRP808",
+        "results-unreadable",
+        "The results file cannot be read",
+        E,
+        "The file is not valid TOML, not UTF-8, or its CSV header or `[[result]]` tables are malformed.",
+        "Nothing can be scored from a file that cannot be read.",
+    ),
+    (
+        "MRP809",
+        "result-unknown-key",
+        "An unknown or unused key in a result",
+        E,
+        "A key (or CSV column) is not one of id, kind, value, delivered, points, areas, baseline, fulfilment, met, "
+        "note, title, expects, or it does not apply to this requirement's targets.",
+        "A misspelt key (`vaule`) would leave the result empty without a word.",
+    ),
+    (
+        "MRP810",
+        "result-count",
+        "The wrong number of values",
+        E,
+        "A requirement with several targets takes one value per measured quantity; a milestone requirement takes "
+        "one delivery date per `frist`; a level on N areas takes N levels.",
+        "Values would be matched to the wrong target.",
+    ),
+    (
+        "MRP811",
+        "result-unknown-area",
+        "An area that the target does not list, or a listed area left out",
+        E,
+        "`areas` must give the level reached on exactly the areas the `niveau` target names.",
+        "A missing area cannot be counted as reached or not.",
+    ),
+    (
+        "MRP812",
+        "result-points-range",
+        "Assessment points below 0 or above the scale's maximum",
+        E,
+        "The evaluators' points, summed, exceed the maximum of `vurdering ... af N point`, or one is negative.",
+        "Points above the maximum are impossible on the scale.",
+    ),
+    (
+        "MRP813",
+        "result-kind",
+        "An unknown kind of result",
+        E,
+        '`kind` must be "actual" (year-end result) or "expected" (expected fulfilment at udgiftsopfølgning I-III).',
+        "The report says which kind of figures it shows.",
+    ),
+    (
+        "MRP814",
+        "result-missing-id",
+        "A result without an id",
+        E,
+        "Every `[[result]]` table (or CSV row) needs an `id`.",
+        "Without an id the result belongs to nothing.",
+    ),
+    (
+        "MRP815",
+        "result-baseline",
+        "A change target without a usable baseline",
+        E,
+        'An increase or reduction is measured against a baseline value: the plan\'s (`ift. "ultimo 2021" 450`) or '
+        "the result's `baseline`. It is missing, zero, or given twice with different values.",
+        "Without a baseline the change cannot be computed.",
+    ),
+    (
+        "MRP816",
+        "result-for-group",
+        "A result for a requirement that is scored per part",
+        E,
+        "The requirement has sub-weight groups; each part (`del`) is reported under its own id.",
+        "One figure cannot be split over parts with different targets.",
+    ),
+)
+
+
+def _register_codes() -> None:
+    for code, name, title, severity, explanation, why in _RESULT_CODES:
+        if code not in CODES:
+            register(Code(code, name, title, severity, "results", explanation, why))
+
+
+_register_codes()
+
+# --------------------------------------------------------------------------
+# The file format
+
+KINDS = ("actual", "expected")
+TOP_KEYS = ("kind", "as_of", "result")
+KEYS = (
+    "id",
+    "kind",
+    "value",
+    "delivered",
+    "points",
+    "areas",
+    "baseline",
+    "fulfilment",
+    "met",
+    "note",
+    "title",
+    "expects",
+)
+INFO_KEYS = ("title", "expects")  # written by --template for people; ignored when read
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "value",
+    "delivered",
+    "points",
+    "areas",
+    "baseline",
+    "fulfilment",
+    "note",
+    "title",
+    "expects",
+)
+
+_PERCENT_WORDS = {"%", "pct", "pct.", "procent", "percent"}
+_TIME_WORDS = {
+    "minutter": ("minut", "minutter", "min", "min.", "minute", "minutes"),
+    "timer": ("time", "timer", "hour", "hours"),
+    "dage": ("dag", "dage", "day", "days"),
+    "uger": ("uge", "uger", "week", "weeks"),
+    "måneder": ("måned", "måneder", "month", "months"),
+}
+_MINUTES = {"minutter": 1, "timer": 60, "dage": 1440, "uger": 10080}
+_YES = {"ja", "yes", "true", "sand", "opfyldt"}
+_NO = {"nej", "no", "false", "falsk", "ikke opfyldt"}
+_NOT_DELIVERED = {"nej", "no", "false", "ikke leveret", "not delivered", "-"}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    value: Any
+    span: A.Span
+
+
+@dataclass(slots=True)
+class Entry:
+    fields: dict[str, Field]
+    span: A.Span
+
+
+@dataclass(slots=True)
+class ResultsFile:
+    path: str
+    source: str
+    results: dict[str, Result] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    kind: str = "actual"
+    as_of: date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+class _Bad:
+    """A value that was reported as an error already."""
+
+
+BAD = _Bad()
+
+
+def read_results(path: str, splan: ScoringPlan) -> ResultsFile:
+    """Read a results file (TOML, or CSV by its extension). Raises OSError if it cannot be opened."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        span = A.Span(exc.start, exc.start + 1, line, 1, line, 2, path)
+        diag = Diagnostic("MRP808", E, f"the results file is not UTF-8 text (byte 0x{raw[exc.start]:02x})", span,
+                          fix="save it as UTF-8 (in Excel: 'CSV UTF-8')")  # fmt: skip
+        return ResultsFile(path, raw.decode("utf-8", "replace"), diagnostics=[diag])
+    return parse_results(text, path, splan)
+
+
+def parse_results(text: str, path: str, splan: ScoringPlan) -> ResultsFile:
+    """Type the results in `text` against the plan; CSV when `path` ends in .csv."""
+    reader = _read_csv if path.lower().endswith(".csv") else _read_toml
+    top, entries, diagnostics = reader(text, path)
+    out = ResultsFile(path, text, diagnostics=diagnostics)
+    if has_errors(diagnostics):
+        return out
+    typer = _Typer(splan, path, out.diagnostics)
+    out.kind = typer.kind(top.get("kind"), "actual")
+    out.as_of = typer.as_of(top.get("as_of"))
+    results = typer.entries(entries, out.kind)
+    if not has_errors(out.diagnostics):
+        out.results = results
+    return out
+
+
+# --------------------------------------------------------------------------
+# TOML
+
+
+class _TomlLocator:
+    """Lines and columns of keys in TOML text (tomllib gives values only).
+
+    Finds the n-th `[[result]]` header and a key's line inside it; good enough
+    for files that tomllib has accepted.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.lines = text.splitlines(keepends=True)
+        self.offsets = [0]
+        for line in self.lines:
+            self.offsets.append(self.offsets[-1] + len(line))
+        self.tables = [i for i, line in enumerate(self.lines) if re.match(r"\s*\[", line)]
+        self.headers = [i for i in self.tables if re.match(r'\s*\[\[\s*"?result"?\s*\]\]', self.lines[i])]
+
+    def _span(self, index: int, column: int) -> A.Span:
+        text = self.lines[index].rstrip("\r\n") if index < len(self.lines) else ""
+        end = max(len(text.rstrip()), column + 1)
+        start = self.offsets[index] + column if index < len(self.lines) else 0
+        return A.Span(start, start + end - column, index + 1, column + 1, index + 1, end + 1, self.path)
+
+    def _block(self, n: int | None) -> range:
+        if n is None:
+            return range(0, self.tables[0] if self.tables else len(self.lines))
+        if n >= len(self.headers):
+            return range(0, 0)
+        start = self.headers[n]
+        end = next((t for t in self.tables if t > start), len(self.lines))
+        return range(start, end)
+
+    def header(self, n: int) -> A.Span:
+        if n < len(self.headers):
+            return self._span(
+                self.headers[n], len(self.lines[self.headers[n]]) - len(self.lines[self.headers[n]].lstrip())
+            )
+        return self.key("result", None)
+
+    def key(self, key: str, n: int | None) -> A.Span:
+        pattern = re.compile(rf'\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=\s*')
+        for i in self._block(n):
+            match = pattern.match(self.lines[i])
+            if match:
+                return self._span(i, match.end())
+        return self.header(n) if n is not None else self._span(0, 0)
+
+
+def _toml_error_span(exc: tomllib.TOMLDecodeError, path: str) -> A.Span:
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line, col = (int(match[1]), int(match[2])) if match else (1, 1)
+    return A.Span(0, 0, line, col, line, col + 1, path)
+
+
+def _read_toml(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list[Diagnostic]]:
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        return {}, [], [Diagnostic("MRP808", E, f"not valid TOML: {message}", _toml_error_span(exc, path))]
+    where = _TomlLocator(text, path)
+    diagnostics: list[Diagnostic] = []
+    top: dict[str, Field] = {}
+    for key, value in data.items():
+        if key not in TOP_KEYS:
+            diagnostics.append(_unknown_key(key, TOP_KEYS, where.key(key, None)))
+        elif key != "result":
+            top[key] = Field(value, where.key(key, None))
+    tables = data.get("result", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        span = where.key("result", None) if "result" in text else where.header(0)
+        diagnostics.append(Diagnostic("MRP808", E, "results must be `[[result]]` tables", span,
+                                      fix='write each result as a table: [[result]] id = "1.1.a" value = "92 %"'))  # fmt: skip
+        return top, [], diagnostics
+    entries = [
+        Entry({k: Field(v, where.key(k, n)) for k, v in table.items()}, where.header(n))
+        for n, table in enumerate(tables)
+    ]
+    return top, entries, diagnostics
+
+
+# --------------------------------------------------------------------------
+# CSV
+
+
+def _cell_columns(line: str, delimiter: str) -> list[int]:
+    """0-based start column of each cell of one physical CSV line."""
+    starts, quoted = [0], False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            starts.append(i + 1)
+    return starts
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_cell(name: str, cell: str) -> Any:
+    """A CSV cell in the shape TOML would give: lists for `|`, tables for name=value."""
+    text = cell.strip()
+    if name not in ("value", "delivered", "points", "areas"):
+        return text
+    parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
+    if name in ("points", "areas") and any("=" in p or ":" in p for p in parts):
+        table: dict[str, str] = {}
+        for p in parts:
+            key, _, value = p.partition("=") if "=" in p else p.partition(":")
+            table[key.strip()] = value.strip()
+        return table
+    return parts if len(parts) > 1 else text
+
+
+def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list[Diagnostic]]:
+    physical = text.splitlines()
+    first = next((i for i, line in enumerate(physical) if line.strip()), None)
+    if first is None:
+        return {}, [], []
+    delimiter = _sniff_delimiter(physical[first])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    diagnostics: list[Diagnostic] = []
+    header: list[str] = []
+    entries: list[Entry] = []
+    previous_end = 0
+    for row in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        line_text = physical[start - 1] if start - 1 < len(physical) else ""
+        columns = _cell_columns(line_text, delimiter) if start == reader.line_num else [0] * len(row)
+        columns += [0] * (len(row) - len(columns))
+
+        def span(i: int, start: int = start, columns: list[int] = columns, row: list[str] = row) -> A.Span:
+            col = columns[i]
+            return A.Span(0, 0, start, col + 1, start, col + 1 + max(1, len(row[i])), path)
+
+        if not header:
+            header = [cell.strip().lower() for cell in row]
+            for i, name in enumerate(header):
+                if name not in KEYS:
+                    diagnostics.append(_unknown_key(name, KEYS, span(i)))
+            if "id" not in header:
+                diagnostics.append(Diagnostic("MRP808", E, "the CSV header has no `id` column", span(0),
+                                              fix="the first row names the columns: " + ",".join(CSV_COLUMNS)))  # fmt: skip
+            continue
+        if len(row) > len(header):
+            diagnostics.append(Diagnostic("MRP808", E, f"this row has {len(row)} cells, the header {len(header)}",
+                                          span(len(header))))  # fmt: skip
+            continue
+        fields = {
+            name: Field(_csv_cell(name, cell), span(i))
+            for i, (name, cell) in enumerate(zip(header, row, strict=False))
+            if cell.strip() and name in KEYS
+        }
+        entries.append(Entry(fields, span(0)))
+    return {}, entries, diagnostics
+
+
+# --------------------------------------------------------------------------
+# Typing entries against the scoring plan
+
+
+def _unknown_key(key: str, known: Iterable[str], span: A.Span) -> Diagnostic:
+    near = difflib.get_close_matches(key, list(known), n=1)
+    fix = f"did you mean `{near[0]}`?" if near else f"known keys: {', '.join(known)}"
+    return Diagnostic("MRP809", E, f"unknown key `{key}`", span, fix=fix)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list | dict) and not value)
+
+
+def parse_number(raw: Any) -> tuple[Decimal, str | None] | str:
+    """A number with an optional unit word ("92,5 %", 118, "3 uger"), or an error message.
+
+    Text uses Danish number format (decimal comma, dot for thousands) via Babel;
+    TOML numbers are taken as they are.
+    """
+    if isinstance(raw, bool):
+        return "expected a number, not true/false"
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw), None
+    if not isinstance(raw, str):
+        return f"expected a number, not {_type_name(raw)}"
+    match = re.fullmatch(r"\s*([+-]?\d[\d.,]*)\s*(.*?)\s*", raw)
+    if not match:
+        return f"expected a number, not {raw!r}"
+    try:
+        number = parse_decimal(match[1], locale="da_DK", strict=True)
+    except NumberFormatError as exc:
+        hint = f" (did you mean {exc.suggestions[-1]}?)" if getattr(exc, "suggestions", None) else ""
+        return f"{match[1]!r} is not a Danish number{hint}: write decimals with a comma, 92,5"
+    return number, _unit_word(match[2])
+
+
+def _unit_word(word: str) -> str | None:
+    w = word.strip().lower()
+    if not w:
+        return None
+    if w in _PERCENT_WORDS:
+        return "%"
+    if w in ("point", "points"):
+        return "point"
+    for unit, spellings in _TIME_WORDS.items():
+        if w in spellings:
+            return unit
+    return w
+
+
+def _type_name(value: Any) -> str:
+    match value:
+        case bool():
+            return "true/false"
+        case list():
+            return "a list"
+        case dict():
+            return "a table"
+        case datetime():
+            return "a date with a time"
+        case date():
+            return "a date"
+    return type(value).__name__
+
+
+def parse_day(raw: Any) -> date | str | None:
+    """A delivery date: a TOML date, "2020-06-15", "15-06-2020", "15. juni 2020";
+    false / "nej" / "ikke leveret" for not delivered (None). An error message otherwise."""
+    if raw is False:
+        return None
+    if isinstance(raw, datetime):
+        return "expected a date without a time of day"
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str):
+        return f"expected a delivery date, not {_type_name(raw)}"
+    text = raw.strip().lower()
+    if text in _NOT_DELIVERED:
+        return None
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        if (m := re.fullmatch(r"(\d{1,2})\.?\s+(\w+)\s+(\d{4})", text)) and m[2] in (*MONTHS_DA, *MONTHS_EN):
+            months = MONTHS_DA if m[2] in MONTHS_DA else MONTHS_EN
+            return date(int(m[3]), months.index(m[2]) + 1, int(m[1]))
+    except ValueError:
+        return f"{raw!r} is not a date in the calendar"
+    return f"expected a delivery date (2020-06-15, or false if not delivered), not {raw!r}"
+
+
+def parse_yes_no(raw: Any) -> bool | str:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
+        return raw.strip().lower() in _YES
+    return f"expected true or false (ja/nej), not {raw!r}"
+
+
+class _Typer:
+    def __init__(self, splan: ScoringPlan, path: str, diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.period = splan.period
+        self.units: dict[str, Unit] = {u.id: u for u in splan.units()}
+        self.others: dict[str, str] = {}  # ids that are known but take no result -> why
+        for req in splan.requirements():
+            if req.state is State.UNSCORED:
+                self.others[req.id] = "unscored"
+            elif req.state is State.DROPPED:
+                for uid in {req.id, *(u.id for u in req.units)}:
+                    self.others[uid] = "dropped:" + (req.dropped_reason or "")
+            elif req.grouped:
+                self.others[req.id] = "grouped:" + ", ".join(u.id for u in req.units)
+
+    def error(self, code: str, message: str, span: A.Span, fix: str | None = None, severity: Severity = E) -> _Bad:
+        self.diagnostics.append(Diagnostic(code, severity, message, span, fix=fix))
+        return BAD
+
+    # ---- file level
+
+    def kind(self, f: Field | None, default: str) -> str:
+        if f is None or _empty(f.value):
+            return default
+        if f.value not in KINDS:
+            self.error("MRP813", f"unknown kind {f.value!r}", f.span, fix='use "actual" or "expected"')
+            return default
+        return str(f.value)
+
+    def as_of(self, f: Field | None) -> date | None:
+        if f is None or _empty(f.value):
+            return None
+        day = parse_day(f.value)
+        if isinstance(day, date):
+            return day
+        self.error("MRP802", f"`as_of`: {day or 'expected a date'}", f.span)
+        return None
+
+    def entries(self, entries: list[Entry], default_kind: str) -> dict[str, Result]:
+        results: dict[str, Result] = {}
+        first_seen: dict[str, A.Span] = {}
+        for entry in entries:
+            uid = self._id(entry)
+            if uid is None:
+                continue
+            if uid in first_seen:
+                self.diagnostics.append(Diagnostic(
+                    "MRP807", E, f"a second result for {uid}", entry.fields["id"].span,
+                    related=(Related(first_seen[uid], "the first result for it"),),
+                    fix="keep one result per id"))  # fmt: skip
+                continue
+            first_seen[uid] = entry.fields["id"].span
+            result = self._result(self.units[uid], entry, default_kind)
+            if result is not None:
+                results[uid] = result
+        return results
+
+    def _id(self, entry: Entry) -> str | None:
+        f = entry.fields.get("id")
+        if f is None or _empty(f.value):
+            self.error("MRP814", "this result has no `id`", entry.span, fix='add id = "1.1.a"')
+            return None
+        if not isinstance(f.value, str):
+            self.error("MRP802", f"`id` must be text, not {_type_name(f.value)}", f.span, fix=f'write id = "{f.value}"')
+            return None
+        uid = f.value.strip()
+        if uid in self.units:
+            return uid
+        why = self.others.get(uid)
+        if why == "unscored":
+            self.error("MRP805", f"{uid} is not scored (`ikke scoret`): it takes no result", f.span)
+        elif why is not None and why.startswith("dropped:"):
+            reason = why.partition(":")[2]
+            self.error("MRP806", f"{uid} is dropped ({reason}): this result is ignored", f.span, severity=W)
+        elif why is not None and why.startswith("grouped:"):
+            parts = why.partition(":")[2]
+            self.error("MRP816", f"{uid} is scored per part: report each part", f.span, fix=f"use the ids {parts}")
+        else:
+            near = difflib.get_close_matches(uid, [*self.units, *self.others], n=1, cutoff=0.5)
+            fix = f"did you mean {near[0]}?" if near else "`mrplc score --template PLAN` lists every id"
+            self.error("MRP801", f"the plan has no requirement {uid}", f.span, fix=fix)
+        return None
+
+    # ---- one result
+
+    def _result(self, unit: Unit, entry: Entry, default_kind: str) -> Result | None:
+        fields = entry.fields
+        kinds = {c.kind for c in unit.checks}
+        allowed = {"id", "kind", "note", *INFO_KEYS}
+        if unit.value_count:
+            allowed.add("value")
+        if CheckKind.MILESTONE in kinds:
+            allowed.add("delivered")
+        if CheckKind.ASSESSMENT in kinds:
+            allowed.add("points")
+        if CheckKind.LEVEL in kinds:
+            allowed.add("areas")
+        if CheckKind.CHANGE in kinds:
+            allowed.add("baseline")
+        if CheckKind.MANUAL in kinds:
+            allowed |= {"fulfilment", "met", "value"}
+        errors_before = len(self.diagnostics)
+        for key, f in fields.items():
+            if key not in KEYS:
+                self.diagnostics.append(_unknown_key(key, KEYS, f.span))
+            elif key not in allowed and not _empty(f.value):
+                self.error(
+                    "MRP809",
+                    f"{unit.id} does not use `{key}`",
+                    f.span,
+                    fix=f"it takes: {', '.join(sorted(allowed - {'id', *INFO_KEYS}))}",
+                )
+        note = fields.get("note")
+        kind = self.kind(fields.get("kind"), default_kind)
+        result = Result(
+            id=unit.id,
+            kind=kind,
+            values=self._values(unit, fields.get("value")) if unit.value_count else (),
+            delivered=self._delivered(unit, fields.get("delivered")),
+            points=self._points(unit, fields.get("points")),
+            areas=self._areas(unit, fields.get("areas")),
+            baseline=self._baseline(unit, fields.get("baseline")),
+            fulfilment=self._fulfilment(unit, fields.get("fulfilment")),
+            met=self._met(unit, fields.get("met"), fields.get("value")),
+            note=str(note.value).strip() or None if note is not None and not _empty(note.value) else None,
+            span=entry.span,
+        )
+        if has_errors(self.diagnostics[errors_before:]):
+            return None
+        return result
+
+    def _values(self, unit: Unit, f: Field | None) -> tuple[Decimal | bool | None, ...]:
+        count = unit.value_count
+        if f is None or _empty(f.value):
+            return (None,) * count
+        raw = f.value if isinstance(f.value, list) else [f.value]
+        if len(raw) != count:
+            what = "; ".join(_describe(c.target) for c in _value_checks(unit))
+            self.error("MRP810", f"{unit.id} takes {count} value(s), one per target, not {len(raw)}", f.span,
+                       fix=f"in this order: {what}" if count > 1 else "write a single value")  # fmt: skip
+            return (None,) * count
+        out: list[Decimal | bool | None] = []
+        for slot, item in enumerate(raw):
+            check = next(c for c in unit.checks if c.slot == slot)
+            out.append(None if _empty(item) else self._value(unit, check, item, f.span))
+        return tuple(None if isinstance(v, _Bad) else v for v in out)
+
+    def _value(self, unit: Unit, check: Any, raw: Any, span: A.Span) -> Decimal | bool | _Bad:
+        if check.kind is CheckKind.STATUS:
+            answer = parse_yes_no(raw)
+            return self.error("MRP802", f"{unit.id}: {answer}", span) if isinstance(answer, str) else answer
+        parsed = parse_number(raw)
+        if isinstance(parsed, str):
+            return self.error("MRP802", f"{unit.id}: {parsed}", span, fix=_hint(check))
+        number, word = parsed
+        match check.kind:
+            case CheckKind.SHARE:
+                if word not in (None, "%"):
+                    return self.error(
+                        "MRP802", f"{unit.id}: a share is a percentage, not {word}", span, fix=_hint(check)
+                    )
+                if not 0 <= number <= 100:
+                    return self.error("MRP803", f"{unit.id}: a share of {number} % is outside 0-100 %", span)
+            case CheckKind.TIME:
+                converted = _convert_time(number, word, check.unit)
+                if converted is None:
+                    return self.error("MRP802", f"{unit.id}: expected a duration in {check.unit}, not {word}", span,
+                                      fix=_hint(check))  # fmt: skip
+                number = converted
+            case CheckKind.COUNT | CheckKind.CHANGE:
+                if word == "%" or word in _MINUTES or word == "måneder":
+                    return self.error(
+                        "MRP802", f"{unit.id}: expected a number, not a value in {word}", span, fix=_hint(check)
+                    )
+        if number < 0:
+            return self.error("MRP802", f"{unit.id}: a negative value ({number}) cannot be a result", span)
+        return number
+
+    def _delivered(self, unit: Unit, f: Field | None) -> tuple[date | None, ...]:
+        check = next((c for c in unit.checks if c.kind is CheckKind.MILESTONE), None)
+        if check is None or f is None or _empty(f.value):
+            return ()
+        raw = f.value if isinstance(f.value, list) else [f.value]
+        if len(raw) != len(check.deadlines):
+            due = ", ".join(check.deadline_words)
+            self.error("MRP810", f"{unit.id} has {len(check.deadlines)} milestone(s) ({due}), not {len(raw)} delivery date(s)",
+                       f.span, fix="one date per `frist`, in order; false for a milestone not delivered")  # fmt: skip
+            return ()
+        days: list[date | None] = []
+        for item in raw:
+            if isinstance(item, str) and not item.strip():
+                return ()  # a milestone not filled in: the result is incomplete
+            day = parse_day(item)
+            if isinstance(day, str):
+                self.error("MRP802", f"{unit.id}: {day}", f.span)
+                return ()
+            if day is not None and self.period is not None and not self.period.contains(day):
+                start, end = format_date(self.period.start), format_date(self.period.end)
+                self.error(
+                    "MRP804", f"{unit.id}: {format_date(day)} is outside the plan's period ({start} – {end})", f.span
+                )
+                return ()
+            days.append(day)
+        return tuple(days)
+
+    def _points(self, unit: Unit, f: Field | None) -> Decimal | None:
+        check = next((c for c in unit.checks if c.kind is CheckKind.ASSESSMENT), None)
+        if check is None or f is None or _empty(f.value):
+            return None
+        total = Decimal(0)
+        for item in _leaves(f.value):
+            parsed = parse_number(item)
+            if isinstance(parsed, str):
+                self.error("MRP802", f"{unit.id}: points: {parsed}", f.span)
+                return None
+            if parsed[1] not in (None, "point"):
+                self.error("MRP802", f"{unit.id}: points are points, not {parsed[1]}", f.span)
+                return None
+            if parsed[0] < 0:
+                self.error("MRP812", f"{unit.id}: negative points ({parsed[0]})", f.span)
+                return None
+            total += parsed[0]
+        if check.maximum is not None and total > check.maximum:
+            self.error(
+                "MRP812", f"{unit.id}: {total} points in all, above the scale's maximum of {check.maximum}", f.span
+            )
+            return None
+        return total
+
+    def _areas(self, unit: Unit, f: Field | None) -> tuple[tuple[str, Decimal], ...]:
+        check = next((c for c in unit.checks if c.kind is CheckKind.LEVEL), None)
+        if check is None or f is None or _empty(f.value):
+            return ()
+        if not isinstance(f.value, dict):  # one level for every area
+            names = check.areas or tuple(f"{n + 1}" for n in range(check.area_count or 1))
+            raw: dict[str, Any] = dict.fromkeys(names, f.value)
+        else:
+            raw = f.value
+        levels: list[tuple[str, Decimal]] = []
+        for name, value in raw.items():
+            if check.areas and name not in check.areas:
+                near = difflib.get_close_matches(name, list(check.areas), n=1)
+                fix = f"did you mean {near[0]!r}?" if near else f"the areas are: {', '.join(check.areas)}"
+                self.error("MRP811", f"{unit.id}: the target lists no area {name!r}", f.span, fix=fix)
+                return ()
+            parsed = parse_number(value)
+            if isinstance(parsed, str) or parsed[0] < 0:
+                self.error(
+                    "MRP802",
+                    f"{unit.id}: the level of {name!r}: {parsed if isinstance(parsed, str) else 'negative'}",
+                    f.span,
+                )
+                return ()
+            levels.append((name, parsed[0]))
+        missing = [a for a in check.areas if a not in raw]
+        if missing:
+            self.error("MRP811", f"{unit.id}: no level reported for {', '.join(repr(a) for a in missing)}", f.span)
+            return ()
+        if check.area_count is not None and not check.areas and len(levels) != check.area_count:
+            self.error("MRP810", f"{unit.id}: the target counts {check.area_count} areas, not {len(levels)}", f.span)
+            return ()
+        return tuple(levels)
+
+    def _baseline(self, unit: Unit, f: Field | None) -> Decimal | None:
+        check = next((c for c in unit.checks if c.kind is CheckKind.CHANGE), None)
+        if check is None:
+            return None
+        if f is None or _empty(f.value):
+            return None
+        parsed = parse_number(f.value)
+        if isinstance(parsed, str):
+            self.error("MRP802", f"{unit.id}: baseline: {parsed}", f.span)
+            return None
+        value = parsed[0]
+        if check.baseline is not None and value != check.baseline:
+            self.error("MRP815", f"{unit.id}: the plan fixes the baseline at {check.baseline}, not {value}", f.span,
+                       fix="leave `baseline` out")  # fmt: skip
+        elif value == 0:
+            self.error("MRP815", f"{unit.id}: a baseline of 0 cannot measure a change in percent", f.span)
+        return value
+
+    def _fulfilment(self, unit: Unit, f: Field | None) -> Decimal | None:
+        if f is None or _empty(f.value) or not any(c.kind is CheckKind.MANUAL for c in unit.checks):
+            return None
+        parsed = parse_number(f.value)
+        if isinstance(parsed, str) or parsed[1] not in (None, "%"):
+            self.error("MRP802", f'{unit.id}: fulfilment is a percentage, e.g. "75 %"', f.span)
+            return None
+        if not 0 <= parsed[0] <= 100:
+            self.error("MRP803", f"{unit.id}: a fulfilment of {parsed[0]} % is outside 0-100 %", f.span)
+            return None
+        return parsed[0] / 100
+
+    def _met(self, unit: Unit, f: Field | None, value: Field | None) -> bool | None:
+        if not any(c.kind is CheckKind.MANUAL for c in unit.checks):
+            return None
+        source = f if f is not None and not _empty(f.value) else value
+        if source is None or _empty(source.value):
+            return None
+        answer = parse_yes_no(source.value)
+        if isinstance(answer, str):
+            self.error("MRP802", f"{unit.id}: met: {answer}", source.span)
+            return None
+        return answer
+
+
+def _leaves(value: Any) -> Iterable[Any]:
+    """Every number in a points value: a number, a list, or a table of evaluators."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def _convert_time(number: Decimal, word: str | None, unit: str | None) -> Decimal | None:
+    """`number` in `word` expressed in the target's `unit` (exact factors only)."""
+    if word is None or word == unit:
+        return number
+    if word in _MINUTES and unit in _MINUTES:
+        return number * _MINUTES[word] / _MINUTES[unit]
+    return None
+
+
+def _value_checks(unit: Unit) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for c in unit.checks:
+        if c.slot is not None:
+            seen.setdefault(c.slot, c)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _describe(target: A.Target | None) -> str:
+    return describe_target(target) if target is not None else "opfyldelse"
+
+
+def _hint(check: Any) -> str:
+    match check.kind:
+        case CheckKind.SHARE:
+            return 'a percentage, e.g. value = "92,5 %"'
+        case CheckKind.TIME:
+            return f'a duration, e.g. value = "118 {check.unit}"'
+        case CheckKind.COUNT:
+            return "a number, e.g. value = 6"
+        case CheckKind.CHANGE:
+            return "the level reached (a number), e.g. value = 405"
+    return ""
+
+
+# --------------------------------------------------------------------------
+# The empty results file (`mrplc score --template`)
+
+
+def expects(unit: Unit) -> dict[str, str]:
+    """What to fill in for a unit: key -> explanation (Danish), in file order."""
+    out: dict[str, str] = {}
+    values = _value_checks(unit)
+    if values:
+        parts = [f"{_slot_words(unit, c.slot)} ({_kind_words(c)})" for c in values]
+        out["value"] = ("en værdi: " if len(parts) == 1 else "en liste med en værdi pr. måltal: ") + "; ".join(parts)
+    for c in unit.checks:
+        if c.kind is CheckKind.MILESTONE:
+            due = ", ".join(f"{w} ({format_date(d)})" for w, d in zip(c.deadline_words, c.deadlines, strict=True))
+            out["delivered"] = f"leveringsdato pr. frist: {due}; false = ikke leveret"
+        elif c.kind is CheckKind.ASSESSMENT:
+            out["points"] = (
+                f"evaluatorernes point (tal, liste eller tabel), i alt højst {c.maximum}: {_describe(c.target)}"
+            )
+        elif c.kind is CheckKind.LEVEL:
+            names = ", ".join(c.areas) if c.areas else f"{c.area_count} områder"
+            out["areas"] = f"niveau nået pr. område ({names}): {_describe(c.target)}"
+        elif c.kind is CheckKind.CHANGE and c.baseline is None:
+            out["baseline"] = "baselineværdien (planen angiver ingen)"
+        elif c.kind is CheckKind.MANUAL:
+            out["fulfilment"] = "ingen måltal: opfyldelse i procent (0-100 %), eller met = true/false"
+    return out
+
+
+def _slot_words(unit: Unit, slot: int | None) -> str:
+    """The targets that read one value, in words: "mindst 4 kommuner og højst 8 kommuner"."""
+    return " og ".join(_describe(c.target) for c in unit.checks if c.slot == slot)
+
+
+def _kind_words(check: Any) -> str:
+    return {
+        CheckKind.SHARE: 'procent, fx "92,5 %"',
+        CheckKind.TIME: f'varighed i {check.unit}, fx "12 {check.unit}"',
+        CheckKind.COUNT: "antal, fx 6",
+        CheckKind.CHANGE: "niveauet nået, fx 405",
+        CheckKind.STATUS: "true eller false",
+    }.get(check.kind, "")
+
+
+_EMPTY_TOML = {"value": '""', "delivered": "[]", "points": "[]", "areas": "{}", "baseline": '""', "fulfilment": '""'}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escaping is valid TOML)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
+    """An empty results file for the plan: every scored id, with what it expects."""
+    units = list(splan.units())
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for unit in units:
+            hint = " | ".join(f"{k}: {v}" for k, v in expects(unit).items())
+            writer.writerow([unit.id, "", "", "", "", "", "", "", "", unit.name, hint])
+        return buffer.getvalue()
+    lines = [
+        f"# Resultater for {splan.title or 'planen'}" + (f" ({splan.agency})" if splan.agency else ""),
+        "# Udfyld værdierne; et tomt felt betyder 'ikke opgjort' og tæller ikke som 0.",
+        "# title og expects er kun til orientering og læses ikke.",
+        'kind = "actual"  # "actual" (årets resultat) eller "expected" (forventet, udgiftsopfølgning I-III)',
+    ]
+    if splan.period is not None:
+        lines.append(f"# as_of = {splan.period.end.isoformat()}")
+    skipped = [r for r in splan.requirements() if r.state is not State.SCORED]
+    for req in skipped:
+        why = "udgået" if req.state is State.DROPPED else "ikke scoret"
+        lines.append(f"# {req.id}: {why}, skal ikke udfyldes")
+    for unit in units:
+        lines += ["", "[[result]]", f"id = {_toml_string(unit.id)}", f"title = {_toml_string(unit.name)}"]
+        wanted = expects(unit)
+        lines.append(f"expects = {_toml_string('; '.join(f'{k}: {v}' for k, v in wanted.items()))}")
+        lines += [f"{key} = {_EMPTY_TOML[key]}" for key in wanted]
+        lines.append('note = ""')
+    return "\n".join(lines) + "\n"
