@@ -97,9 +97,7 @@ def strategy(year: int, tasks: int) -> str:
         for t in range(tasks)
     )
     # a "-" cell is no amount, so the total counts only the cells that have one
-    totals = [
-        sum(amounts[t][c] * 10 + 5 for t in range(tasks) if (t + c) % 7 != 6) for c in range(6)
-    ]
+    totals = [sum(amounts[t][c] * 10 + 5 for t in range(tasks) if (t + c) % 7 != 6) for c in range(6)]
     total_cells = " | ".join(f"{v // 10},{v % 10}" for v in totals)
     task_lines = "\n".join(
         f"    kerneopgave {t + 1} {quoted(f'Kerneopgave {t + 1}')} {quoted('Opgaven løses effektivt og korrekt.')}"
@@ -188,15 +186,15 @@ def _milestone_goal(number: str, weights: Iterator[int], year: int) -> tuple[str
 """
         for q in range(1, 4)
     )
-    text = _goal_head(number, "Digitalisering") + f"    vægt {points(w)}\n    kravtekst \"Styrelsen skal:\"\n" + reqs
+    text = _goal_head(number, "Digitalisering") + f'    vægt {points(w)}\n    kravtekst "Styrelsen skal:"\n' + reqs
     return text + _goal_tail(number), [(number, w)]
 
 
 def _lettered_goal(number: str, weights: Iterator[int], year: int) -> tuple[str, list[tuple[str, int]]]:
     targets = (
-        ("måltal andel mindst 90 % inden for 6 måneder af \"sagerne\"", "opfyldelse lineær fra 80 % til 90 %"),
+        ('måltal andel mindst 90 % inden for 6 måneder af "sagerne"', "opfyldelse lineær fra 80 % til 90 %"),
         ("måltal gennemsnit højst 120 dage", "opfyldelse tærskel"),
-        ("måltal antal mindst 12 \"aftaler\"", "opfyldelse trin { mindst 12: 100 %; mindst 9: 50 %; ellers: 0 % }"),
+        ('måltal antal mindst 12 "aftaler"', "opfyldelse trin { mindst 12: 100 %; mindst 9: 50 %; ellers: 0 % }"),
         ("måltal maksimum højst 14 dage", "opfyldelse tærskel"),
     )
     text = _goal_head(number, "Sagsbehandling")
@@ -208,7 +206,7 @@ def _lettered_goal(number: str, weights: Iterator[int], year: int) -> tuple[str,
       tekst "Sagsbehandlingen skal leve op til servicemålet."
       vægt {points(w)}
       omfang "sager afgjort" i 2. halvår {year}
-      frist ultimo marts {year + 1}
+      frist ultimo oktober {year}
       {target}
       {scoring}
     }}
@@ -234,18 +232,23 @@ def _service_goal(number: str, weights: Iterator[int], year: int) -> tuple[str, 
           kolonner "Sagstype" | "Servicemål" | "Point"
 {parts}        }}
 """
-    text = _goal_head(number, "Service") + f"""    vægt {points(w)}
+    text = (
+        _goal_head(number, "Service")
+        + f"""    vægt {points(w)}
     resultatkrav {{
       tekst "Servicemålene for styrelsens sagsområder skal overholdes."
       frist periodens udgang
 {groups}    }}
 """
+    )
     return text + _goal_tail(number), [(number, w)]
 
 
 def _assessment_goal(number: str, weights: Iterator[int], year: int) -> tuple[str, list[tuple[str, int]]]:
     w = next(weights)
-    text = _goal_head(number, "Kvalitet") + f"""    vægt {points(w)}
+    text = (
+        _goal_head(number, "Kvalitet")
+        + f"""    vægt {points(w)}
     resultatkrav {{
       tekst "Kvaliteten i sagsbehandlingen vurderes af et eksternt panel."
       frist 2. halvår {year}
@@ -259,12 +262,15 @@ def _assessment_goal(number: str, weights: Iterator[int], year: int) -> tuple[st
       }}
     }}
 """
+    )
     return text + _goal_tail(number), [(number, w)]
 
 
 def _change_goal(number: str, weights: Iterator[int], year: int) -> tuple[str, list[tuple[str, int]]]:
     w = next(weights)
-    text = _goal_head(number, "Restancer") + f"""    vægt {points(w)}
+    text = (
+        _goal_head(number, "Restancer")
+        + f"""    vægt {points(w)}
     resultatkrav {{
       tekst "Restancen skal falde, og tilfredsheden fastholdes."
       frist ultimo {year}
@@ -275,6 +281,7 @@ def _change_goal(number: str, weights: Iterator[int], year: int) -> tuple[str, l
       opfyldelse trin {{ mindst 10 %: 100 %; mindst 5 %: 50 %; ellers: 0 % }}
     }}
 """
+    )
     return text + _goal_tail(number), [(number, w)]
 
 

@@ -189,8 +189,9 @@ _c("MRP101", "weights-total", "The weights do not add up to the plan's total", E
    """
    The weights of all scored goals add up to the plan's `total` (100 points unless the header says otherwise).
    A goal counts with its own weight, or with the sum of its requirements' weights when it has none; with a
-   `vægttabel` the table is the weight source. Dropped (`udgået`) and unscored (`ikke scoret`) requirements do not
-   count. The message says how many scored requirements have no weight at all. Checked only in a plan with a
+   `vægttabel` the table is the weight source. Unscored (`ikke scoret`) requirements do not count; dropped
+   (`udgået`) ones do, because the plan was signed with them (scoring rebases the total when one drops). The
+   message says how many scored requirements have no weight at all. Checked only in a plan with a
    `plan { }` header: a shared file of goals is a fragment.
    """,
    "The weights are what the director's performance is scored on; a plan adding up to 95 cannot be met in full.",

@@ -102,8 +102,13 @@ class _Loader:
         plan = root.plan
         if plan is not None:
             self.stack.append(_norm(root.path))
-            plan = self._resolve_plan(plan, root.path)
-            plan = _fill_placeholders(plan, _default_values(plan), self._unknown_placeholder)
+            try:
+                plan = self._resolve_plan(plan, root.path)
+                if any("{{" in text for text in self.sources.values()):  # most plans have none: skip the walk
+                    plan = _fill_placeholders(plan, _default_values(plan), self._unknown_placeholder)
+            except RecursionError:
+                self._error("MRP003", "the plan is nested too deeply to read", plan.span)
+                plan = None
         files = tuple(self.sources)
         return LoadResult(plan, self.diagnostics, root, self.sources, files, self.parses)
 
@@ -145,8 +150,8 @@ class _Loader:
             module = self._resolve_plan(parsed.plan, target)
         finally:
             self.stack.pop()
-        values = dict(imp.values)
-        module = _fill_placeholders(module, values, self._unknown_placeholder, keep_unknown=True)
+        if imp.values and "{{" in parsed.source:
+            module = _fill_placeholders(module, dict(imp.values), self._unknown_placeholder, keep_unknown=True)
         return self._apply_overrides(module, imp)
 
     def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:

@@ -378,6 +378,19 @@ def _end_of(child: Any) -> tuple[int, int, int] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class _Positioned:
+    """A value that has no span of its own (an enum) with the place it was written,
+    so the rule around it starts where the text does."""
+
+    value: Any
+    span: A.Span
+
+
+def _unwrap(value: Any) -> Any:
+    return value.value if isinstance(value, _Positioned) else value
+
+
+@dataclass(frozen=True, slots=True)
 class _DateLiteral:
     """A date with the place it was written (a `date` cannot carry a span)."""
 
@@ -845,8 +858,8 @@ class _Builder:
     def target(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("target", self._values(children)[0], meta)
 
-    def relation(self, meta: _Meta, children: list[Any]) -> A.Relation:
-        return _RELATIONS[children[0].type[3:]]
+    def relation(self, meta: _Meta, children: list[Any]) -> _Positioned:
+        return _Positioned(_RELATIONS[children[0].type[3:]], self.span(meta))
 
     def time_unit(self, meta: _Meta, children: list[Any]) -> A.TimeUnit:
         return _TIME_UNITS[children[0].type[3:]]
@@ -855,7 +868,7 @@ class _Builder:
         relation, percent, _pct, limit, of = self._values(children)
         within = limit if isinstance(limit, A.Duration) else None
         by = limit if isinstance(limit, A.Deadline) else None
-        return A.ShareTarget(relation, _decimal(percent), within, by, self._str(of), self.span(meta))
+        return A.ShareTarget(_unwrap(relation), _decimal(percent), within, by, self._str(of), self.span(meta))
 
     def share_of(self, meta: _Meta, children: list[Any]) -> Token:
         return self._values(children)[0]
@@ -875,7 +888,9 @@ class _Builder:
 
     def _time_target(self, statistic: str, meta: _Meta, children: list[Any]) -> A.TimeTarget:
         relation, number, unit = self._values(children)
-        return A.TimeTarget(statistic, relation, A.Duration(_decimal(number), unit, self.span(meta)), self.span(meta))
+        return A.TimeTarget(
+            statistic, _unwrap(relation), A.Duration(_decimal(number), unit, self.span(meta)), self.span(meta)
+        )
 
     def average(self, meta: _Meta, children: list[Any]) -> A.TimeTarget:
         return self._time_target("average", meta, children)
@@ -885,7 +900,7 @@ class _Builder:
 
     def count(self, meta: _Meta, children: list[Any]) -> A.CountTarget:
         relation, number, unit = self._values(children)
-        return A.CountTarget(relation, _decimal(number), self._str(unit), self.span(meta))
+        return A.CountTarget(_unwrap(relation), _decimal(number), self._str(unit), self.span(meta))
 
     def _change(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         percent, _pct, baseline = self._values(children)
@@ -920,7 +935,7 @@ class _Builder:
 
     def assessment(self, meta: _Meta, children: list[Any]) -> A.AssessmentTarget:
         relation, points, maximum = self._values(children)
-        return A.AssessmentTarget(relation, _decimal(points), _decimal(maximum), self.span(meta))
+        return A.AssessmentTarget(_unwrap(relation), _decimal(points), _decimal(maximum), self.span(meta))
 
     def kept(self, meta: _Meta, children: list[Any]) -> A.StatusTarget:
         return A.StatusTarget(self.span(meta))
@@ -954,7 +969,7 @@ class _Builder:
         if len(values) == 1:  # otherwise: NUMBER
             return A.Step(None, None, _decimal(values[0]), self.span(meta))
         relation, quantity, fulfilment = values
-        return A.Step(relation, quantity, _decimal(fulfilment), self.span(meta))
+        return A.Step(_unwrap(relation), quantity, _decimal(fulfilment), self.span(meta))
 
     def quantity(self, meta: _Meta, children: list[Any]) -> A.Quantity:
         number, unit = children[0], children[1] if len(children) > 1 else None
@@ -1039,4 +1054,3 @@ class _Builder:
 
 def iter_keyword_spans(result: ParseResult) -> Iterator[tuple[str, A.Span]]:
     yield from result.keyword_spans
-

@@ -270,14 +270,16 @@ def test_plan_total_from_header_in_percent() -> None:
     assert any(d.code == "MRP101" and "100 %, not 90" in d.message for d in diags)
 
 
-def test_dropped_and_unscored_requirements_do_not_count() -> None:
+def test_unscored_requirements_do_not_count_and_dropped_ones_keep_their_weight() -> None:
     text = base_with(
         "    vægt 40\n    resultatkrav a {\n",
         '    vægt 40\n    resultatkrav z {\n      vægt 10\n      udgået "aftalt"\n    }\n'
-        "    resultatkrav y {\n      ikke scoret\n      vægt 5\n    }\n    resultatkrav a {\n      vægt 40\n",
+        "    resultatkrav y {\n      ikke scoret\n      vægt 5\n    }\n    resultatkrav a {\n      vægt 30\n",
     )
     codes = {d.code for d in check_text(text)}
     assert not codes & {"MRP101", "MRP102", "MRP106", "MRP601"}
+    wrong = text.replace("      vægt 30\n", "      vægt 40\n", 1)  # 10 + 40 is not the goal's 40
+    assert "MRP102" in {d.code for d in check_text(wrong)}
 
 
 def test_weight_table_is_the_weight_source() -> None:
@@ -429,3 +431,18 @@ def test_cli_explain() -> None:
     code, out, _ = run("explain", "mrp207")
     assert code == 0 and out.startswith("MRP207 method-names-other-goal")
     assert run("explain", "MRP999")[0] == 2
+
+
+def test_a_dropped_requirement_keeps_its_weight_in_the_sums() -> None:
+    """The plan was signed with it; scoring rebases the total, the checker must not flag it."""
+    import mrpl
+
+    text = (
+        'plan {\n  styrelse "S"\n  periode 2022-01-01 til 2022-12-31\n  direktør "D"\n  departementschef "C"\n}\n'
+        'afsnit 1 "Faglige mål" {\n  mål 1.1 "A" {\n    tekst "t"\n    vægt 100\n'
+        '    resultatkrav a { tekst "x"; vægt 50; frist 2022-06-30; måltal milepæl }\n'
+        '    resultatkrav b { tekst "y"; vægt 50; frist 2022-06-30; måltal milepæl; udgået "Aftalt" }\n  }\n}\n'
+    )
+    result = mrpl.load_string(text, "dropped.mrp")
+    codes = {d.code for d in mrpl.check(result)}
+    assert not {c for c in codes if c.startswith("MRP1")}, codes

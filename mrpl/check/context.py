@@ -23,8 +23,14 @@ _NOT_TEXT = frozenset({"number", "label", "written", "unit", "ref", "role", "kin
 
 
 def counted(req: A.Requirement) -> bool:
-    """Dropped and unscored requirements do not count towards weights and methods."""
+    """Dropped and unscored requirements need no measurement method or deadline."""
     return req.dropped is None and req.scored
+
+
+def weighted(req: A.Requirement) -> bool:
+    """Whether a requirement's weight is part of the plan's sums. A dropped requirement
+    still is: the plan was signed with it, and scoring rebases the total when it drops."""
+    return req.scored
 
 
 def plan_number(value: Decimal) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mrpl import ast as A
-from mrpl.check.context import Context, counted, plan_number
+from mrpl.check.context import Context, plan_number, weighted
 from mrpl.diagnostics import Related
 
 DEFAULT_TOTAL = Decimal(100)
@@ -94,7 +94,7 @@ def _goal_points(ctx: Context, goal: A.Goal, table: dict[str, A.WeightEntry]) ->
     """(points the goal contributes to the total, number of scored requirements without weight)."""
     _check_positive(ctx, goal.weight, f"the weight of goal {goal.number}")
     goal_weight = _effective(ctx, goal.weight, table.get(goal.number), f"goal {goal.number}")
-    scored = [r for r in goal.requirements if counted(r)]
+    scored = [r for r in goal.requirements if weighted(r)]
     if goal.requirements and not scored:
         return Decimal(0), 0  # every requirement dropped or unscored: the goal scores nothing
     fallback = goal_weight if len(scored) == 1 else None
@@ -184,7 +184,7 @@ def _check_table_coverage(ctx: Context, table: dict[str, A.WeightEntry]) -> None
     """Every scored goal is in the table: by number, or by all its scored requirements' ids."""
     assert ctx.plan.weights is not None
     for goal in ctx.goals:
-        scored = [r for r in goal.requirements if counted(r)]
+        scored = [r for r in goal.requirements if weighted(r)]
         if goal.requirements and not scored:
             continue
         if goal.number in table:
