@@ -1,0 +1,65 @@
+"""`mrplc build`: check the plan, render each format, write atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import mrpl
+from mrpl.diagnostics import Diagnostic
+from mrpl.render import EXTENSIONS, BackendUnavailable, render
+from mrpl.render.output import OutputError, output_path, write_atomic
+from mrpl.render.pdf import PdfError, build_pdf
+
+
+class BuildError(Exception):
+    """A format could not be produced; `unavailable` means exit 2, else 1."""
+
+    def __init__(self, message: str, unavailable: bool = False) -> None:
+        super().__init__(message)
+        self.unavailable = unavailable
+
+
+def diagnostics_of(result: mrpl.LoadResult) -> list[Diagnostic]:
+    """Load diagnostics plus the checker's, when `mrpl.check` is installed."""
+    found = list(result.diagnostics)
+    try:
+        from mrpl.check import check  # type: ignore[attr-defined]
+    except ImportError:
+        return found
+    seen = {(d.code, d.span, d.message) for d in found}
+    for d in check(result):
+        if (d.code, d.span, d.message) not in seen:
+            found.append(d)
+    return found
+
+
+def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, name: str) -> bytes:
+    """The bytes of one output format."""
+    try:
+        if fmt == "pdf":
+            return build_pdf(render(plan, "tex", lang), name)
+        return render(plan, fmt, lang).encode("utf-8")
+    except BackendUnavailable as exc:
+        raise BuildError(f"--to {fmt}: not available ({exc})", unavailable=True) from None
+    except PdfError as exc:
+        raise BuildError(str(exc), unavailable="apt-get install" in str(exc)) from None
+
+
+def write_outputs(
+    result: mrpl.LoadResult, source: str, formats: Iterable[str], out_dir: str | None, lang: str
+) -> list[Path]:
+    """Render and write each format; sources are never overwritten."""
+    assert result.plan is not None
+    written = []
+    for fmt in dict.fromkeys(formats):
+        target = output_path(source, out_dir, EXTENSIONS[fmt])
+        data = produce(result.plan, fmt, lang, Path(source).stem)
+        try:
+            write_atomic(target, data, [source, *result.files])
+        except OutputError as exc:
+            raise BuildError(str(exc), unavailable=True) from None
+        except OSError as exc:
+            raise BuildError(f"{target}: {exc.strerror or exc}", unavailable=True) from None
+        written.append(target)
+    return written

@@ -1,0 +1,557 @@
+"""The document a plan becomes, independent of the output format.
+
+`build_document(plan, lang)` decides numbering, headings, default texts,
+table rows and the annex; numbers and dates are formatted through
+`mrpl.i18n`. Strings here are plain text and `Prose` stays `Prose`: each
+backend escapes and marks them up for its own syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mrpl import ast as A
+from mrpl.i18n import (
+    describe_step,
+    describe_target,
+    format_date,
+    format_number,
+    format_points,
+    format_weight,
+    phrase,
+)
+from mrpl.prose import parse_prose
+
+Text = str | A.Prose
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    number: str  # "2.1" or "" for an unnumbered heading
+    title: str
+    footnote: str | None = None  # label of a plan footnote on the heading
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A simple table: a header row, body rows; `strong` marks total rows."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    strong: tuple[bool, ...] = ()
+    sub_header: tuple[str, ...] = ()
+    align: str = ""  # one letter per column: l or r
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of a section: a subheading, prose, a table, or a labelled line."""
+
+    kind: str  # "heading" | "subheading" | "prose" | "table" | "field" | "signature"
+    heading: Heading | None = None
+    prose: A.Prose | None = None
+    table: Table | None = None
+    label: str = ""
+    value: str = ""
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """One row of a goal table: a requirement (or the preamble / postscript)."""
+
+    first: bool  # the goal's number, area and text go in its first row
+    span: int  # rows of this goal (for multirow layouts)
+    number: str
+    area: str
+    goal_text: A.Prose | None
+    label: str  # "a)", "1.", "1. kvartal:" or ""
+    text: A.Prose | None
+    notes: tuple[str, ...]
+    weight: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoalTable:
+    heading: Heading
+    intro: A.Prose | None
+    caption: str | None
+    rows: tuple[GoalRow, ...]
+    goal_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: Heading
+    blocks: tuple[Block, ...] = ()
+    tables: tuple[GoalTable, ...] = ()
+    after: tuple[Block, ...] = ()  # blocks after the goal tables
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    lang: str
+    ministry: str
+    title: str
+    agency: str
+    sections: tuple[Section, ...]
+    annex: Section | None
+    footnotes: tuple[A.Footnote, ...] = field(default=())
+
+    def footnote(self, label: str) -> A.Prose | None:
+        return next((f.text for f in self.footnotes if f.label == label), None)
+
+
+# --------------------------------------------------------------------------
+
+
+def plan_year(plan: A.Plan) -> int | None:
+    header = plan.header or A.Header()
+    if header.year is not None:
+        return header.year
+    return header.period.start.year if header.period else None
+
+
+def _prose(text: str) -> A.Prose:
+    return parse_prose(text)
+
+
+def _department(header: A.Header, lang: str) -> str:
+    if header.department:
+        return header.department
+    ministry = header.ministry or ""
+    if lang == "en":
+        return f"the department of {ministry}".strip()
+    genitive = ministry if ministry.endswith("s") else ministry + "s"
+    return f"{genitive} {phrase('department_of', lang)}"
+
+
+def build_document(plan: A.Plan, lang: str = "da") -> Document:
+    header = plan.header or A.Header()
+    year = plan_year(plan)
+    title = header.title or " ".join(str(p) for p in (phrase("plan_title", lang), year) if p)
+    numbers = iter(range(1, 100))
+    sections = [_introduction(plan, header, lang, next(numbers))]
+    if plan.strategy and plan.strategy.parts:
+        sections.append(_strategy(plan.strategy, lang, next(numbers)))
+    if plan.sections or plan.goals_intro:
+        sections.append(_goals(plan, lang, next(numbers)))
+    sections.append(_follow_up(plan, lang, next(numbers)))
+    if plan.pay is not None:
+        sections.append(_pay(plan, plan.pay, lang, next(numbers)))
+    sections.append(_period(header, year, lang, next(numbers)))
+    return Document(
+        lang=lang,
+        ministry=header.ministry or "",
+        title=title,
+        agency=header.agency or "",
+        sections=tuple(sections),
+        annex=build_annex(plan, lang),
+        footnotes=plan.footnotes,
+    )
+
+
+def _top(number: int, title: str, footnote: str | None = None) -> Heading:
+    return Heading(f"{number}.0", title, footnote)
+
+
+def _introduction(plan: A.Plan, header: A.Header, lang: str, number: int) -> Section:
+    heading = _top(number, phrase("introduction", lang))
+    if plan.introduction is not None:
+        return Section(heading, (Block("prose", prose=plan.introduction),))
+    agency = header.agency or ""
+    if header.agency_short and header.agency_short != agency:
+        agency = f"{agency} ({header.agency_short})"
+    texts = [phrase("parties", lang).format(department=_department(header, lang), agency=agency)]
+    if header.director is not None:
+        texts.append(phrase("director_contract", lang).format(name=header.director.name))
+    texts.append(phrase("kodeks", lang))
+    return Section(heading, tuple(Block("prose", prose=_prose(t)) for t in texts))
+
+
+_STRATEGY_DEFAULTS = {
+    A.StrategyKind.MISSION: "mission",
+    A.StrategyKind.VISION: "vision",
+    A.StrategyKind.VALUES: "values",
+    A.StrategyKind.EFFECTS: "effects",
+    A.StrategyKind.CONDITIONS: "conditions",
+    A.StrategyKind.MARKER: "marker",
+}
+
+
+def _strategy(strategy: A.Strategy, lang: str, number: int) -> Section:
+    blocks: list[Block] = []
+    sub = 0
+    for part in strategy.parts:
+        if isinstance(part, A.CoreTasks):
+            sub += 1
+            blocks.append(Block("heading", heading=Heading(f"{number}.{sub}", part.title or phrase("core_tasks", lang))))
+            blocks.extend(_core_tasks(part, lang))
+            continue
+        if part.title or part.kind is not A.StrategyKind.TEXT:
+            sub += 1
+            title = part.title or phrase(_STRATEGY_DEFAULTS[part.kind], lang)
+            blocks.append(Block("heading", heading=Heading(f"{number}.{sub}", title)))
+        blocks.append(Block("prose", prose=part.text))
+    return Section(_top(number, phrase("strategy", lang)), tuple(blocks))
+
+
+def _core_tasks(tasks: A.CoreTasks, lang: str) -> list[Block]:
+    blocks: list[Block] = []
+    for item in tasks.items:
+        match item:
+            case A.Prose():
+                blocks.append(Block("prose", prose=item))
+            case A.Budget():
+                blocks.extend(_budget(item, lang))
+            case A.CoreTask(number=n, title=title, text=text):
+                blocks.append(Block("subheading", heading=Heading("", f"{phrase('core_task', lang)} {n}: {title}")))
+                if text is not None:
+                    blocks.append(Block("prose", prose=text))
+    return blocks
+
+
+def _budget(budget: A.Budget, lang: str) -> list[Block]:
+    blocks: list[Block] = []
+    for line in (budget.reference, budget.title):
+        if line:
+            blocks.append(Block("field", value=line))
+    columns = budget.columns
+    header = (budget.unit or "", *(c.kind for c in columns))
+    sub_header = ("", *(str(c.year) for c in columns))
+
+    def row(r: A.BudgetRow) -> tuple[str, ...]:
+        name = r.name if r.number is None else f"{r.number}. {r.name}"
+        return (name, *("-" if c.value is None else format_number(c.value, lang) for c in r.cells))
+
+    rows = ([budget.total] if budget.total else []) + list(budget.rows)
+    strong = tuple(r.number is None for r in rows)
+    table = Table(header, tuple(row(r) for r in rows), strong, sub_header, "l" + "r" * len(columns))
+    blocks.append(Block("table", table=table))
+    if budget.note is not None:
+        blocks.append(Block("prose", prose=budget.note))
+    return blocks
+
+
+# --------------------------------------------------------------------------
+# Goals
+
+
+def requirement_label(req: A.Requirement) -> str:
+    """ "a)" for letters, "1." for numbers, the `display` text when given."""
+    if req.display:
+        return req.display if req.display.endswith((":", ")", ".")) else req.display + ":"
+    if req.label is None:
+        return ""
+    return f"{req.label}." if req.label.isdigit() else f"{req.label})"
+
+
+def _weight_text(weight: A.Weight | None, lang: str) -> str:
+    if weight is None:
+        return ""
+    return format_number(weight.value, lang) + (" %" if weight.unit is A.WeightUnit.PERCENT else "")
+
+
+def _requirement_notes(req: A.Requirement, lang: str) -> tuple[str, ...]:
+    notes: list[str] = []
+    if req.dropped is not None:
+        notes.append(f"{phrase('dropped', lang)}: {req.dropped.reason}")
+    if not req.scored:
+        notes.append(f"({phrase('unscored', lang)})")
+    return tuple(notes)
+
+
+def goal_rows(goal: A.Goal, lang: str) -> list[GoalRow]:
+    """The rows of one goal: preamble, one per requirement, postscript.
+
+    A goal-level weight goes in the first row; requirement weights on their
+    own rows, so each requirement stands on its own weight level."""
+    parts: list[tuple[str, A.Prose | None, tuple[str, ...], str]] = []
+    if goal.preamble is not None:
+        parts.append(("", goal.preamble, (), ""))
+    for req in goal.requirements:
+        parts.append((requirement_label(req), req.text, _requirement_notes(req, lang), _weight_text(req.weight, lang)))
+    if goal.postscript is not None:
+        parts.append(("", goal.postscript, (), ""))
+    if not parts:
+        parts.append(("", None, (), ""))
+    if goal.weight is not None:
+        label, text, notes, weight = parts[0]
+        parts[0] = (label, text, notes, weight or _weight_text(goal.weight, lang))
+    return [
+        GoalRow(i == 0, len(parts), goal.number, goal.area, goal.text, label, text, notes, weight)
+        for i, (label, text, notes, weight) in enumerate(parts)
+    ]
+
+
+def _goals(plan: A.Plan, lang: str, number: int) -> Section:
+    blocks = [Block("prose", prose=plan.goals_intro)] if plan.goals_intro is not None else []
+    tables = []
+    for index, section in enumerate(plan.sections, start=1):
+        rows = [row for goal in section.goals for row in goal_rows(goal, lang)]
+        tables.append(
+            GoalTable(
+                heading=Heading(f"{number}.{index}", section.title),
+                intro=section.intro,
+                caption=section.table_title,
+                rows=tuple(rows),
+                goal_numbers=tuple(g.number for g in section.goals),
+            )
+        )
+    return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
+
+
+def _backgrounds(plan: A.Plan) -> list[Block]:
+    blocks: list[Block] = []
+    for section in plan.sections:
+        if section.background_title:
+            blocks.append(Block("heading", heading=Heading("", section.background_title)))
+        if section.background is not None:
+            blocks.append(Block("prose", prose=section.background))
+        for goal in section.goals:
+            if goal.background is None:
+                continue
+            title = goal.background.title or f"{goal.number} {goal.area}"
+            blocks.append(Block("subheading", heading=Heading("", title)))
+            blocks.append(Block("prose", prose=goal.background.text))
+    return blocks
+
+
+# --------------------------------------------------------------------------
+# Follow-up, pay, period and signatures
+
+
+def _follow_up(plan: A.Plan, lang: str, number: int) -> Section:
+    text = plan.follow_up if plan.follow_up is not None else _prose(phrase("follow_up_default", lang))
+    return Section(_top(number, phrase("follow_up", lang)), (Block("prose", prose=text),))
+
+
+def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section:
+    footnote = pay.footnote if any(f.label == pay.footnote for f in plan.footnotes) else None
+    blocks: list[Block] = []
+    if pay.text is not None:
+        blocks.append(Block("prose", prose=pay.text))
+    if pay.schedule:
+        rows = tuple(tuple(describe_step(s, lang).rsplit(": ", 1)) for s in pay.schedule)
+        blocks.append(Block("table", table=Table((phrase("pay_schedule", lang), phrase("pay_share", lang)), rows, align="lr")))
+    return Section(_top(number, phrase("pay", lang), footnote), tuple(blocks))
+
+
+def _period(header: A.Header, year: int | None, lang: str, number: int) -> Section:
+    blocks: list[Block] = []
+    if header.period is not None:
+        text = phrase("validity", lang).format(
+            start=format_date(header.period.start, lang), end=format_date(header.period.end, lang)
+        )
+        blocks.append(Block("prose", prose=_prose(text)))
+    renegotiation = header.renegotiation if header.renegotiation is not None else _prose(phrase("renegotiation", lang))
+    blocks.append(Block("prose", prose=renegotiation))
+    if header.next_negotiation:
+        blocks.append(Block("prose", prose=_prose(_next_negotiation(header.next_negotiation, year, lang))))
+    for signatory in (header.director, header.head):
+        if signatory is not None:
+            blocks.append(Block("signature", lines=_signature_lines(signatory, header, lang)))
+    return Section(_top(number, phrase("period", lang)), tuple(blocks))
+
+
+def _next_negotiation(value: str, year: int | None, lang: str) -> str:
+    """A full sentence ("... indledes i efteråret 2020.") stands as written;
+    a bare time ("efteråret 2020") fills the standard sentence."""
+    if value.rstrip().endswith(".") or year is None:
+        return value
+    return phrase("next_negotiation", lang).format(year=year + 1, when=value)
+
+
+def _signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
+    """Date line (may be empty), name, title, organisation."""
+    the = phrase("the_date", lang)
+    if s.signed_on is not None:
+        when = f"{the} {format_date(s.signed_on, lang)}"
+    elif s.signed_year is not None:
+        when = f"{the}          / {s.signed_year}"  # a blank line to sign on
+    else:
+        when = ""
+    date_line = ", ".join(p for p in (s.place or "", when) if p)
+    default_title = phrase("director_title" if s.role == "director" else "head_title", lang)
+    default_org = header.agency if s.role == "director" else header.ministry
+    return (date_line, s.name, s.title or default_title, s.organisation or default_org or "")
+
+
+# --------------------------------------------------------------------------
+# Annex: measurement methods, sub-weights, weights summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    goal: A.Goal
+    requirement: A.Requirement | None
+
+
+def _find(plan: A.Plan, ref: str) -> _Target | None:
+    for goal in plan.all_goals():
+        if goal.number == ref:
+            return _Target(goal, None)
+        for req in goal.requirements:
+            if A.requirement_id(goal, req) == ref:
+                return _Target(goal, req)
+    return None
+
+
+def goal_weight(goal: A.Goal) -> Decimal:
+    """The goal's points: its own weight, else the sum of its scored requirements."""
+    if goal.weight is not None:
+        return goal.weight.value
+    return sum((r.weight.value for r in goal.requirements if r.weight and r.scored and not r.dropped), Decimal(0))
+
+
+def _method_heading(ref: str, area: str, weight: Decimal | None, lang: str) -> Heading:
+    if weight is None:
+        return Heading("", f"{phrase('requirement', lang)} {ref} {area}")
+    text = phrase("method_heading", lang).format(ref=ref, area=area, weight=format_points(weight, lang))
+    return Heading("", text)
+
+
+def _method_blocks(method: A.Method, lang: str) -> list[Block]:
+    blocks: list[Block] = []
+    if method.text is not None:
+        blocks.append(Block("prose", prose=method.text))
+    if method.criteria is not None:
+        blocks.append(Block("prose", prose=method.criteria))
+    for key, value in (("source", method.source), ("measured_by", method.measured_by), ("frequency", method.frequency)):
+        if value:
+            blocks.append(Block("field", label=phrase(key, lang), value=value))
+    if method.scale:
+        rows = tuple((format_number(p.points, lang), p.definition) for p in method.scale)
+        header = (phrase("scale_points", lang), phrase("scale_definition", lang))
+        blocks.append(Block("table", table=Table(header, rows, align="rl")))
+    return blocks
+
+
+def _group_rows(group: A.SubWeightGroup, lang: str) -> list[tuple[tuple[str, ...], bool]]:
+    total = phrase("group_heading", lang).format(weight=format_weight(group.weight, lang)) if group.weight else ""
+    rows: list[tuple[tuple[str, ...], bool]] = [((group.name, "", total), True)]
+    for member in group.members:
+        if isinstance(member, A.SubWeightGroup):
+            rows.extend(_group_rows(member, lang))
+        else:
+            targets = "; ".join(describe_target(t, lang) for t in member.targets)
+            weight = format_number(member.weight.value, lang) if member.weight else ""
+            rows.append(((member.name, targets, weight), False))
+    return rows
+
+
+def _groups_table(groups: tuple[A.SubWeightGroup, ...], lang: str) -> Block:
+    header = next((g.header for g in groups if g.header), ())
+    if len(header) == 2:
+        header = (phrase("sub_name", lang), *header)
+    if len(header) != 3:
+        header = (phrase("sub_name", lang), phrase("sub_target", lang), phrase("col_weight", lang))
+    rows = [row for g in groups for row in _group_rows(g, lang)]
+    table = Table(tuple(header), tuple(r for r, _ in rows), tuple(s for _, s in rows), align="llr")
+    return Block("table", table=table)
+
+
+def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str) -> Heading:
+    """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"."""
+    title = f"{phrase('requirement', lang)} {A.requirement_id(goal, req)}"
+    if req.display:
+        title += f" – {req.display.rstrip(':')}"
+    if req.weight is not None:
+        title += f" ({phrase('weight_word', lang)} {format_weight(req.weight, lang)})"
+    return Heading("", title)
+
+
+def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
+    """The goal's heading with its methods, then each requirement's methods and
+    sub-weight table under its own subheading."""
+    with_content = [r for r in goal.requirements if r.methods or r.groups]
+    if not goal.methods and not with_content:
+        return []
+    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal), lang))]
+    for method in goal.methods:
+        blocks.extend(_method_blocks(method, lang))
+    for req in with_content:
+        if req.label is not None:
+            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang)))
+            if req.text is not None and req.methods:
+                blocks.append(Block("prose", prose=req.text))
+        for method in req.methods:
+            blocks.extend(_method_blocks(method, lang))
+        if req.groups:
+            blocks.append(_groups_table(req.groups, lang))
+    return blocks
+
+
+def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list[Block]:
+    """An annex's own methods (those written outside their goals, with a ref)."""
+    blocks: list[Block] = []
+    if not first:
+        blocks.append(Block("heading", heading=Heading("", annex.title)))
+        if annex.text is not None:
+            blocks.append(Block("prose", prose=annex.text))
+    for method in annex.methods:
+        found = _find(plan, method.ref) if method.ref else None
+        if method.title:
+            heading = Heading("", method.title)
+        elif found is not None and found.requirement is not None:
+            heading = _requirement_heading(found.goal, found.requirement, lang)
+        elif found is not None:
+            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal), lang)
+        else:
+            heading = Heading("", f"{phrase('requirement', lang)} {method.ref or ''}".strip())
+        blocks.append(Block("heading", heading=heading))
+        blocks.extend(_method_blocks(method, lang))
+    if annex.closing is not None:
+        blocks.append(Block("prose", prose=annex.closing))
+    return blocks
+
+
+def weight_entries(plan: A.Plan) -> list[tuple[str, str, Decimal]]:
+    """(ref, area, points) per weighted goal or requirement, in plan order."""
+    if plan.weights is not None:
+        entries = []
+        for e in plan.weights.entries:
+            found = _find(plan, e.ref)
+            entries.append((e.ref, found.goal.area if found else "", e.weight.value))
+        return entries
+    out: list[tuple[str, str, Decimal]] = []
+    for goal in plan.all_goals():
+        if goal.weight is not None:
+            out.append((goal.number, goal.area, goal.weight.value))
+            continue
+        for req in goal.requirements:
+            if req.weight is not None and req.scored and req.dropped is None:
+                out.append((A.requirement_id(goal, req), goal.area, req.weight.value))
+    return out
+
+
+def _weights_table(plan: A.Plan, lang: str) -> list[Block]:
+    entries = weight_entries(plan)
+    if not entries:
+        return []
+    total = sum((w for _, _, w in entries), Decimal(0))
+    rows = [(ref, area, format_number(w, lang)) for ref, area, w in entries]
+    rows.append((phrase("total", lang), "", format_number(total, lang)))
+    title = plan.weights.title if plan.weights and plan.weights.title else phrase("weights_summary", lang)
+    header = (phrase("col_number", lang), phrase("col_area", lang), phrase("col_weight", lang))
+    table = Table(header, tuple(rows), tuple([False] * len(entries) + [True]), align="llr")
+    return [Block("heading", heading=Heading("", title)), Block("table", table=table)]
+
+
+def build_annex(plan: A.Plan, lang: str) -> Section | None:
+    """The measurement-method annex: the first `bilag` gives its title and
+    introduction; goal and requirement methods follow in plan order, then the
+    methods written in annexes, then the weights summary."""
+    blocks: list[Block] = []
+    if plan.annexes and plan.annexes[0].text is not None:
+        blocks.append(Block("prose", prose=plan.annexes[0].text))
+    for goal in plan.all_goals():
+        blocks.extend(_goal_annex(goal, lang))
+    for index, annex in enumerate(plan.annexes):
+        blocks.extend(_annex_methods(plan, annex, lang, first=index == 0))
+    if not blocks:
+        return None
+    blocks.extend(_weights_table(plan, lang))
+    title = plan.annexes[0].title if plan.annexes else phrase("annex_methods", lang)
+    return Section(Heading("", title), tuple(blocks))

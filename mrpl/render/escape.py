@@ -1,0 +1,97 @@
+"""Escaping plan text for each output context.
+
+One function per context, each a single regex or translation table, so no
+character of plan text can become markup in the output:
+
+- `markdown_text`: inline Markdown (paragraphs, headings, table cells);
+- `latex_text`: LaTeX text mode;
+- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives).
+
+The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
+(output the renderer built itself) through and send everything else here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------
+# Markdown (CommonMark + GFM tables)
+
+# Every ASCII punctuation character that can start or end inline markup,
+# an HTML tag, an entity, a link, a table cell or (at a line start) a block.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&^$])")
+# At a line start "12." / "12)" opens an ordered list, "-", "+" a bullet list
+# or a setext underline, "=" a setext underline.
+_MD_LINE_START = re.compile(r"^(\d+)(?=[.)])|^(?=[-+=])")
+_MD_SPACE = re.compile(r"\s+")
+
+
+def markdown_text(text: str) -> str:
+    """Plan text as inline Markdown: every markup character backslash-escaped,
+    whitespace (newlines too) collapsed so text cannot open a block or break
+    a table row."""
+    flat = _MD_SPACE.sub(" ", text)
+    escaped = _MD_INLINE.sub(r"\\\1", flat)
+    return _MD_LINE_START.sub(lambda m: (m.group(1) or "") + "\\", escaped, count=1)
+
+
+# --------------------------------------------------------------------------
+# LaTeX
+
+_TEX_CHARS: dict[str, str] = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "%": r"\%",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    '"': r"\textquotedbl{}",  # also an active shorthand under babel-danish
+    "'": r"\textquotesingle{}",
+    "`": r"\textasciigrave{}",
+    "[": "{[}",  # never read as an optional argument
+    "]": "{]}",
+    "-": "-{}",  # no -- / --- ligatures: a hyphen stays a hyphen
+    "\u00a0": "~",
+    "•": r"\textbullet{}",
+    "€": r"\texteuro{}",
+    "≥": r"\ensuremath{\geq}",
+    "≤": r"\ensuremath{\leq}",
+    "→": r"\ensuremath{\rightarrow}",
+    "\u2009": r"\,",
+}
+# Characters T1 + utf8 inputenc typeset as they are.
+_TEX_SAFE = re.compile(r"[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]")
+_TEX_ANY = re.compile(r"[\\{}$&#^_~%<>|\"'`\[\]\-]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S)
+
+
+def _tex_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _TEX_CHARS:
+        return _TEX_CHARS[char]
+    if char in "\n\r\t":
+        return " "
+    if _TEX_SAFE.fullmatch(char):
+        return char
+    # Outside what pdflatex can set: show the code point rather than fail.
+    return rf"\mrplchar{{{ord(char):04X}}}"
+
+
+def latex_text(text: str) -> str:
+    """Plan text for LaTeX text mode: every special character neutralised."""
+    return _TEX_ANY.sub(_tex_char, text)
+
+
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
+
+
+def latex_label(text: str) -> str:
+    """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
+    return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
