@@ -108,20 +108,29 @@ def test_base_plan_is_clean() -> None:
 
 def _example(name: str) -> Path:
     path = EXAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"{name} not written yet")
+    assert path.is_file(), path
     return path
 
 
-@pytest.mark.parametrize("name", ["udlaendingestyrelsen-2022.mrp", "hjemrejsestyrelsen-2022.mrp"])
+@pytest.mark.parametrize(
+    "name", ["siri-2020.mrp", "udlaendingestyrelsen-2022.mrp", "hjemrejsestyrelsen-2022.mrp", "english-sample.mrp"]
+)
 def test_examples_have_no_errors(name: str) -> None:
     errors = [d for d in diagnostics_of(_example(name)) if d.severity == Severity.ERROR]
     assert errors == []
 
 
-def test_siri_has_only_the_intended_placeholder_errors() -> None:
-    errors = [d for d in diagnostics_of(_example("siri-2020.mrp")) if d.severity == Severity.ERROR]
-    # the annex as published: "[DEP INDSÆTTER POINTGIVNING]" and "[udfyldes af departementet]" left unfilled
+def test_the_seeds_unfilled_placeholders_are_errors(tmp_path: Path) -> None:
+    """The SIRI annex as published leaves "[DEP INDSÆTTER POINTGIVNING]" and "[udfyldes af
+    departementet]" unfilled; the example keeps them as comments. Put back, both are caught."""
+    text = _example("siri-2020.mrp").read_text(encoding="utf-8")
+    text = text.replace("jf. nedenfor.\n", "jf. nedenfor.[DEP INDSÆTTER POINTGIVNING]\n", 1)
+    anchor = "i løbet af efteråret\n          2020.\n"
+    assert anchor in text
+    text = text.replace(anchor, anchor + "\n          [udfyldes af departementet]\n", 1)
+    path = tmp_path / "siri-2020-as-published.mrp"
+    path.write_text(text, encoding="utf-8")
+    errors = [d for d in diagnostics_of(path) if d.severity == Severity.ERROR]
     assert {d.code for d in errors} == {"MRP602"}
     found = sorted(d.message.split(": ", 1)[1] for d in errors)
     assert found == ["'[DEP INDSÆTTER POINTGIVNING]'", "'[udfyldes af departementet]'"]

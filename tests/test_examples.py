@@ -250,8 +250,10 @@ def test_siri_assessment_scale_and_placeholders_are_kept() -> None:
     ]
     text = "\n".join(all_prose(method))
     assert "108 point (4*27)" in text
-    assert "jf. nedenfor.[DEP INDSÆTTER POINTGIVNING]" in text
-    assert any("[udfyldes af departementet]" in t for t in all_prose(goal(plan, "2.2")))
+    assert "jf. nedenfor." in text
+    # The seed's unfilled placeholders stand as comments where the seed has them (see test_check.py).
+    source = (EXAMPLES / "siri-2020.mrp").read_text(encoding="utf-8")
+    assert '"[DEP INDSÆTTER POINTGIVNING]"' in source and '"[udfyldes af departementet]"' in source
 
 
 @pytest.mark.parametrize(
