@@ -321,7 +321,9 @@ def _unquote(token: Token) -> str:
 
 
 def _unescape(body: str) -> str:
-    """Only \\" and \\\\ are escapes at this level; other backslashes stay for the prose markup."""
+    """Only \\" is an escape at this level; other backslashes stay for the prose markup."""
+    if "\\" not in body:
+        return body
     out, i = [], 0
     while i < len(body):
         ch = body[i]
@@ -684,7 +686,7 @@ class _Builder:
             title=_unquote(values[1]),
             intro=f.get("introduction"),
             table_title=f.get("table_title"),
-            background_title=f.get("background_title") or (bg.title if bg else None),
+            background_title=f.get("background_title") if "background_title" in f.single else (bg.title if bg else None),
             background=bg.text if bg else None,
             goals=tuple(goals),
             imports=tuple(imports),
@@ -915,7 +917,7 @@ class _Builder:
     def baseline(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         values = [v for v in children if v is not None]
         label = next((_unquote(v) for v in values if v.type in ("STRING", "LONG_STRING")), None)
-        value = next((_decimal(v) for v in values if v.type == "NUMBER"), None)
+        value = next((_decimal(v) for v in values if v.type in ("NUMBER", "INT")), None)
         return A.Baseline(label, value, self.span(meta))
 
     def level(self, meta: _Meta, children: list[Any]) -> A.LevelTarget:

@@ -100,13 +100,13 @@ def _parse_until(text: str, pos: int, closer: str | None, span: Span) -> tuple[t
     buf: list[str] = []
 
     def flush() -> None:
-        if buf:
-            value = "".join(buf)
+        value = "".join(buf)
+        buf.clear()
+        if value:  # no empty Text before a leading mark: `*a* b` is (Emphasis, Text)
             if out and isinstance(out[-1], Text):
                 out[-1] = Text(out[-1].value + value, span)
             else:
                 out.append(Text(value, span))
-            buf.clear()
 
     while pos < len(text):
         m = _INLINE.search(text, pos)

@@ -468,3 +468,16 @@ def test_terminal_definitions_are_deterministic() -> None:
     code = "from mrpl.parse import _grammar_text, _stamp; print(_stamp(_grammar_text()))"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
     assert len(runs) == 1
+
+
+def test_dropped_with_a_year_and_baselines_with_whole_and_decimal_values() -> None:
+    req = requirement('udgået "Aftalt" 2022\n    måltal stigning 5 % ift. "2021" 1200')
+    assert req.dropped is not None and req.dropped.on is not None and req.dropped.on.kind == A.DeadlineKind.YEAR
+    assert req.targets[0] == A.ChangeTarget(A.ChangeDirection.INCREASE, Decimal(5), A.Baseline("2021", Decimal(1200)))
+    (t,) = requirement('måltal fald 5 % ift. "2021" 12,5').targets
+    assert t == A.ChangeTarget(A.ChangeDirection.REDUCTION, Decimal(5), A.Baseline("2021", Decimal("12.5")))
+
+
+def test_an_empty_background_title_is_kept_as_empty() -> None:
+    plan = parse_ok('afsnit 1 "A" {\n  baggrundstitel ""\n  baggrund "Titel" "Tekst."\n}\n')
+    assert plan.sections[0].background_title == ""

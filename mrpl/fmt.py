@@ -1,0 +1,729 @@
+"""The formatter: one canonical layout for a plan file.
+
+`format_result` turns a file's unresolved syntax tree plus its comments back
+into source text: 2-space indentation, one statement per line, `{`…`}` blocks,
+keywords spelled canonically (first alternative in grammar/keywords.tsv) in the
+file's language or the one asked for, decimal commas, one-line strings for
+single paragraphs and indented `\"\"\"` blocks for longer prose.
+
+It works in two steps so that layout and comments stay separate concerns:
+the tree becomes a tree of `_Stmt` (a statement's text, its children, and the
+source position it came from); comments are then attached to statements by
+line and everything is printed. `format_source` checks its own output: it
+reparses it and refuses (FormatError) if the tree or the comments changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from mrpl import ast as A
+from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.keywords import MONTHS_DA, MONTHS_EN, by_name
+from mrpl.load import parse_file
+from mrpl.parse import Comment, ParseResult, parse_source
+from mrpl.prose import to_markup
+
+INDENT = "  "
+ONE_LINE_WIDTH = 80  # a single paragraph longer than this becomes a """ block
+TEXT_WIDTH = 90  # prose lines in """ blocks are wrapped at this width (indentation not counted)
+
+
+class FormatError(Exception):
+    """The formatter could not write this plan without changing it (a bug)."""
+
+
+# --------------------------------------------------------------------------
+# Statements: what gets printed, and where it came from
+
+
+@dataclass(slots=True)
+class _Stmt:
+    head: str  # may span lines (a \"\"\" block); continuation lines are relative to the indent
+    children: list[_Stmt] | None = None  # None: no block
+    span: A.Span | None = None  # source position, for attaching comments
+    keyword: str | None = None  # keyword name, to find the position when the node has no span
+    blank_before: bool = False
+    leading: list[str] = field(default_factory=list)  # comments on the lines before
+    trailing: list[str] = field(default_factory=list)  # comments at the end of the statement
+    head_trailing: list[str] = field(default_factory=list)  # comments after a block's opening brace
+    closing: list[str] = field(default_factory=list)  # comments before the closing brace
+
+
+def _has_span(span: A.Span | None) -> bool:
+    return span is not None and span.end > span.start
+
+
+# --------------------------------------------------------------------------
+# Words, numbers, strings, dates
+
+
+class _Writer:
+    """Builds the statement tree of a plan in one keyword language."""
+
+    def __init__(self, language: str) -> None:
+        self.lang = language
+
+    def kw(self, name: str) -> str:
+        return by_name()[name].spelling(self.lang)
+
+    def stmt(self, keyword: str, *args: str, span: A.Span | None = None,
+             children: list[_Stmt] | None = None, blank: bool = False) -> _Stmt:  # fmt: skip
+        head = " ".join([self.kw(keyword), *(a for a in args if a)])
+        return _Stmt(head, children, span if _has_span(span) else None, keyword, blank)
+
+    # ---- values
+
+    @staticmethod
+    def number(value: Decimal | int) -> str:
+        if isinstance(value, int):
+            return str(value)
+        return format(value, "f").replace(".", ",")
+
+    @staticmethod
+    def string(value: str) -> str:
+        if "\n" in value:
+            return _long_string(value.split("\n"))
+        return '"' + value.replace('"', '\\"') + '"'
+
+    def prose(self, prose: A.Prose) -> str:
+        markup = to_markup(prose)
+        one_paragraph = len(prose.blocks) == 1 and isinstance(prose.blocks[0], A.Paragraph)
+        if (one_paragraph and len(markup) <= ONE_LINE_WIDTH) or not prose.blocks:
+            return '"' + markup.replace('"', '\\"') + '"'
+        return _long_string([wrapped for line in markup.split("\n") for wrapped in _wrap(line)])
+
+    def month(self, number: int) -> str:
+        return (MONTHS_DA if self.lang == "da" else MONTHS_EN)[number - 1]
+
+    @staticmethod
+    def iso(day: date) -> str:
+        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+    def when(self, d: A.Deadline) -> str:
+        written = d.written.strip()
+        year = "" if d.year is None else str(d.year)
+        match d.kind:
+            case A.DeadlineKind.DATE:
+                day = date(d.year or 1, d.number or 1, d.day or 1)
+                if not written or re.match(r"\d{4}-", written):
+                    return self.iso(day)
+                return f"{day.day}. {self.month(day.month)} {day.year}"
+            case A.DeadlineKind.MONTH_END:
+                return f"{self.kw('ULTIMO')} {self.month(d.number or 12)} {year}"
+            case A.DeadlineKind.MONTH_START:
+                return f"{self.kw('PRIMO')} {self.month(d.number or 1)} {year}"
+            case A.DeadlineKind.YEAR_END:
+                return f"{self.kw('ULTIMO')} {year}"
+            case A.DeadlineKind.YEAR_START:
+                return f"{self.kw('PRIMO')} {year}"
+            case A.DeadlineKind.QUARTER | A.DeadlineKind.HALF:
+                return self._numbered_period(d, written, year)
+            case A.DeadlineKind.PERIOD_END:
+                return self.kw("PERIOD_END")
+            case A.DeadlineKind.YEAR:
+                return year
+        raise FormatError(f"unknown deadline kind {d.kind}")
+
+    def _numbered_period(self, d: A.Deadline, written: str, year: str) -> str:
+        quarter = d.kind is A.DeadlineKind.QUARTER
+        code = "Q" if quarter else "H"
+        if written[:1] == code:
+            return f"{code}{d.number} {year}".strip()
+        word = self.kw("QUARTER" if quarter else "HALF")
+        if self.lang == "en":
+            return f"{word} {d.number} {year}".strip()
+        return f"{d.number}. {word} {year}".strip()
+
+    def relation(self, relation: A.Relation) -> str:
+        return self.kw(relation.name)
+
+    def time_unit(self, unit: A.TimeUnit) -> str:
+        return self.kw(unit.name)
+
+    def duration(self, d: A.Duration) -> str:
+        return f"{self.number(d.value)} {self.time_unit(d.unit)}"
+
+    def weight(self, w: A.Weight) -> str:
+        return self.number(w.value) + (" %" if w.unit is A.WeightUnit.PERCENT else "")
+
+    def quantity(self, q: A.Quantity) -> str:
+        value = self.number(q.value)
+        match q.unit:
+            case None:
+                return value
+            case "%":
+                return f"{value} %"
+            case "point":
+                return f"{value} {self.kw('POINT')}"
+        return f"{value} {self.time_unit(A.TimeUnit(q.unit))}"
+
+    def step(self, s: A.Step) -> _Stmt:
+        fulfil = f"{self.number(s.fulfilment)} %"
+        if s.relation is None or s.threshold is None:
+            return _Stmt(f"{self.kw('OTHERWISE')}: {fulfil}", None, s.span if _has_span(s.span) else None)
+        head = f"{self.relation(s.relation)} {self.quantity(s.threshold)}: {fulfil}"
+        return _Stmt(head, None, s.span if _has_span(s.span) else None)
+
+
+_LIST_ITEM = re.compile(r"(?:[-•]|\d+\.) ")
+_LINE_START_MARKER = re.compile(r"[-•*]|\d+\.")
+
+
+def _wrap(line: str) -> list[str]:
+    """Wrap one markup line at single spaces (the parser joins lines with one space).
+
+    A continuation line never starts with a word the parser would read as a list
+    marker; list items continue on indented lines.
+    """
+    if len(line) <= TEXT_WIDTH:
+        return [line]
+    continuation = "  " if _LIST_ITEM.match(line) else ""
+    words = re.split(r"(?<=\S) (?=\S)", line)
+    lines = [words[0]]
+    for word in words[1:]:
+        fits = len(lines[-1]) + 1 + len(word) <= TEXT_WIDTH
+        if fits or _LINE_START_MARKER.fullmatch(word.split(" ")[0]):
+            lines[-1] += " " + word
+        else:
+            lines.append(continuation + word)
+    return lines
+
+
+def _long_string(lines: list[str]) -> str:
+    """A \"\"\" block whose body is indented one level below the statement."""
+    body = [re.sub(r'"{3,}', lambda m: '\\"' * len(m.group()), line) for line in lines]
+    inner = "\n".join(INDENT + line if line.strip() else "" for line in body)
+    return '"""\n' + inner + '\n"""'
+
+
+# --------------------------------------------------------------------------
+# The plan as statements
+
+
+class _PlanWriter(_Writer):
+    def plan(self, plan: A.Plan) -> list[_Stmt]:
+        out: list[_Stmt] = []
+        if plan.header is not None:
+            out.append(self.header(plan.header))
+        if plan.introduction is not None:
+            out.append(self.stmt("INTRODUCTION", self.prose(plan.introduction), span=plan.introduction.span))
+        if plan.strategy is not None:
+            out.append(self.strategy(plan.strategy))
+        if plan.goals_intro is not None:
+            out.append(self.stmt("GOALS_INTRO", self.prose(plan.goals_intro), span=plan.goals_intro.span))
+        out += [self.section(s) for s in plan.sections]
+        out += [self.goal(g) for g in plan.goals]
+        out += [self.import_(i) for i in plan.imports]
+        if plan.weights is not None:
+            out.append(self.weights(plan.weights))
+        if plan.follow_up is not None:
+            out.append(self.stmt("FOLLOW_UP", self.prose(plan.follow_up), span=plan.follow_up.span))
+        if plan.pay is not None:
+            out.append(self.pay(plan.pay))
+        out += [self.stmt("FOOTNOTE", f.label, self.prose(f.text), span=f.span) for f in plan.footnotes]
+        out += [self.annex(a) for a in plan.annexes]
+        for stmt in out[1:]:
+            stmt.blank_before = True
+        return out
+
+    # ---- header
+
+    def header(self, h: A.Header) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_str(items, "TITLE", h.title)
+        self._opt_str(items, "MINISTRY", h.ministry)
+        self._opt_str(items, "DEPARTMENT", h.department)
+        self._opt_str(items, "AGENCY", h.agency)
+        self._opt_str(items, "SHORT", h.agency_short)
+        if h.year is not None:
+            items.append(self.stmt("YEAR", str(h.year)))
+        if h.period is not None:
+            p = h.period
+            items.append(self.stmt("PERIOD", self.iso(p.start), self.kw("TO"), self.iso(p.end), span=p.span))
+        if h.total is not None:
+            items.append(self.stmt("TOTAL", self.weight(h.total), span=h.total.span))
+        for signatory in (h.director, h.head):
+            if signatory is not None:
+                items.append(self.signatory(signatory))
+        if h.renegotiation is not None:
+            items.append(self.stmt("RENEGOTIATION", self.prose(h.renegotiation), span=h.renegotiation.span))
+        self._opt_str(items, "NEXT_NEGOTIATION", h.next_negotiation)
+        return self.stmt("PLAN", span=h.span, children=items)
+
+    def _opt_str(self, items: list[_Stmt], keyword: str, value: str | None) -> None:
+        if value is not None:
+            items.append(self.stmt(keyword, self.string(value)))
+
+    def signatory(self, s: A.Signatory) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_str(items, "TITLE", s.title)
+        self._opt_str(items, "PLACE", s.place)
+        if s.signed_on is not None:
+            items.append(self.stmt("DATE", self.iso(s.signed_on)))
+        elif s.signed_year is not None:
+            items.append(self.stmt("DATE", self.kw("BLANK"), str(s.signed_year)))
+        self._opt_str(items, "ORGANISATION", s.organisation)
+        keyword = "DIRECTOR" if s.role == "director" else "HEAD"
+        return self.stmt(keyword, self.string(s.name), span=s.span, children=items or None)
+
+    # ---- strategy and budget
+
+    def strategy(self, s: A.Strategy) -> _Stmt:
+        items = [self.core_tasks(p) if isinstance(p, A.CoreTasks) else self.strategy_part(p) for p in s.parts]
+        return self.stmt("STRATEGY", span=s.span, children=items)
+
+    def strategy_part(self, p: A.StrategyPart) -> _Stmt:
+        title = self.string(p.title) if p.title is not None else ""
+        return self.stmt(p.kind.name, title, self.prose(p.text), span=p.span)
+
+    def core_tasks(self, c: A.CoreTasks) -> _Stmt:
+        items: list[_Stmt] = []
+        for item in c.items:
+            if isinstance(item, A.Prose):
+                items.append(self.stmt("TEXT", self.prose(item), span=item.span))
+            elif isinstance(item, A.Budget):
+                items.append(self.budget(item))
+            else:
+                text = self.prose(item.text) if item.text is not None else ""
+                items.append(self.stmt("CORE_TASK", str(item.number), self.string(item.title), text, span=item.span))
+        title = self.string(c.title) if c.title is not None else ""
+        return self.stmt("CORE_TASKS", title, span=c.span, children=items)
+
+    def budget(self, b: A.Budget) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_str(items, "APPROPRIATION", b.reference)
+        self._opt_str(items, "TITLE", b.title)
+        self._opt_str(items, "UNIT", b.unit)
+        if b.columns:
+            columns = " | ".join(f"{c.kind} {c.year}" for c in b.columns)
+            items.append(self.stmt("COLUMNS", columns, span=b.columns[0].span))
+        rows = ([("TOTAL", b.total)] if b.total is not None else []) + [("ROW", r) for r in b.rows]
+        items += self.budget_rows(rows)
+        if b.note is not None:
+            items.append(self.stmt("NOTE", self.prose(b.note), span=b.note.span))
+        return self.stmt("BUDGET", span=b.span, children=items)
+
+    def budget_rows(self, rows: list[tuple[str, A.BudgetRow]]) -> list[_Stmt]:
+        """Budget rows as a table: names padded, amounts right-aligned per column."""
+        heads = [" ".join(x for x in (self.kw(k), "" if r.number is None else str(r.number), self.string(r.name)) if x)
+                 for k, r in rows]  # fmt: skip
+        cells = [["-" if c.value is None else self.number(c.value) for c in r.cells] for _, r in rows]
+        widths = [
+            max((len(row[i]) for row in cells if i < len(row)), default=0)
+            for i in range(max(map(len, cells), default=0))
+        ]
+        name_width = max(map(len, heads), default=0)
+        out = []
+        for (keyword, row), head, values in zip(rows, heads, cells, strict=True):
+            amounts = " | ".join(v.rjust(widths[i]) for i, v in enumerate(values))
+            stmt = _Stmt(
+                f"{head.ljust(name_width)} | {amounts}", None, row.span if _has_span(row.span) else None, keyword
+            )
+            out.append(stmt)
+        return out
+
+    # ---- goals
+
+    def section(self, s: A.GoalSection) -> _Stmt:
+        items: list[_Stmt] = []
+        if s.intro is not None:
+            items.append(self.stmt("INTRODUCTION", self.prose(s.intro), span=s.intro.span))
+        self._opt_str(items, "TABLE_TITLE", s.table_title)
+        if s.background is not None:
+            title = self.string(s.background_title) if s.background_title is not None else ""
+            items.append(self.stmt("BACKGROUND", title, self.prose(s.background), span=s.background.span))
+        else:
+            self._opt_str(items, "BACKGROUND_TITLE", s.background_title)
+        items += self._spaced([self.goal(g) for g in s.goals] + [self.import_(i) for i in s.imports], items)
+        return self.stmt("SECTION", str(s.number), self.string(s.title), span=s.span, children=items)
+
+    @staticmethod
+    def _spaced(stmts: list[_Stmt], before: list[_Stmt]) -> list[_Stmt]:
+        """Blank lines between big statements (goals, requirements, methods)."""
+        for n, stmt in enumerate(stmts):
+            stmt.blank_before = bool(before) or n > 0
+        return stmts
+
+    def goal(self, g: A.Goal) -> _Stmt:
+        items: list[_Stmt] = []
+        for n, attr in enumerate(g.attributes):
+            if n == 0 and attr.name == "type":
+                items.append(self.stmt("TYPE", self.string(attr.value)))
+            else:
+                items.append(self.stmt("ATTRIBUTE", self.string(attr.name), self.string(attr.value), span=attr.span))
+        self._opt_prose(items, "TEXT", g.text)
+        if g.weight is not None:
+            items.append(self.stmt("WEIGHT", self.weight(g.weight), span=g.weight.span))
+        self._opt_prose(items, "PREAMBLE", g.preamble)
+        big = [self.requirement(r) for r in g.requirements]
+        self._opt_prose(big, "POSTSCRIPT", g.postscript)
+        if g.background is not None:
+            bg = g.background
+            title = self.string(bg.title) if bg.title is not None else ""
+            big.append(self.stmt("BACKGROUND", title, self.prose(bg.text), span=bg.span))
+        big += [self.method(m) for m in g.methods]
+        items += self._spaced(big, items) if g.requirements else big
+        area = self.string(g.area) if g.area else ""
+        return self.stmt("GOAL", g.number, area, span=g.span, children=items)
+
+    def _opt_prose(self, items: list[_Stmt], keyword: str, value: A.Prose | None) -> None:
+        if value is not None:
+            items.append(self.stmt(keyword, self.prose(value), span=value.span))
+
+    def requirement(self, r: A.Requirement) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_prose(items, "TEXT", r.text)
+        if r.weight is not None:
+            items.append(self.stmt("WEIGHT", self.weight(r.weight), span=r.weight.span))
+        items += [self.stmt("DEADLINE", self.when(d), span=d.span) for d in r.deadlines]
+        if r.scope is not None:
+            within = f"{self.kw('IN')} {self.when(r.scope.within)}" if r.scope.within is not None else ""
+            items.append(self.stmt("SCOPE", self.string(r.scope.text), within, span=r.scope.span))
+        items += [self.stmt("TARGET", self.target(t), span=t.span) for t in r.targets]
+        if r.scoring is not None:
+            items.append(self.scoring(r.scoring))
+        items += [self.group(g) for g in r.groups]
+        items += [self.method(m) for m in r.methods]
+        if r.dropped is not None:
+            on = self.when(r.dropped.on) if r.dropped.on is not None else ""
+            items.append(self.stmt("DROPPED", self.string(r.dropped.reason), on, span=r.dropped.span))
+        if not r.scored:
+            items.append(self.stmt("UNSCORED"))
+        display = self.string(r.display) if r.display is not None else ""
+        return self.stmt("REQUIREMENT", r.label or "", display, span=r.span, children=items)
+
+    def group(self, g: A.SubWeightGroup) -> _Stmt:
+        items: list[_Stmt] = []
+        if g.weight is not None:
+            items.append(self.stmt("WEIGHT", self.weight(g.weight), span=g.weight.span))
+        if g.header:
+            items.append(self.stmt("COLUMNS", " | ".join(self.string(c) for c in g.header)))
+        for member in g.members:
+            items.append(self.group(member) if isinstance(member, A.SubWeightGroup) else self.part(member))
+        return self.stmt("GROUP", self.string(g.name), span=g.span, children=items)
+
+    def part(self, p: A.SubWeight) -> _Stmt:
+        items: list[_Stmt] = []
+        if p.weight is not None:
+            items.append(self.stmt("WEIGHT", self.weight(p.weight), span=p.weight.span))
+        items += [self.stmt("TARGET", self.target(t), span=t.span) for t in p.targets]
+        if p.scoring is not None:
+            items.append(self.scoring(p.scoring))
+        return self.stmt("PART", self.string(p.name), span=p.span, children=items or None)
+
+    # ---- targets and scoring
+
+    def target(self, t: A.Target) -> str:
+        match t:
+            case A.ShareTarget():
+                parts = [self.kw("SHARE"), self.relation(t.relation), self.number(t.percent), "%"]
+                if t.within is not None:
+                    parts += [self.kw("WITHIN"), self.duration(t.within)]
+                elif t.by is not None:
+                    parts += [self.kw("BY"), self.when(t.by)]
+                if t.of is not None:
+                    parts += [self.kw("OF"), self.string(t.of)]
+                return " ".join(parts)
+            case A.TimeTarget():
+                statistic = self.kw("AVERAGE" if t.statistic == "average" else "MAXIMUM")
+                return f"{statistic} {self.relation(t.relation)} {self.duration(t.duration)}"
+            case A.CountTarget():
+                unit = f" {self.string(t.unit)}" if t.unit is not None else ""
+                return f"{self.kw('COUNT')} {self.relation(t.relation)} {self.number(t.value)}{unit}"
+            case A.ChangeTarget():
+                word = self.kw("INCREASE" if t.direction is A.ChangeDirection.INCREASE else "REDUCTION")
+                against = f" {self.kw('AGAINST')} {self.baseline(t.baseline)}" if t.baseline is not None else ""
+                return f"{word} {self.number(t.percent)} %{against}"
+            case A.LevelTarget():
+                if t.area_count is not None:
+                    areas = f"{t.area_count} {self.kw('AREAS')}"
+                else:
+                    areas = " | ".join(self.string(a) for a in t.areas)
+                return f"{self.kw('LEVEL')} {self.number(t.level)} {self.kw('ON')} {areas}"
+            case A.MilestoneTarget():
+                return self.kw("MILESTONE")
+            case A.AssessmentTarget():
+                rel, pts, top = self.relation(t.relation), self.number(t.points), self.number(t.maximum)
+                return f"{self.kw('ASSESSMENT')} {rel} {pts} {self.kw('OF')} {top} {self.kw('POINT')}"
+            case A.StatusTarget():
+                return self.kw("KEPT")
+        raise FormatError(f"unknown target {t!r}")
+
+    def baseline(self, b: A.Baseline) -> str:
+        parts = [self.string(b.label)] if b.label is not None else []
+        if b.value is not None:
+            parts.append(self.number(b.value))
+        return " ".join(parts)
+
+    def scoring(self, s: A.Scoring) -> _Stmt:
+        k = A.ScoringKind
+        words = {
+            k.THRESHOLD: ("THRESHOLD",), k.MILESTONES_EACH: ("MILESTONES", "EACH"),
+            k.MILESTONES_ALL: ("MILESTONES", "ALL"), k.AREAS_ALL: ("AREAS", "ALL"), k.AREAS_SHARE: ("AREAS", "SHARE"),
+        }  # fmt: skip
+        if s.kind in words:
+            return self.stmt("SCORING", *(self.kw(w) for w in words[s.kind]), span=s.span)
+        if s.kind is k.LINEAR:
+            if s.floor is None or s.ceiling is None:
+                raise FormatError("linear scoring needs both ends")
+            ends = [self.kw("LINEAR"), self.kw("FROM"), self.quantity(s.floor), self.kw("TO"), self.quantity(s.ceiling)]
+            return self.stmt("SCORING", *ends, span=s.span)
+        return self.stmt("SCORING", self.kw("STEPS"), span=s.span, children=[self.step(x) for x in s.steps])
+
+    # ---- methods, weights, pay, annexes, imports
+
+    def method(self, m: A.Method) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_prose(items, "TEXT", m.text)
+        self._opt_str(items, "SOURCE", m.source)
+        self._opt_str(items, "MEASURED_BY", m.measured_by)
+        self._opt_str(items, "FREQUENCY", m.frequency)
+        self._opt_prose(items, "CRITERIA", m.criteria)
+        for p in m.scale:
+            items.append(self.stmt("POINT", self.number(p.points), self.string(p.definition), span=p.span))
+        title = self.string(m.title) if m.title is not None else ""
+        return self.stmt("METHOD", m.ref or "", title, span=m.span, children=items)
+
+    def weights(self, w: A.WeightTable) -> _Stmt:
+        entries = [
+            _Stmt(f"{e.ref} {self.weight(e.weight)}", None, e.span if _has_span(e.span) else None) for e in w.entries
+        ]
+        title = self.string(w.title) if w.title is not None else ""
+        return self.stmt("WEIGHTS", title, span=w.span, children=entries)
+
+    def pay(self, p: A.PerformancePay) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_prose(items, "TEXT", p.text)
+        if p.schedule:
+            items.append(self.stmt("SCHEDULE", children=[self.step(s) for s in p.schedule]))
+        if p.footnote is not None:
+            items.append(self.stmt("FOOTNOTE", p.footnote))
+        return self.stmt("PAY", span=p.span, children=items)
+
+    def annex(self, a: A.Annex) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_prose(items, "TEXT", a.text)
+        items += self._spaced([self.method(m) for m in a.methods], items)
+        self._opt_prose(items, "CLOSING", a.closing)
+        return self.stmt("ANNEX", self.string(a.title), span=a.span, children=items)
+
+    def import_(self, i: A.Import) -> _Stmt:
+        items = [self.stmt("SET", name, self.string(value)) for name, value in i.values]
+        items += self._spaced([self.goal(g) for g in i.overrides], items)
+        return self.stmt("IMPORT", self.string(i.path), span=i.span, children=items or None)
+
+
+# --------------------------------------------------------------------------
+# Comments
+
+
+def _walk(stmts: list[_Stmt]) -> Iterator[_Stmt]:
+    for s in stmts:
+        yield s
+        if s.children:
+            yield from _walk(s.children)
+
+
+def _locate_spanless(stmts: list[_Stmt], keyword_spans: tuple[tuple[str, A.Span], ...], lo: int, hi: int,
+                     used: set[int]) -> None:  # fmt: skip
+    """Give statements whose node has no span (plain strings, `ikke scoret`) the
+    position of their keyword: the first unused one inside the parent block and
+    outside the block's other statements."""
+    taken = [(s.span.start, s.span.end) for s in stmts if s.span is not None]
+    for stmt in stmts:
+        if stmt.span is None and stmt.keyword is not None:
+            for name, span in keyword_spans:
+                inside_sibling = any(a <= span.start < b for a, b in taken)
+                if name == stmt.keyword and lo <= span.start < hi and span.start not in used and not inside_sibling:
+                    used.add(span.start)
+                    stmt.span = span
+                    break
+        if stmt.children:
+            start, end = (stmt.span.start, stmt.span.end) if stmt.span is not None else (lo, hi)
+            if stmt.span is not None and stmt.span.end - stmt.span.start < 2:  # only the keyword is known
+                end = hi
+            _locate_spanless(stmt.children, keyword_spans, start, end, used)
+
+
+def _attach_comments(stmts: list[_Stmt], comments: Iterable[Comment], source: str) -> list[str]:
+    """Attach every comment to a statement; returns the comments left for the end of the file."""
+    at_end: list[str] = []
+    for comment in comments:
+        text = comment.text.rstrip()
+        line_start = source.rfind("\n", 0, comment.span.start) + 1
+        code_before = source[line_start : comment.span.start].strip().strip(";")
+        if code_before and _attach_trailing(stmts, comment, text):
+            continue
+        _attach_leading(stmts, comment, text, at_end)
+    return at_end
+
+
+def _attach_trailing(stmts: list[_Stmt], comment: Comment, text: str) -> bool:
+    line = comment.span.line
+    covering = [s for s in _walk(stmts) if s.span is not None and s.span.line <= line <= s.span.end_line
+                and s.span.start < comment.span.start]  # fmt: skip
+    if not covering:
+        return False
+    # A block closing on this line (`}  # note`) takes the comment after its brace.
+    closing = [s for s in covering if s.children is not None and s.span.end_line == line]  # type: ignore[union-attr]
+    if closing:
+        outer = min(closing, key=lambda s: s.span.start)  # type: ignore[union-attr]
+        outer.trailing.append(text)
+        return True
+    on_line = [s for s in covering if s.children is None or s.span.line == line]  # type: ignore[union-attr]
+    if not on_line:
+        return False
+    stmt = max(on_line, key=lambda s: s.span.start)  # type: ignore[union-attr]
+    (stmt.trailing if stmt.children is None else stmt.head_trailing).append(text)
+    return True
+
+
+def _attach_leading(stmts: list[_Stmt], comment: Comment, text: str, at_end: list[str]) -> None:
+    line = comment.span.line
+    block: _Stmt | None = None
+    scope = stmts
+    while True:  # the innermost block that contains the comment
+        inner = next((s for s in scope if s.children and s.span is not None
+                      and s.span.line < line < s.span.end_line), None)  # fmt: skip
+        if inner is None:
+            break
+        block, scope = inner, inner.children  # type: ignore[assignment]
+    candidates = [s for s in _walk(scope) if s.span is not None and s.span.line > line]
+    if candidates:
+        min(candidates, key=lambda s: (s.span.line, s.span.start)).leading.append(text)  # type: ignore[union-attr]
+    elif block is not None:
+        block.closing.append(text)
+    else:
+        at_end.append(text)
+
+
+# --------------------------------------------------------------------------
+# Printing
+
+
+def _print(stmts: list[_Stmt], depth: int, out: list[str]) -> None:
+    pad = INDENT * depth
+    previous_multiline = False
+    for n, stmt in enumerate(stmts):
+        multiline = bool(stmt.children) or "\n" in stmt.head
+        wants_blank = stmt.blank_before or (n > 0 and (multiline or previous_multiline))
+        previous_multiline = multiline
+        if wants_blank and out and out[-1] != "" and not out[-1].endswith("{"):
+            out.append("")
+        out += [pad + c for c in stmt.leading]
+        lines = stmt.head.split("\n")
+        lines = [lines[0]] + [pad + line if line else "" for line in lines[1:]]
+        lines[0] = pad + lines[0]
+        if stmt.children is None:
+            out += _with_trailing(lines, stmt.trailing)
+            continue
+        if not stmt.children and not stmt.closing and not stmt.head_trailing:
+            out += _with_trailing([*lines[:-1], lines[-1] + " {}"], stmt.trailing)
+            continue
+        out += _with_trailing([*lines[:-1], lines[-1] + " {"], stmt.head_trailing)
+        _print(stmt.children, depth + 1, out)
+        out += [pad + INDENT + c for c in stmt.closing]
+        out += _with_trailing([pad + "}"], stmt.trailing)
+
+
+def _with_trailing(lines: list[str], trailing: list[str]) -> list[str]:
+    if not trailing:
+        return lines
+    return [*lines[:-1], lines[-1] + "  " + "  ".join(trailing)]
+
+
+# --------------------------------------------------------------------------
+# Public API
+
+
+def format_plan(plan: A.Plan, language: str = "da") -> str:
+    """Source text for a plan (no comments): the formatter's core, used by the tests."""
+    stmts = _PlanWriter(language).plan(plan)
+    out: list[str] = []
+    _print(stmts, 0, out)
+    return "\n".join(out) + "\n"
+
+
+def format_result(result: ParseResult, language: str | None = None) -> str:
+    """Source text for a parsed file, comments kept. The file must have parsed without errors."""
+    if result.plan is None:
+        raise FormatError(f"{result.path}: the file has syntax errors")
+    stmts = _PlanWriter(language or result.language).plan(result.plan)
+    _locate_spanless(stmts, result.keyword_spans, 0, len(result.source) + 1, set())
+    at_end = _attach_comments(stmts, result.comments, result.source)
+    out: list[str] = []
+    _print(stmts, 0, out)
+    if at_end:
+        out += ([""] if out else []) + at_end
+    return "\n".join(out) + "\n"
+
+
+def format_source(source: str, path: str = "<input>", language: str | None = None) -> str:
+    """Format plan text; raises FormatError when the text has syntax errors or
+    when the result would not mean the same (a formatter bug, never written)."""
+    result = parse_source(source, path)
+    if result.plan is None or any(d.severity is Severity.ERROR for d in result.diagnostics):
+        raise FormatError(f"{path}: the file has syntax errors")
+    text = format_result(result, language)
+    again = parse_source(text, path)
+    if again.plan != result.plan:
+        raise FormatError(f"{path}: formatting would change the plan's meaning (a formatter bug; please report it)")
+    if sorted(c.text.rstrip() for c in again.comments) != sorted(c.text.rstrip() for c in result.comments):
+        raise FormatError(f"{path}: formatting would lose comments (a formatter bug; please report it)")
+    return text
+
+
+# --------------------------------------------------------------------------
+# Files
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What formatting one file gave: the new text, or the reason there is none."""
+
+    path: str
+    original: str
+    formatted: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # syntax errors: not formatted
+    error: str | None = None  # the formatter refused (its own bug), not the plan's fault
+
+    @property
+    def changed(self) -> bool:
+        return self.formatted is not None and self.formatted != self.original
+
+
+def format_file(path: str, language: str | None = None) -> FileOutcome:
+    """Format one file (not written). Raises mrpl.SourceError when it cannot be read."""
+    result = parse_file(path)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if result.plan is None or errors:
+        return FileOutcome(path, result.source, None, errors)
+    try:
+        return FileOutcome(path, result.source, format_source(result.source, path, language))
+    except FormatError as exc:
+        return FileOutcome(path, result.source, None, error=str(exc))
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Replace `path` by `text` in one step: a temporary file in the same directory, then os.replace."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".mrpl-fmt-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        if os.path.exists(path):
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

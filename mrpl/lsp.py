@@ -1,0 +1,679 @@
+"""`mrplc lsp`: a language server for plan files (pygls, stdio).
+
+Features: diagnostics (parser, loader, checker) on open/save and, debounced,
+on change; outline; hover with weights, shares and targets in words, and
+explanations of codes in `# mrpl: ignore[...]`; go to definition and find
+references for goal and requirement numbers and imported files; completion;
+quick fixes from `Diagnostic.replacement`; formatting.
+
+AST columns are code points; every position sent to the client goes through
+the negotiated position encoding (UTF-16 by default), so Danish letters and
+emoji never shift an underline.
+
+`measure_change_latency` drives the server over stdio from a client and times
+change -> publishDiagnostics, for the benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
+
+import mrpl
+from mrpl import ast as A
+from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.keywords import keywords
+from mrpl.load import LoadResult, load_file, read_text
+from mrpl.parse import ParseResult
+
+DEBOUNCE_SECONDS = 0.15
+_GOAL_ID = re.compile(r"\d+(?:\.\d+)+(?:\.[a-zæøå])?")
+_IGNORE_CODES = re.compile(r"#\s*mrpl:\s*ignore\[([^\]]*)\]")
+_IMPORT_LINE = re.compile(r'^\s*(?:importer|import)\s+"([^"]*)"')
+_PART_PREFIX = re.compile(r'(?:\bdel|\bpart)\s+"[^"]*$')
+_SEVERITY = {
+    Severity.ERROR: T.DiagnosticSeverity.Error,
+    Severity.WARNING: T.DiagnosticSeverity.Warning,
+    Severity.INFO: T.DiagnosticSeverity.Information,
+}
+
+
+def _norm(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _check(result: LoadResult) -> list[Diagnostic]:
+    """The semantic checker, when it is installed (imported lazily: it may be absent)."""
+    try:
+        from mrpl.check import check
+    except ImportError:
+        return []
+    return check(result)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """One open document, as last analysed."""
+
+    uri: str
+    path: str
+    text: str
+    load: LoadResult
+    diagnostics: list[Diagnostic]
+
+    @property
+    def parse(self) -> ParseResult:
+        return self.load.root
+
+    @property
+    def language(self) -> str:
+        return self.parse.language
+
+
+# --------------------------------------------------------------------------
+# Positions
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+class Positions:
+    """Converts between AST positions (1-based, code points) and the client's units."""
+
+    def __init__(self, text: str, codec: PositionCodec) -> None:
+        self.lines = _lines(text)
+        self.codec = codec
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def position(self, line: int, column: int) -> T.Position:
+        return self.codec.position_to_client_units(self.lines, ServerTextPosition(line - 1, max(column - 1, 0)))
+
+    def range(self, span: A.Span) -> T.Range:
+        return T.Range(start=self.position(span.line, span.column), end=self.position(span.end_line, span.end_column))
+
+    def offset(self, position: T.Position) -> int:
+        server = self.codec.position_from_client_units(
+            self.lines, T.Position(line=position.line, character=position.character)
+        )
+        if server.line >= len(self.starts):
+            return self.starts[-1] + len(self.lines[-1])
+        return self.starts[server.line] + server.character
+
+    def at_offset(self, offset: int) -> T.Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return self.position(line + 1, offset - self.starts[line] + 1)
+
+    def word_at(self, position: T.Position, pattern: re.Pattern[str]) -> str | None:
+        offset = self.offset(position)
+        line = self.lines[position.line] if position.line < len(self.lines) else ""
+        column = offset - self.starts[min(position.line, len(self.starts) - 1)]
+        for m in pattern.finditer(line):
+            if m.start() <= column <= m.end():
+                return m.group()
+        return None
+
+
+# --------------------------------------------------------------------------
+# Plan queries (pure: tested without a client too)
+
+
+def _contains(span: A.Span, offset: int) -> bool:
+    return span.end > span.start and span.start <= offset <= span.end
+
+
+def weight_of_goal(goal: A.Goal) -> Decimal:
+    if goal.weight is not None:
+        return goal.weight.value
+    return sum((r.weight.value for r in goal.requirements if r.weight is not None), Decimal(0))
+
+
+def plan_total(plan: A.Plan) -> Decimal:
+    if plan.header is not None and plan.header.total is not None:
+        return plan.header.total.value
+    return sum((weight_of_goal(g) for g in plan.all_goals()), Decimal(0))
+
+
+def _points(value: Decimal, lang: str = "da") -> str:
+    """A number as the plan's readers write it (Babel, via mrpl.i18n when present)."""
+    try:
+        from mrpl.i18n import format_number
+    except ImportError:
+        return format(value.normalize(), "f").replace(".", ",")
+    return format_number(value.quantize(Decimal("0.01")).normalize(), lang)
+
+
+def _weight_words(weight: A.Weight | Decimal | None, lang: str = "da") -> str:
+    if weight is None:
+        return ""
+    value = weight if isinstance(weight, Decimal) else weight.value
+    unit = "%" if isinstance(weight, A.Weight) and weight.unit is A.WeightUnit.PERCENT else "point"
+    return f"{_points(value, lang)} {unit}"
+
+
+def _label(goal: A.Goal, req: A.Requirement) -> str:
+    return f"{req.label})" if req.label else (req.display or goal.number)
+
+
+def document_symbols(plan: A.Plan, positions: Positions) -> list[T.DocumentSymbol]:
+    """The outline: sections, goals "1.1 Område (5 point)", requirements "a) (10 point)"."""
+
+    def requirement_symbol(goal: A.Goal, req: A.Requirement) -> T.DocumentSymbol:
+        weight = f" ({_weight_words(req.weight)})" if req.weight is not None else ""
+        return _symbol(_label(goal, req) + weight, T.SymbolKind.Field, req.span, positions)
+
+    def goal_symbol(goal: A.Goal) -> T.DocumentSymbol:
+        weight = weight_of_goal(goal) if goal.weight is None and goal.requirements else goal.weight
+        suffix = f" ({_weight_words(weight)})" if weight is not None else ""
+        reqs = [requirement_symbol(goal, r) for r in goal.requirements if r.span.end > r.span.start]
+        return _symbol(f"{goal.number} {goal.area}".rstrip() + suffix, T.SymbolKind.Class, goal.span, positions, reqs)
+
+    out = []
+    for section in plan.sections:
+        goals = [goal_symbol(g) for g in section.goals if g.span.end > g.span.start]
+        out.append(_symbol(f"{section.number} {section.title}", T.SymbolKind.Namespace, section.span, positions, goals))
+    out += [goal_symbol(g) for g in plan.goals if g.span.end > g.span.start]
+    return out
+
+
+def _symbol(name: str, kind: T.SymbolKind, span: A.Span, positions: Positions,
+            children: list[T.DocumentSymbol] | None = None) -> T.DocumentSymbol:  # fmt: skip
+    full = positions.range(span)
+    head = T.Range(start=full.start, end=positions.position(span.line, len(positions.lines[span.line - 1]) + 1))
+    if span.end_line == span.line:
+        head = full
+    return T.DocumentSymbol(name=name or "?", kind=kind, range=full, selection_range=head, children=children or None)
+
+
+def _node_at(plan: A.Plan, path: str, offset: int) -> tuple[A.GoalSection | None, A.Goal, A.Requirement | None] | None:
+    """The innermost goal (and requirement) of this file around an offset."""
+    for section, goal in _goals_with_sections(plan):
+        if goal.span.file != path or not _contains(goal.span, offset):
+            continue
+        req = next((r for r in goal.requirements if _contains(r.span, offset)), None)
+        return section, goal, req
+    return None
+
+
+def _goals_with_sections(plan: A.Plan) -> Iterator[tuple[A.GoalSection | None, A.Goal]]:
+    for section in plan.sections:
+        for goal in section.goals:
+            yield section, goal
+    for goal in plan.goals:
+        yield None, goal
+
+
+def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
+    """Weight, share of the plan total, running total of the section, targets and deadlines."""
+    found = _node_at(plan, path, offset)
+    if found is None:
+        return None
+    section, goal, req = found
+    total = plan_total(plan)
+    weight = (req.weight.value if req.weight else None) if req else weight_of_goal(goal)
+    running = _running_total(section, goal, req)
+    da = lang == "da"
+    title = f"**{goal.number} {goal.area}**" if req is None else f"**{goal.number} {_label(goal, req)}**"
+    lines = [title, ""]
+    if weight is not None:
+        share = (
+            f" — {_points(weight * 100 / total)} % {'af planens' if da else 'of the plan total'} {_points(total)}"
+            if total
+            else ""
+        )
+        lines.append(f"{'Vægt' if da else 'Weight'}: {_points(weight)} point{share}")
+    if section is not None:
+        lines.append(
+            f"{'Løbende sum i afsnit' if da else 'Running total in section'} {section.number}: {_points(running)} point"
+        )
+    for target, deadlines in _targets(goal, req):
+        lines.append(f"- {_describe_target(target, lang)}")
+        lines += [f"  {'frist' if da else 'deadline'}: {_deadline(d, lang)}" for d in deadlines]
+    return "\n".join(lines)
+
+
+def _running_total(section: A.GoalSection | None, goal: A.Goal, req: A.Requirement | None) -> Decimal:
+    if section is None:
+        return weight_of_goal(goal)
+    total = Decimal(0)
+    for g in section.goals:
+        if g is not goal:
+            total += weight_of_goal(g)
+            continue
+        if req is None:
+            return total + weight_of_goal(g)
+        for r in g.requirements:
+            total += r.weight.value if r.weight else Decimal(0)
+            if r is req:
+                return total
+    return total
+
+
+def _targets(goal: A.Goal, req: A.Requirement | None) -> Iterator[tuple[A.Target, tuple[A.Deadline, ...]]]:
+    for r in (req,) if req is not None else goal.requirements:
+        for target in r.targets:
+            yield target, r.deadlines
+
+
+def _describe_target(target: A.Target, lang: str) -> str:
+    try:
+        from mrpl.i18n import describe_target
+    except ImportError:
+        return type(target).__name__
+    return describe_target(target, lang)
+
+
+def _deadline(deadline: A.Deadline, lang: str) -> str:
+    try:
+        from mrpl.i18n import format_deadline
+    except ImportError:
+        return deadline.written
+    return format_deadline(deadline, lang)
+
+
+def _import_span(analysis: Analysis, file: str) -> A.Span | None:
+    """The `importer` statement through which `file` was read (the first one for deeper imports)."""
+    plan = analysis.parse.plan
+    if plan is None:
+        return None
+    imports = [*plan.imports, *(i for s in plan.sections for i in s.imports)]
+    for imp in imports:
+        target = os.path.normpath(os.path.join(os.path.dirname(analysis.path), imp.path))
+        if _norm(target) == _norm(file):
+            return imp.span
+    return imports[0].span if imports else None
+
+
+def code_explanation(line: str, column: int) -> str | None:
+    """The explanation of the diagnostic code under `column` in a `# mrpl: ignore[...]` comment."""
+    for m in _IGNORE_CODES.finditer(line):
+        for code in re.finditer(r"[A-Za-z0-9-]+", m.group(1)):
+            start = m.start(1) + code.start()
+            if start <= column <= start + len(code.group()):
+                from mrpl.codes import explain, lookup
+
+                entry = lookup(code.group())
+                return explain(entry) if entry else f"{code.group()}: no such diagnostic code"
+    return None
+
+
+def definitions(plan: A.Plan) -> dict[str, A.Span]:
+    """Every goal and requirement id, to where it is defined."""
+    out: dict[str, A.Span] = {}
+    for goal in plan.all_goals():
+        out.setdefault(goal.number, goal.span)
+        for req in goal.requirements:
+            out.setdefault(A.requirement_id(goal, req), req.span)
+    return out
+
+
+def reference_spans(sources: dict[str, str], ident: str) -> Iterator[tuple[str, int, int]]:
+    """(file, start, end) of every whole-token occurrence of a goal or requirement id."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(ident)}(?![\w.])")
+    for path, text in sources.items():
+        for m in pattern.finditer(text):
+            yield path, m.start(), m.end()
+
+
+# --------------------------------------------------------------------------
+# The server
+
+
+class MrplServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("mrpl", mrpl.__version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        self.analyses: dict[str, Analysis] = {}
+        self.parse_cache: dict[str, ParseResult] = {}  # imported files, by path as the loader joined it
+        self.importers: dict[str, set[str]] = {}  # normalised imported path -> uris of open importers
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+
+    # ---- analysis
+
+    def _reader(self) -> Callable[[str], str]:
+        open_docs = {_norm(to_fs_path(uri) or uri): uri for uri in self.workspace.text_documents}
+
+        def read(path: str) -> str:
+            uri = open_docs.get(_norm(path))
+            if uri is not None:
+                return self.workspace.get_text_document(uri).source
+            return read_text(path)
+
+        return read
+
+    def analyse(self, uri: str) -> Analysis:
+        doc = self.workspace.get_text_document(uri)
+        path = to_fs_path(uri) or uri
+        load = load_file(path, reader=self._reader(), cache=self.parse_cache)
+        diagnostics = [*load.diagnostics, *_check(load)]
+        analysis = Analysis(uri, path, doc.source, load, diagnostics)
+        self.analyses[uri] = analysis
+        for file in load.files:
+            if _norm(file) != _norm(path):
+                self.importers.setdefault(_norm(file), set()).add(uri)
+        return analysis
+
+    def publish(self, uri: str) -> None:
+        try:
+            analysis = self.analyse(uri)
+        except mrpl.SourceError as exc:
+            self.window_log_message(T.LogMessageParams(type=T.MessageType.Error, message=str(exc)))
+            return
+        positions = self.positions(analysis.text)
+        items = [self.to_lsp(d, positions) for d in self.own_diagnostics(analysis)]
+        version = self.workspace.get_text_document(uri).version
+        self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+
+    def own_diagnostics(self, analysis: Analysis) -> list[Diagnostic]:
+        """This file's diagnostics; those found in imported files are shown on the `importer` line."""
+        out = []
+        for d in analysis.diagnostics:
+            if _norm(d.span.file or analysis.path) == _norm(analysis.path):
+                out.append(d)
+                continue
+            span = _import_span(analysis, d.span.file)
+            if span is not None:
+                where = f"{os.path.basename(d.span.file)}:{d.span.line}:{d.span.column}"
+                out.append(Diagnostic(d.code, d.severity, f"{where}: {d.message}", span, d.notes, d.fix, d.related))
+        return out
+
+    def to_lsp(self, d: Diagnostic, positions: Positions) -> T.Diagnostic:
+        message = d.message + (f"\nhelp: {d.fix}" if d.fix else "")
+        related = [
+            T.DiagnosticRelatedInformation(
+                location=T.Location(uri=from_fs_path(r.span.file) or r.span.file, range=self._range_in(r.span)),
+                message=r.message,
+            )
+            for r in d.related
+        ]
+        return T.Diagnostic(
+            range=positions.range(d.span),
+            message=message,
+            severity=_SEVERITY[d.severity],
+            code=d.code,
+            source="mrpl",
+            related_information=related or None,
+            data={"replacement": d.replacement} if d.replacement is not None else None,
+        )
+
+    def _range_in(self, span: A.Span) -> T.Range:
+        text = self._text_of(span.file)
+        return (
+            self.positions(text).range(span)
+            if text is not None
+            else T.Range(
+                start=T.Position(line=span.line - 1, character=0), end=T.Position(line=span.line - 1, character=0)
+            )
+        )
+
+    def _text_of(self, path: str) -> str | None:
+        for analysis in self.analyses.values():
+            if path in analysis.load.sources:
+                return analysis.load.sources[path]
+        try:
+            return read_text(path)
+        except (mrpl.SourceError, UnicodeDecodeError):
+            return None
+
+    def positions(self, text: str) -> Positions:
+        return Positions(text, self.workspace.position_codec)
+
+    def file_changed(self, path: str) -> None:
+        """Forget a changed file's cached parse and re-check the open files that import it."""
+        key = _norm(path)
+        for cached in [p for p in self.parse_cache if _norm(p) == key]:
+            del self.parse_cache[cached]
+        for uri in sorted(self.importers.get(key, ())):
+            if uri in self.workspace.text_documents:
+                self.publish(uri)
+
+    def schedule(self, uri: str) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+        def run() -> None:
+            self.pending.pop(uri, None)
+            if uri in self.workspace.text_documents:
+                self.publish(uri)
+                self.file_changed(to_fs_path(uri) or uri)
+
+        self.pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, run)
+
+    def current(self, uri: str) -> Analysis:
+        analysis = self.analyses.get(uri)
+        doc = self.workspace.get_text_document(uri)
+        if analysis is None or analysis.text != doc.source:
+            analysis = self.analyse(uri)
+        return analysis
+
+
+server = MrplServer()
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: MrplServer, params: T.DidOpenTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+    ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: MrplServer, params: T.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: MrplServer, params: T.DidSaveTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+    ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: MrplServer, params: T.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.analyses.pop(uri, None)
+    ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.file_changed(to_fs_path(uri) or uri)  # importers now read it from disk again
+
+
+@server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: MrplServer, params: T.DidChangeWatchedFilesParams) -> None:
+    for change in params.changes:
+        ls.file_changed(to_fs_path(change.uri) or change.uri)
+
+
+@server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(ls: MrplServer, params: T.DocumentSymbolParams) -> list[T.DocumentSymbol]:
+    analysis = ls.current(params.text_document.uri)
+    plan = analysis.parse.plan
+    return document_symbols(plan, ls.positions(analysis.text)) if plan is not None else []
+
+
+@server.feature(T.TEXT_DOCUMENT_HOVER)
+def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
+    analysis = ls.current(params.text_document.uri)
+    positions = ls.positions(analysis.text)
+    offset = positions.offset(params.position)
+    line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
+    text = code_explanation(line, offset - positions.starts[min(params.position.line, len(positions.starts) - 1)])
+    if text is None and analysis.load.plan is not None:
+        text = hover_text(analysis.load.plan, analysis.path, offset, analysis.language)
+    if text is None:
+        return None
+    return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=text))
+
+
+@server.feature(T.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: MrplServer, params: T.DefinitionParams) -> list[T.Location] | None:
+    analysis = ls.current(params.text_document.uri)
+    positions = ls.positions(analysis.text)
+    line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
+    imported = _IMPORT_LINE.match(line)
+    if imported:
+        target = os.path.normpath(os.path.join(os.path.dirname(analysis.path), imported.group(1)))
+        if os.path.isfile(target) or any(_norm(p) == _norm(target) for p in analysis.load.sources):
+            start = T.Position(line=0, character=0)
+            return [T.Location(uri=from_fs_path(target) or target, range=T.Range(start=start, end=start))]
+    ident = positions.word_at(params.position, _GOAL_ID)
+    if ident is None or analysis.load.plan is None:
+        return None
+    span = definitions(analysis.load.plan).get(ident)
+    if span is None or span.end <= span.start:
+        return None
+    return [T.Location(uri=from_fs_path(span.file) or span.file, range=ls._range_in(span))]
+
+
+@server.feature(T.TEXT_DOCUMENT_REFERENCES)
+def references(ls: MrplServer, params: T.ReferenceParams) -> list[T.Location]:
+    analysis = ls.current(params.text_document.uri)
+    ident = ls.positions(analysis.text).word_at(params.position, _GOAL_ID)
+    if ident is None:
+        return []
+    out = []
+    for path, start, end in reference_spans(analysis.load.sources, ident):
+        positions = ls.positions(analysis.load.sources[path])
+        rng = T.Range(start=positions.at_offset(start), end=positions.at_offset(end))
+        out.append(T.Location(uri=from_fs_path(path) or path, range=rng))
+    return out
+
+
+@server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=['"', " "]))
+def completion(ls: MrplServer, params: T.CompletionParams) -> T.CompletionList:
+    analysis = ls.current(params.text_document.uri)
+    positions = ls.positions(analysis.text)
+    line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
+    before = line[
+        : positions.offset(params.position) - positions.starts[min(params.position.line, len(positions.starts) - 1)]
+    ]
+    plan = analysis.load.plan or analysis.parse.plan
+    if _PART_PREFIX.search(before):
+        names = sorted({p.name for p in _parts(plan)}) if plan is not None else []
+        return T.CompletionList(
+            is_incomplete=False, items=[T.CompletionItem(n, kind=T.CompletionItemKind.Value) for n in names]
+        )
+    items = [T.CompletionItem(k.spelling(analysis.language), kind=T.CompletionItemKind.Keyword) for k in keywords()]
+    if plan is not None:
+        items += [T.CompletionItem(i, kind=T.CompletionItemKind.Reference) for i in definitions(plan)]
+    return T.CompletionList(is_incomplete=False, items=items)
+
+
+def _parts(plan: A.Plan) -> Iterator[A.SubWeight]:
+    def walk(group: A.SubWeightGroup) -> Iterator[A.SubWeight]:
+        for member in group.members:
+            yield from walk(member) if isinstance(member, A.SubWeightGroup) else (member,)
+
+    for goal in plan.all_goals():
+        for req in goal.requirements:
+            for group in req.groups:
+                yield from walk(group)
+
+
+@server.feature(T.TEXT_DOCUMENT_CODE_ACTION)
+def code_action(ls: MrplServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+    analysis = ls.current(params.text_document.uri)
+    positions = ls.positions(analysis.text)
+    wanted = positions.offset(params.range.start), positions.offset(params.range.end)
+    out = []
+    for d in analysis.diagnostics:
+        if d.replacement is None or _norm(d.span.file or analysis.path) != _norm(analysis.path):
+            continue
+        if d.span.end < wanted[0] or d.span.start > wanted[1]:
+            continue
+        edit = T.TextEdit(range=positions.range(d.span), new_text=d.replacement)
+        out.append(
+            T.CodeAction(
+                title=d.fix or f"replace with {d.replacement!r}",
+                kind=T.CodeActionKind.QuickFix,
+                diagnostics=[ls.to_lsp(d, positions)],
+                edit=T.WorkspaceEdit(changes={analysis.uri: [edit]}),
+                is_preferred=True,
+            )
+        )
+    return out
+
+
+@server.feature(T.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: MrplServer, params: T.DocumentFormattingParams) -> list[T.TextEdit] | None:
+    from mrpl.fmt import FormatError, format_source
+
+    doc = ls.workspace.get_text_document(params.text_document.uri)
+    try:
+        text = format_source(doc.source, to_fs_path(doc.uri) or doc.uri)
+    except FormatError:
+        return None  # syntax errors: the diagnostics already say so
+    if text == doc.source:
+        return []
+    lines = _lines(doc.source)
+    end = ls.positions(doc.source).position(len(lines), len(lines[-1]) + 1)
+    return [T.TextEdit(range=T.Range(start=T.Position(line=0, character=0), end=end), new_text=text)]
+
+
+def start() -> None:
+    """Serve on stdio until the client says exit."""
+    server.start_io()
+
+
+# --------------------------------------------------------------------------
+# Latency measurement (for the benchmarks)
+
+
+def measure_change_latency(path: str, rounds: int = 10, command: list[str] | None = None) -> list[float]:
+    """Seconds from each didChange to the publishDiagnostics that answers it,
+    measured over stdio against a real server process (the debounce included)."""
+    return asyncio.run(_measure(path, rounds, command or [sys.executable, "-m", "mrpl", "lsp"]))
+
+
+async def _measure(path: str, rounds: int, command: list[str]) -> list[float]:
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("mrpl-latency", "1")
+    published: asyncio.Queue[T.PublishDiagnosticsParams] = asyncio.Queue()
+
+    @client.feature(T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: T.PublishDiagnosticsParams) -> None:
+        published.put_nowait(params)
+
+    await client.start_io(*command)
+    try:
+        await client.initialize_async(T.InitializeParams(capabilities=T.ClientCapabilities()))
+        client.initialized(T.InitializedParams())
+        uri = from_fs_path(os.path.abspath(path)) or path
+        text = read_text(path)
+        client.text_document_did_open(
+            T.DidOpenTextDocumentParams(
+                text_document=T.TextDocumentItem(uri=uri, language_id="mrpl", version=1, text=text)
+            )
+        )
+        await published.get()
+        timings = []
+        for n in range(rounds):
+            version = n + 2
+            body = text + ("\n" if n % 2 == 0 else "")
+            change = T.TextDocumentContentChangeWholeDocument(text=body)
+            started = time.perf_counter()
+            client.text_document_did_change(
+                T.DidChangeTextDocumentParams(
+                    text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]
+                )
+            )
+            while (await published.get()).version != version:
+                pass
+            timings.append(time.perf_counter() - started)
+        await client.shutdown_async(None)
+        client.exit(None)
+    finally:
+        await client.stop()
+    return timings

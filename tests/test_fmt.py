@@ -1,0 +1,239 @@
+"""The formatter: canonical layout, comments kept, meaning never changed."""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from mrpl import ast as A
+from mrpl.fmt import FormatError, format_plan, format_result, format_source
+from mrpl.parse import parse_source
+from tests import strategies
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "examples", "**", "*.mrp"), recursive=True))
+
+
+def reparse(text: str) -> A.Plan:
+    result = parse_source(text, "<fmt>")
+    errors = [d for d in result.diagnostics if d.severity.name == "ERROR"]
+    assert not errors, "\n".join(f"{d.span.line}:{d.span.column} {d.message}" for d in errors) + "\n" + text
+    assert result.plan is not None
+    return result.plan
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(strategies.plans)
+def test_random_plan_format_then_parse_is_identity(plan: A.Plan) -> None:
+    for language in ("da", "en"):
+        text = format_plan(plan, language)
+        assert reparse(text) == plan
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(strategies.plans)
+def test_formatting_twice_changes_nothing(plan: A.Plan) -> None:
+    once = format_plan(plan)
+    assert format_source(once) == once
+
+
+@settings(max_examples=100, deadline=None)
+@given(strategies.prose)
+def test_prose_statements_round_trip(prose: A.Prose) -> None:
+    plan = A.Plan(introduction=prose)
+    assert reparse(format_plan(plan)) == plan
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
+def test_examples_keep_their_meaning_and_comments(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    original = parse_source(source, path)
+    formatted = format_source(source, path)
+    again = parse_source(formatted, path)
+    assert again.plan == original.plan
+    assert sorted(c.text.rstrip() for c in again.comments) == sorted(c.text.rstrip() for c in original.comments)
+    assert format_source(formatted, path) == formatted
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=os.path.basename)
+def test_examples_in_the_other_language_mean_the_same(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    english = format_source(source, path, "en")
+    assert parse_source(english, path).language == "en"
+    assert reparse(english) == parse_source(source, path).plan
+    assert reparse(format_source(english, path, "da")) == reparse(source)
+
+
+def test_no_examples_is_not_silently_ok() -> None:
+    assert EXAMPLES, "examples/*.mrp are missing"
+
+
+# ---------------------------------------------------------------- layout
+
+SAMPLE = """\
+# top of file
+plan {   # header
+  # before the title
+  titel "T"   # after the title
+  periode 1. januar 2020 til 31. december 2020
+  total 100 point
+  direktør "X" { titel "D"; dato blank 2019 } # director
+}
+afsnit 1 "F" {
+ mål 1.1 "V" {
+    vægt 5,50 # weight
+    # before the requirement
+    resultatkrav a {
+      frist ultimo marts 2020
+      opfyldelse trin { mindst 90 %: 100 %; ellers: 0 % } # steps
+      # end of the requirement
+    }
+  } # end of goal
+}
+# end of file
+"""
+
+EXPECTED = """\
+# top of file
+plan {  # header
+  # before the title
+  titel "T"  # after the title
+  periode 2020-01-01 til 2020-12-31
+  total 100
+
+  direktør "X" {
+    titel "D"
+    dato blank 2019
+  }  # director
+}
+
+afsnit 1 "F" {
+  mål 1.1 "V" {
+    vægt 5,50  # weight
+
+    # before the requirement
+    resultatkrav a {
+      frist ultimo marts 2020
+
+      opfyldelse trin {
+        mindst 90 %: 100 %
+        ellers: 0 %
+      }  # steps
+      # end of the requirement
+    }
+  }  # end of goal
+}
+
+# end of file
+"""
+
+
+def test_canonical_layout_with_comments_in_place() -> None:
+    assert format_source(SAMPLE) == EXPECTED
+
+
+def test_keywords_in_english_when_asked() -> None:
+    out = format_source(SAMPLE, language="en")
+    assert "goal 1.1" in out and "deadline end of march 2020" in out and "scoring steps {" in out
+    assert "at least 90 %: 100 %" in out and "otherwise: 0 %" in out
+    assert "# before the requirement" in out
+
+
+def test_keyword_language_follows_the_file() -> None:
+    english = 'plan {\n  title "T"\n}\n\nsection 1 "F" {\n  goal 1.1 {\n    weight 5\n  }\n}\n'
+    assert format_source(english) == english
+
+
+def test_decimal_comma_and_no_thousands_separator() -> None:
+    out = format_source('afsnit 1 "F" {\n  mål 1.1 {\n    vægt 12345,5\n  }\n}\n')
+    assert "vægt 12345,5\n" in out
+
+
+def test_prose_blocks_and_one_line_strings() -> None:
+    source = 'indledning """\n  Første afsnit med "citat".\n\n  - et punkt\n  - to punkter\n"""\nopfølgning "kort"\n'
+    out = format_source(source)
+    assert out == (
+        'indledning """\n  Første afsnit med "citat".\n\n  - et punkt\n  - to punkter\n"""\n\nopfølgning "kort"\n'
+    )
+
+
+def test_long_paragraph_is_wrapped_without_starting_a_list() -> None:
+    words = " ".join(["ord"] * 30 + ["-", "slut", "1.", "kvartal"] + ["ord"] * 30)
+    plan = A.Plan(introduction=A.Prose((A.Paragraph((A.Text(words),)),)))
+    text = format_plan(plan)
+    assert text.startswith('indledning """\n')
+    assert all(len(line) <= 100 for line in text.splitlines())
+    body = [line.strip() for line in text.splitlines()[1:-1]]
+    assert not any(line.startswith(("- ", "1. ")) for line in body)
+    assert reparse(text) == plan
+
+
+def test_triple_quotes_inside_prose_survive() -> None:
+    plan = A.Plan(introduction=A.Prose((A.Paragraph((A.Text('a """ b'),)), A.Paragraph((A.Text('""""'),)))))
+    assert reparse(format_plan(plan)) == plan
+
+
+def test_syntax_errors_are_not_formatted() -> None:
+    with pytest.raises(FormatError):
+        format_source("plan {\n  titel 5\n}\n")
+
+
+def test_format_result_refuses_a_failed_parse() -> None:
+    with pytest.raises(FormatError):
+        format_result(parse_source("plan {", "<x>"))
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mrpl", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_check_names_files_and_leaves_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    messy, tidy = tmp_path / "messy.mrp", tmp_path / "tidy.mrp"
+    messy.write_text(SAMPLE, encoding="utf-8")
+    tidy.write_text(EXPECTED, encoding="utf-8")
+    result = run_cli("fmt", "--check", str(messy), str(tidy))
+    assert result.returncode == 1
+    assert str(messy) in result.stdout and str(tidy) not in result.stdout
+    assert messy.read_text(encoding="utf-8") == SAMPLE
+
+
+def test_cli_rewrites_in_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    messy = tmp_path / "messy.mrp"
+    messy.write_text(SAMPLE, encoding="utf-8")
+    assert run_cli("fmt", str(messy)).returncode == 0
+    assert messy.read_text(encoding="utf-8") == EXPECTED
+    assert run_cli("fmt", "--check", str(messy)).returncode == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["messy.mrp"]  # no temporary file left behind
+
+
+def test_cli_lang_switches_keywords(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "p.mrp"
+    path.write_text(EXPECTED, encoding="utf-8")
+    assert run_cli("fmt", "--lang", "en", str(path)).returncode == 0
+    assert path.read_text(encoding="utf-8").startswith("# top of file\nplan {  # header\n  # before the title\n  title")
+
+
+def test_cli_syntax_error_exits_1_with_diagnostics(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.mrp"
+    bad.write_text("plan {\n  titel 5\n}\n", encoding="utf-8")
+    result = run_cli("fmt", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:2:9: error[MRP002]" in result.stderr
+    assert bad.read_text(encoding="utf-8") == "plan {\n  titel 5\n}\n"
+
+
+def test_cli_missing_file_is_a_usage_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("fmt", str(tmp_path / "nope.mrp")).returncode == 2

@@ -1,0 +1,288 @@
+"""The language server, end to end: a real client talks to `python -m mrpl lsp` over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as T
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
+
+from mrpl.fmt import format_source
+from mrpl.lsp import code_explanation, measure_change_latency
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIMEOUT = 30
+
+MAIN = """\
+plan {
+  titel "Mål- og resultatplan 2022 for Styrelsen"
+  styrelse "Styrelsen for Æbler og Østers"
+  periode 2022-01-01 til 2022-12-31
+  total 100 point
+}
+
+afsnit 1 "Faglige mål" {
+  mål 1.1 "Sagsbehandling på åbne områder" {
+    vægt 60
+    resultatkrav a {
+      tekst "Sagerne afgøres hurtigt."
+      vægt 60
+      frist 2. kvartal 2022
+      måltal andel mindst 90 % inden for 30 dage
+      opfyldelse tærskel
+    }
+  }
+  mål 1.2 "Kvalitet" {
+    vægt 35
+    resultatkrav {
+      tekst "Kvaliteten er høj."
+      vægt 35
+      frist ultimo 2022
+      måltal milepæl
+      opfyldelse tærskel
+    }
+  }
+  importer "shared.mrp"
+}
+
+vægttabel {
+  1.1 60
+  1.2 35
+  2.1 10
+}
+
+bilag "Opgørelsesmetoder" {
+  opgørelsesmetode 1.3 "Kvalitet" {
+    tekst "Stikprøver."
+  }
+}
+"""
+
+SHARED = """\
+mål 2.1 "Fælles mål for {{styrelse}}" {
+  vægt 10
+  resultatkrav {
+    tekst "Fælles."
+    vægt 10
+    frist ultimo 2022
+    måltal milepæl
+    opfyldelse tærskel
+  }
+}
+"""
+
+EMOJI = 'plan {\n  titel "Plan 😀😀 for æøå" 5\n}\n'
+
+
+class Session:
+    """A client with the server process, collecting published diagnostics by uri."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("mrpl-test", "1")
+        self.published: dict[str, list[T.PublishDiagnosticsParams]] = {}
+        self.arrived = asyncio.Event()
+
+        @self.client.feature(T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: T.PublishDiagnosticsParams) -> None:
+            self.published.setdefault(params.uri, []).append(params)
+            self.arrived.set()
+
+    async def start(self) -> None:
+        await self.client.start_io(sys.executable, "-m", "mrpl", "lsp", cwd=ROOT)
+        await self.client.initialize_async(T.InitializeParams(capabilities=T.ClientCapabilities()))
+        self.client.initialized(T.InitializedParams())
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+    def open(self, path: Path, text: str) -> str:
+        uri = from_fs_path(str(path)) or str(path)
+        self.client.text_document_did_open(
+            T.DidOpenTextDocumentParams(
+                text_document=T.TextDocumentItem(uri=uri, language_id="mrpl", version=1, text=text)
+            )
+        )
+        return uri
+
+    def change(self, uri: str, version: int, text: str) -> None:
+        change = T.TextDocumentContentChangeWholeDocument(text=text)
+        self.client.text_document_did_change(
+            T.DidChangeTextDocumentParams(
+                text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]
+            )
+        )
+
+    async def diagnostics(self, uri: str, count: int = 1) -> list[T.Diagnostic]:
+        """The diagnostics of the `count`-th publication for `uri`."""
+
+        async def wait() -> None:
+            while len(self.published.get(uri, [])) < count:
+                self.arrived.clear()
+                await self.arrived.wait()
+
+        await asyncio.wait_for(wait(), TIMEOUT)
+        return self.published[uri][count - 1].diagnostics
+
+
+def run(scenario: Callable[[Session], Awaitable[None]]) -> None:
+    async def main() -> None:
+        session = Session()
+        await session.start()
+        try:
+            await scenario(session)
+        finally:
+            await session.stop()
+
+    asyncio.run(main())
+
+
+@pytest.fixture
+def plan_dir(tmp_path: Path) -> Path:
+    (tmp_path / "main.mrp").write_text(MAIN, encoding="utf-8")
+    (tmp_path / "shared.mrp").write_text(SHARED, encoding="utf-8")
+    return tmp_path
+
+
+def codes(diagnostics: list[T.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in diagnostics}
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines()) if needle in line)
+
+
+def test_weight_error_shows_then_clears_after_a_fix(plan_dir: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = s.open(plan_dir / "main.mrp", MAIN)
+        first = await s.diagnostics(uri)
+        assert "MRP101" in codes(first), [d.message for d in first]
+        fixed = MAIN.replace("vægt 35", "vægt 30").replace("1.2 35", "1.2 30")
+        s.change(uri, 2, fixed)
+        second = await s.diagnostics(uri, 2)
+        assert "MRP101" not in codes(second)
+        assert s.published[uri][1].version == 2
+
+    run(scenario)
+
+
+def test_syntax_error_range_counts_utf16_units(tmp_path: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "emoji.mrp", EMOJI)
+        (diag,) = [d for d in await s.diagnostics(uri) if d.code == "MRP002"][:1]
+        line = EMOJI.splitlines()[1]
+        code_points = line.index(" 5") + 1
+        assert diag.range.start.line == 1
+        assert diag.range.start.character == code_points + 2  # each emoji is two UTF-16 units
+        assert diag.range.end.character == code_points + 3
+        assert diag.severity == T.DiagnosticSeverity.Error
+
+    run(scenario)
+
+
+def test_imported_file_change_refreshes_the_importer(plan_dir: Path) -> None:
+    async def scenario(s: Session) -> None:
+        fixed = MAIN.replace("vægt 35", "vægt 30").replace("1.2 35", "1.2 30")
+        main = s.open(plan_dir / "main.mrp", fixed)
+        assert not {"MRP101", "MRP108"} & codes(await s.diagnostics(main))
+        shared = s.open(plan_dir / "shared.mrp", SHARED)
+        await s.diagnostics(shared)
+        s.change(shared, 2, SHARED.replace("vægt 10", "vægt 15"))
+        after = [await s.diagnostics(main, n) for n in (2, 3)][-1]  # on opening shared, then on its change
+        assert "MRP108" in codes(after)  # the weight table (10) now disagrees with goal 2.1 (15)
+
+    run(scenario)
+
+
+def test_symbols_hover_definition_references_actions_formatting(plan_dir: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = s.open(plan_dir / "main.mrp", MAIN)
+        await s.diagnostics(uri)
+        doc = T.TextDocumentIdentifier(uri=uri)
+        c = s.client
+
+        symbols = await c.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc))
+        (section,) = symbols
+        assert section.name == "1 Faglige mål"
+        names = [g.name for g in section.children]
+        assert names == ["1.1 Sagsbehandling på åbne områder (60 point)", "1.2 Kvalitet (35 point)"]
+        assert section.children[0].children[0].name == "a) (60 point)"
+        assert section.children[0].range.start.line == line_of(MAIN, "mål 1.1")
+
+        goal_line = line_of(MAIN, "mål 1.1")
+        hover = await c.text_document_hover_async(
+            T.HoverParams(text_document=doc, position=T.Position(line=goal_line, character=6))
+        )
+        assert "**1.1 Sagsbehandling på åbne områder**" in hover.contents.value
+        assert "60 point" in hover.contents.value and "60 %" in hover.contents.value
+        req_line = line_of(MAIN, "andel mindst 90")
+        hover = await c.text_document_hover_async(
+            T.HoverParams(text_document=doc, position=T.Position(line=req_line, character=8))
+        )
+        assert "90" in hover.contents.value and "2. kvartal 2022" in hover.contents.value
+
+        table_line = line_of(MAIN, "  1.2 35")
+        found = await c.text_document_definition_async(
+            T.DefinitionParams(text_document=doc, position=T.Position(line=table_line, character=3))
+        )
+        assert found[0].uri == uri and found[0].range.start.line == line_of(MAIN, "mål 1.2")
+        import_line = line_of(MAIN, "importer")
+        found = await c.text_document_definition_async(
+            T.DefinitionParams(text_document=doc, position=T.Position(line=import_line, character=14))
+        )
+        assert found[0].uri.endswith("/shared.mrp")
+
+        refs = await c.text_document_references_async(
+            T.ReferenceParams(
+                text_document=doc,
+                position=T.Position(line=table_line, character=3),
+                context=T.ReferenceContext(include_declaration=True),
+            )
+        )
+        assert sorted(r.range.start.line for r in refs) == [line_of(MAIN, "mål 1.2"), table_line]
+
+        method_line = line_of(MAIN, "opgørelsesmetode 1.3")
+        actions = await c.text_document_code_action_async(
+            T.CodeActionParams(
+                text_document=doc,
+                range=T.Range(
+                    start=T.Position(line=method_line, character=0), end=T.Position(line=method_line, character=40)
+                ),
+                context=T.CodeActionContext(diagnostics=[]),
+            )
+        )
+        (edit,) = [e for a in actions for e in a.edit.changes[uri]]
+        assert edit.new_text == "1.2"
+        assert edit.range.start == T.Position(line=method_line, character=MAIN.splitlines()[method_line].index("1.3"))
+
+        completion = await c.text_document_completion_async(
+            T.CompletionParams(text_document=doc, position=T.Position(line=table_line, character=0))
+        )
+        labels = {i.label for i in completion.items}
+        assert {"resultatkrav", "opgørelsesmetode", "1.1", "1.1.a"} <= labels and "requirement" not in labels
+
+        edits = await c.text_document_formatting_async(
+            T.DocumentFormattingParams(text_document=doc, options=T.FormattingOptions(tab_size=2, insert_spaces=True))
+        )
+        assert edits[0].new_text == format_source(MAIN)
+
+    run(scenario)
+
+
+def test_hover_on_an_ignore_comment_explains_the_code() -> None:
+    line = "  vægt 5  # mrpl: ignore[MRP106, MRP601]"
+    text = code_explanation(line, line.index("MRP601") + 2)
+    assert text is not None and text.startswith("MRP601")
+    assert code_explanation(line, 3) is None
+
+
+def test_latency_helper_measures_round_trips(plan_dir: Path) -> None:
+    timings = measure_change_latency(str(plan_dir / "main.mrp"), rounds=2)
+    assert len(timings) == 2 and all(t > 0 for t in timings)
