@@ -101,8 +101,14 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--to", "formats", multiple=True, required=True, type=click.Choice(["md", "tex", "pdf", "py"]),
-              help="Output format; repeat for several.")
+@click.option(
+    "--to",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(["md", "tex", "pdf", "py"]),
+    help="Output format; repeat for several.",
+)
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), help="Directory for the outputs.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
@@ -167,11 +173,17 @@ def explain_command(code: str) -> None:
 @main.command("score")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
-@click.option("--to", "fmt_", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
-              help="Report format.")
+@click.option(
+    "--to", "fmt_", type=click.Choice(["text", "md", "json"]), default="text", show_default=True, help="Report format."
+)
 @click.option("--template", is_flag=True, help="Write an empty results file for PLAN instead of scoring.")
-@click.option("--template-format", type=click.Choice(["toml", "csv"]), default="toml", show_default=True,
-              help="Format of the --template file.")
+@click.option(
+    "--template-format",
+    type=click.Choice(["toml", "csv"]),
+    default="toml",
+    show_default=True,
+    help="Format of the --template file.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
 def score_command(plan_file: str, results_file: str | None, fmt_: str, template: bool, template_format: str,

@@ -89,9 +89,9 @@ def month_name(month: int, lang: str = "da") -> str:
 _DANISH_MARKERS = frozenset({"ultimo", "primo", "kvartal", "halvår", "periodens", "udgang"}) | frozenset(
     {"januar", "februar", "marts", "maj", "juni", "juli", "oktober"}
 )
-_ENGLISH_MARKERS = frozenset({"end", "start", "quarter", "half", "period", "q1", "q2", "q3", "q4", "h1", "h2"}) | frozenset(
-    {"january", "february", "march", "may", "june", "july", "october"}
-)
+_ENGLISH_MARKERS = frozenset(
+    {"end", "start", "quarter", "half", "period", "q1", "q2", "q3", "q4", "h1", "h2"}
+) | frozenset({"january", "february", "march", "may", "june", "july", "october"})
 
 
 def written_language(written: str) -> str | None:
@@ -204,7 +204,9 @@ def describe_target(target: A.Target, lang: str = "da") -> str:
             return "milepælen nås inden fristen" if da else "the milestone is reached by the deadline"
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
             of = "af" if da else "of"
-            return f"{describe_relation(relation, lang)} {format_number(points, lang)} {of} {format_points(maximum, lang)}"
+            return (
+                f"{describe_relation(relation, lang)} {format_number(points, lang)} {of} {format_points(maximum, lang)}"
+            )
         case A.StatusTarget():
             return "status fastholdes" if da else "the status is kept"
     raise TypeError(target)
@@ -213,7 +215,9 @@ def describe_target(target: A.Target, lang: str = "da") -> str:
 def _describe_share(target: A.ShareTarget, lang: str) -> str:
     da = lang == "da"
     of = target.of or ("sagerne" if da else "cases")
-    parts = [f"{describe_relation(target.relation, lang)} {format_percent(target.percent, lang)} {'af' if da else 'of'} {of}"]
+    parts = [
+        f"{describe_relation(target.relation, lang)} {format_percent(target.percent, lang)} {'af' if da else 'of'} {of}"
+    ]
     if target.within is not None:
         parts.append(f"{'inden for' if da else 'within'} {format_duration(target.within, lang)}")
     if target.by is not None:
@@ -273,7 +277,11 @@ def describe_scoring(scoring: A.Scoring, lang: str = "da") -> str:
     da = lang == "da"
     match scoring.kind:
         case A.ScoringKind.THRESHOLD:
-            return "opfyldt, hvis måltallet nås, ellers ikke opfyldt" if da else "met if the target is reached, otherwise not met"
+            return (
+                "opfyldt, hvis måltallet nås, ellers ikke opfyldt"
+                if da
+                else "met if the target is reached, otherwise not met"
+            )
         case A.ScoringKind.LINEAR:
             low = format_quantity(scoring.floor, lang) if scoring.floor else "?"
             high = format_quantity(scoring.ceiling, lang) if scoring.ceiling else "?"
@@ -315,11 +323,17 @@ PHRASES: dict[str, dict[str, str]] = {
     "col_weight": {"da": "Vægt", "en": "Weight"},
     "background": {"da": "Baggrund", "en": "Background"},
     "follow_up": {"da": "Opfølgning", "en": "Follow-up"},
-    "pay": {"da": "Rammer for fastlæggelse af direktørens resultatløn", "en": "Framework for the director's performance pay"},
+    "pay": {
+        "da": "Rammer for fastlæggelse af direktørens resultatløn",
+        "en": "Framework for the director's performance pay",
+    },
     "pay_schedule": {"da": "Målopfyldelse", "en": "Fulfilment"},
     "pay_share": {"da": "Resultatløn", "en": "Performance pay"},
     "period": {"da": "Kontraktperiode og påtegning", "en": "Contract period and signatures"},
-    "annex_methods": {"da": "Bilag – opgørelsesmetode for resultatkrav", "en": "Annex – measurement of result requirements"},
+    "annex_methods": {
+        "da": "Bilag – opgørelsesmetode for resultatkrav",
+        "en": "Annex – measurement of result requirements",
+    },
     "requirement": {"da": "Resultatkrav", "en": "Result requirement"},
     "weight_word": {"da": "vægt", "en": "weight"},
     "method_text": {"da": "Opgørelsesmetode", "en": "Method"},

@@ -686,7 +686,9 @@ class _Builder:
             title=_unquote(values[1]),
             intro=f.get("introduction"),
             table_title=f.get("table_title"),
-            background_title=f.get("background_title") if "background_title" in f.single else (bg.title if bg else None),
+            background_title=f.get("background_title")
+            if "background_title" in f.single
+            else (bg.title if bg else None),
             background=bg.text if bg else None,
             goals=tuple(goals),
             imports=tuple(imports),

@@ -466,7 +466,10 @@ def test_terminal_definitions_are_deterministic() -> None:
     import sys
 
     code = "from mrpl.parse import _grammar_text, _stamp; print(_stamp(_grammar_text()))"
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
     assert len(runs) == 1
 
 

@@ -45,7 +45,13 @@ def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("value", "lang", "expected"),
-    [("2.5", "da", "2,5"), ("152.0", "da", "152,0"), ("3500", "da", "3.500"), ("2.5", "en", "2.5"), ("3500", "en", "3,500")],
+    [
+        ("2.5", "da", "2,5"),
+        ("152.0", "da", "152,0"),
+        ("3500", "da", "3.500"),
+        ("2.5", "en", "2.5"),
+        ("3500", "en", "3,500"),
+    ],
 )
 def test_format_number_keeps_the_plans_decimals(value: str, lang: str, expected: str) -> None:
     assert i18n.format_number(Decimal(value), lang) == expected
@@ -222,7 +228,9 @@ def test_budget_dash_cells_stay_distinct_from_zero() -> None:
 
 def test_build_refuses_a_plan_with_errors_unless_forced(tmp_path: Path) -> None:
     plan = tmp_path / "broken.mrp"
-    plan.write_text('plan {\n  titel "X"\n}\nafsnit 1 "A" {\n  mål 1.1 "B" {\n    vægt 50\n  }\n  mål 1.1 "C" {\n    vægt 50\n  }\n}\n')
+    plan.write_text(
+        'plan {\n  titel "X"\n}\nafsnit 1 "A" {\n  mål 1.1 "B" {\n    vægt 50\n  }\n  mål 1.1 "C" {\n    vægt 50\n  }\n}\n'
+    )
     refused = run_build(str(plan), "--to", "md")
     assert refused.returncode == 1, refused.stderr
     assert not (tmp_path / "broken.md").exists()

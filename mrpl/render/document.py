@@ -186,7 +186,9 @@ def _strategy(strategy: A.Strategy, lang: str, number: int) -> Section:
     for part in strategy.parts:
         if isinstance(part, A.CoreTasks):
             sub += 1
-            blocks.append(Block("heading", heading=Heading(f"{number}.{sub}", part.title or phrase("core_tasks", lang))))
+            blocks.append(
+                Block("heading", heading=Heading(f"{number}.{sub}", part.title or phrase("core_tasks", lang)))
+            )
             blocks.extend(_core_tasks(part, lang))
             continue
         if part.title or part.kind is not A.StrategyKind.TEXT:
@@ -334,7 +336,9 @@ def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section
         blocks.append(Block("prose", prose=pay.text))
     if pay.schedule:
         rows = tuple(tuple(describe_step(s, lang).rsplit(": ", 1)) for s in pay.schedule)
-        blocks.append(Block("table", table=Table((phrase("pay_schedule", lang), phrase("pay_share", lang)), rows, align="lr")))
+        blocks.append(
+            Block("table", table=Table((phrase("pay_schedule", lang), phrase("pay_share", lang)), rows, align="lr"))
+        )
     return Section(_top(number, phrase("pay", lang), footnote), tuple(blocks))
 
 

@@ -117,4 +117,6 @@ def render_latex(doc: Document) -> str:
         "footnotetext": lambda label: Markup(prose.footnote(label, "footnotetext")),
     }
     env = environment("tex", latex_text, prose.blocks, filters)
-    return env.get_template("plan.tex.j2").render(doc=doc, lang=doc.lang, babel="danish" if doc.lang == "da" else "british")
+    return env.get_template("plan.tex.j2").render(
+        doc=doc, lang=doc.lang, babel="danish" if doc.lang == "da" else "british"
+    )

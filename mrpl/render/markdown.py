@@ -87,7 +87,9 @@ def requirement_cell(row: GoalRow) -> Markup:
 
 def table(t: Table) -> Markup:
     """A GFM pipe table; a sub-header (budget years) joins the header cells."""
-    header = [" ".join(p for p in (h, s) if p) for h, s in zip(t.header, t.sub_header or ("",) * len(t.header), strict=True)]
+    header = [
+        " ".join(p for p in (h, s) if p) for h, s in zip(t.header, t.sub_header or ("",) * len(t.header), strict=True)
+    ]
     align = t.align or "l" * len(header)
     lines = ["| " + " | ".join(markdown_text(h) for h in header) + " |"]
     lines.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|")
