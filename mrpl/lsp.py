@@ -38,7 +38,7 @@ from mrpl.keywords import keywords
 from mrpl.load import LoadResult, load_file, read_text
 from mrpl.parse import ParseResult
 
-DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_SECONDS = 0.03  # coalesces a burst of keystrokes; the analysis itself is most of the latency
 _GOAL_ID = re.compile(r"\d+(?:\.\d+)+(?:\.[a-zæøå])?")
 _IGNORE_CODES = re.compile(r"#\s*mrpl:\s*ignore\[([^\]]*)\]")
 _IMPORT_LINE = re.compile(r'^\s*(?:importer|import)\s+"([^"]*)"')
