@@ -244,6 +244,13 @@ class Deadline:
                 return date(y, 12, 31)
         raise ValueError(self.kind)
 
+    def due(self, period: Period | None, year: int) -> date:
+        """The last day the deadline allows, read against the contract period:
+        "periodens udgang" is the period's last day, a missing year is `year`."""
+        if self.kind is DeadlineKind.PERIOD_END and period is not None:
+            return period.end
+        return self.end_date(year)
+
     def start_date(self, year: int) -> date:
         """The first day the deadline covers (for quarters, halves, years)."""
         y = self.year if self.year is not None else year

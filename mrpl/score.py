@@ -438,12 +438,6 @@ def _with(check: Check, **changes: object) -> Check:
     return dataclasses.replace(check, **changes)  # type: ignore[arg-type]
 
 
-def _deadline_date(deadline: A.Deadline, year: int, period: A.Period | None) -> date:
-    if deadline.kind is A.DeadlineKind.PERIOD_END and period is not None:
-        return period.end
-    return deadline.end_date(year)
-
-
 def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, period: A.Period | None) -> Check:
     match target:
         case A.ShareTarget(relation=relation, percent=percent):
@@ -467,7 +461,7 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
             return Check(CheckKind.LEVEL, target, relation=">=", goal=level, areas=areas, area_count=count)
         case A.MilestoneTarget():
             if deadlines:
-                days = tuple(_deadline_date(d, year, period) for d in deadlines)
+                days = tuple(d.due(period, year) for d in deadlines)
                 words = tuple(d.written for d in deadlines)
             else:
                 end = period.end if period else date(year, 12, 31)

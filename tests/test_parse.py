@@ -484,3 +484,11 @@ def test_dropped_with_a_year_and_baselines_with_whole_and_decimal_values() -> No
 def test_an_empty_background_title_is_kept_as_empty() -> None:
     plan = parse_ok('afsnit 1 "A" {\n  baggrundstitel ""\n  baggrund "Titel" "Tekst."\n}\n')
     assert plan.sections[0].background_title == ""
+
+
+def test_period_end_is_the_periods_last_day() -> None:
+    (dl,) = requirement("frist periodens udgang").deadlines
+    multi_year = A.Period(date(2012, 1, 1), date(2015, 12, 31))
+    assert dl.due(multi_year, 2012) == date(2015, 12, 31)
+    (q,) = requirement("frist 2. kvartal").deadlines
+    assert q.due(multi_year, 2013) == date(2013, 6, 30)

@@ -9,10 +9,14 @@ the fix suggests that goal, with a replacement for an editor's code action.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TypeVar
 
 from mrpl import ast as A
 from mrpl.check.context import Context
 from mrpl.diagnostics import Related
+
+T = TypeVar("T")
 
 _SIMILAR = 0.75  # SequenceMatcher ratio for "the title names this area"
 
@@ -34,17 +38,22 @@ def check_numbering(ctx: Context) -> None:
 # ---- goals and requirements
 
 
+def _repeats(items: Iterable[T], key: Callable[[T], Hashable]) -> Iterator[tuple[T, T]]:
+    """Each item whose key an earlier item already has, with that first item."""
+    seen: dict[Hashable, T] = {}
+    for item in items:
+        first = seen.setdefault(key(item), item)
+        if first is not item:
+            yield item, first
+
+
+def _first_defined(first: A.Goal | A.GoalSection | A.Footnote) -> tuple[Related, ...]:
+    return (Related(first.span, "first defined here"),)
+
+
 def _check_goal_numbers(ctx: Context) -> None:
-    seen: dict[str, A.Goal] = {}
-    for goal in ctx.goals:
-        first = seen.setdefault(goal.number, goal)
-        if first is not goal:
-            ctx.report(
-                "MRP201",
-                f"there are two goals {goal.number}",
-                goal.span,
-                related=(Related(first.span, "first defined here"),),
-            )
+    for goal, first in _repeats(ctx.goals, lambda g: g.number):
+        ctx.report("MRP201", f"there are two goals {goal.number}", goal.span, related=_first_defined(first))
 
 
 def _check_requirement_labels(ctx: Context, goal: A.Goal) -> None:
@@ -85,16 +94,9 @@ def _next_label(previous: str | None) -> str:
 
 
 def _check_sections(ctx: Context) -> None:
-    seen: dict[int, A.GoalSection] = {}
+    for section, first in _repeats(ctx.plan.sections, lambda s: s.number):
+        ctx.report("MRP212", f"there are two sections {section.number}", section.span, related=_first_defined(first))
     for section in ctx.plan.sections:
-        first = seen.setdefault(section.number, section)
-        if first is not section:
-            ctx.report(
-                "MRP212",
-                f"there are two sections {section.number}",
-                section.span,
-                related=(Related(first.span, "first defined here"),),
-            )
         _check_goal_order(ctx, section)
 
 
@@ -217,14 +219,9 @@ def _check_weight_entry(ctx: Context, entry: A.WeightEntry) -> None:
 def _check_footnotes(ctx: Context) -> None:
     defined: dict[str, A.Footnote] = {}
     for note in ctx.plan.footnotes:
-        first = defined.setdefault(note.label, note)
-        if first is not note:
-            ctx.report(
-                "MRP210",
-                f"there are two footnotes {note.label}",
-                note.span,
-                related=(Related(first.span, "first defined here"),),
-            )
+        defined.setdefault(note.label, note)  # the first of each label wins
+    for note, first in _repeats(ctx.plan.footnotes, lambda n: n.label):
+        ctx.report("MRP210", f"there are two footnotes {note.label}", note.span, related=_first_defined(first))
     used: set[str] = set()
     for ref in ctx.footnote_refs:
         used.add(ref.label)
