@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,7 +50,51 @@ class ParseResult:
     path: str
     comments: tuple[Comment, ...] = ()
     language: str = "da"  # the keyword language most used in the file
-    keyword_spans: tuple[tuple[str, A.Span], ...] = field(default=())
+    # Where each keyword stands, 7 ints a keyword (see `_KeywordLog`): a big plan has
+    # hundreds of thousands of them, so spans are made only when asked for.
+    keyword_positions: array[int] = field(default_factory=lambda: array("l"))
+
+    @property
+    def keyword_spans(self) -> tuple[tuple[str, A.Span], ...]:
+        """(keyword name, span) for every keyword, in source order (the formatter uses them)."""
+        names, p = _keyword_names(), self.keyword_positions
+        return tuple(
+            (names[p[i]], A.Span(p[i + 1], p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], self.path))
+            for i in range(0, len(p), 7)
+        )
+
+
+@cache
+def _keyword_names() -> tuple[str, ...]:
+    return tuple(kw.name for kw in keywords())
+
+
+@cache
+def _keyword_index() -> dict[str, int]:
+    return {f"KW_{name}": i for i, name in enumerate(_keyword_names())}
+
+
+class _KeywordLog:
+    """What the lexer saw of keywords during one parse: positions and language votes."""
+
+    __slots__ = ("positions", "votes")
+
+    def __init__(self) -> None:
+        self.positions: array[int] = array("l")
+        self.votes = {"da": 0, "en": 0}
+
+    def add(self, token: Token) -> None:
+        self.positions.extend(
+            (_keyword_index()[token.type], token.start_pos or 0, token.end_pos or 0, token.line or 1,
+             token.column or 1, token.end_line or 1, token.end_column or 1)
+        )  # fmt: skip
+        lang = by_name()[token.type[3:]].language_of(token.value)
+        if lang:
+            self.votes[lang] += 1
+
+    def language(self) -> str:
+        """The keyword language most used (spellings shared by both count for neither)."""
+        return "en" if self.votes["en"] > self.votes["da"] else "da"
 
 
 TABLES_FILE = "mrpl.tables.json"
@@ -79,7 +124,7 @@ def make_parser(use_tables: bool) -> Lark:
     grammar (computing them takes most of a cold start); otherwise they are
     computed from the grammar."""
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments")}
-    callbacks.update({f"KW_{kw.name}": _collect("keywords") for kw in keywords()})
+    callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
     grammar = _grammar_text()
     tables = _read_tables(_stamp(grammar)) if use_tables else None
     if tables is not None:
@@ -159,25 +204,21 @@ def parse_source(source: str, path: str = "<input>") -> ParseResult:
         return ParseResult(None, [_error("MRP001", msg, _point_span(source, 0, path))], source, path)
     diagnostics: list[Diagnostic] = []
     builder = _Builder(path, source, diagnostics)
-    _local.comments, _local.keywords, _local.builder = [], [], builder
+    _local.comments, _local.keywords, _local.builder = [], _KeywordLog(), builder
     try:
         plan = _parse_with_recovery(source, path, diagnostics)
-        comments, keyword_tokens = _local.comments, _local.keywords
+        comments, log = _local.comments, _local.keywords
     finally:
         _local.comments = _local.keywords = _local.builder = None
-    keyword_spans = tuple((t.type[3:], _span_of_token(t, path)) for t in keyword_tokens)
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
-    return ParseResult(plan, diagnostics, source, path, comment_nodes, _language(keyword_tokens), keyword_spans)
+    return ParseResult(plan, diagnostics, source, path, comment_nodes, log.language(), log.positions)
 
 
-def _language(tokens: list[Token]) -> str:
-    """The keyword language most used in the file (spellings shared by both count for neither)."""
-    votes = {"da": 0, "en": 0}
-    for tok in tokens:
-        lang = by_name()[tok.type[3:]].language_of(tok.value)
-        if lang:
-            votes[lang] += 1
-    return "en" if votes["en"] > votes["da"] else "da"
+def _log_keyword(token: Token) -> Token:
+    log = getattr(_local, "keywords", None)
+    if log is not None:
+        log.add(token)
+    return token
 
 
 def _error(code: str, message: str, span: A.Span, fix: str | None = None) -> Diagnostic:
@@ -444,7 +485,8 @@ class _Builder:
         return kw.spelling(self.language()) if kw else key
 
     def language(self) -> str:
-        return _language(getattr(_local, "keywords", None) or [])
+        log = getattr(_local, "keywords", None)
+        return log.language() if log is not None else "da"
 
     def _prose(self, tok: Token) -> A.Prose:
         return parse_prose(_unquote(tok), self.tok_span(tok))
@@ -1054,7 +1096,3 @@ class _Builder:
     def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("set_value", (name.value, _unquote(value)), meta)
-
-
-def iter_keyword_spans(result: ParseResult) -> Iterator[tuple[str, A.Span]]:
-    yield from result.keyword_spans

@@ -130,15 +130,17 @@ class Context:
         at = source.find(needle, span.start, end)
         if at < 0:
             return span
-        return span_at(source, at, at + len(needle), span.file)
+        return span_at(source, at, at + len(needle), span)
 
 
-def span_at(source: str, start: int, end: int, file: str) -> A.Span:
-    line = source.count("\n", 0, start) + 1
+def span_at(source: str, start: int, end: int, within: A.Span) -> A.Span:
+    """The span of source[start:end], which lies inside `within`: lines are counted from
+    `within`'s start, not from the top of the file (that would make the checker quadratic)."""
+    line = within.line + source.count("\n", within.start, start)
     column = start - (source.rfind("\n", 0, start) + 1) + 1
     end_line = line + source.count("\n", start, end)
     end_column = end - (source.rfind("\n", 0, end) + 1) + 1
-    return A.Span(start, end, line, column, end_line, end_column, file)
+    return A.Span(start, end, line, column, end_line, end_column, within.file)
 
 
 @cache
