@@ -153,6 +153,28 @@ def test_tex_error_points_at_the_generated_line() -> None:
 
 
 @needs_tex
+def test_a_tex_error_is_traced_to_the_plan_text() -> None:
+    import mrpl
+    from mrpl.render import render
+    from mrpl.render.latex import source_marker
+
+    plan_path = str(ROOT / "examples" / "udlaendingestyrelsen-2022.mrp")
+    result = mrpl.load_file(plan_path)
+    assert result.plan is not None
+    assert result.plan.strategy is not None
+    mission = result.plan.strategy.parts[0]
+    assert isinstance(mission, A.StrategyPart) and mission.kind is A.StrategyKind.MISSION
+    tex = render(result.plan, "tex", "da")
+    marker = source_marker(mission.text.span)
+    assert marker in tex
+    broken = tex.replace(marker, marker + "\n\\undefinedmacro", 1)  # as if a template broke inside this text
+    with pytest.raises(PdfError) as error:
+        build_pdf(broken, "traced", result.files)
+    expected = f"{plan_path}:{mission.text.span.line}: LaTeX error: Undefined control sequence"
+    assert str(error.value).startswith(expected)
+
+
+@needs_tex
 def test_broken_latex_reports_the_error() -> None:
     with pytest.raises(PdfError, match="LaTeX error"):
         build_pdf("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}\n", "broken")

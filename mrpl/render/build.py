@@ -34,11 +34,11 @@ def diagnostics_of(result: mrpl.LoadResult) -> list[Diagnostic]:
     return found
 
 
-def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, name: str) -> bytes:
-    """The bytes of one output format."""
+def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, name: str, files: tuple[str, ...] = ()) -> bytes:
+    """The bytes of one output format; `files` name the plan's files in TeX errors."""
     try:
         if fmt == "pdf":
-            return build_pdf(render(plan, "tex", lang), name)
+            return build_pdf(render(plan, "tex", lang), name, files)
         return render(plan, fmt, lang).encode("utf-8")
     except BackendUnavailable as exc:
         raise BuildError(f"--to {fmt}: not available ({exc})", unavailable=True) from None
@@ -54,7 +54,7 @@ def write_outputs(
     written = []
     for fmt in dict.fromkeys(formats):
         target = output_path(source, out_dir, EXTENSIONS[fmt])
-        data = produce(result.plan, fmt, lang, Path(source).stem)
+        data = produce(result.plan, fmt, lang, Path(source).stem, result.files)
         try:
             write_atomic(target, data, [source, *result.files])
         except OutputError as exc:

@@ -7,6 +7,9 @@ cell keeps its paragraphs and lists (p-columns allow them).
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 from markupsafe import Markup
 
 from mrpl import ast as A
@@ -48,7 +51,7 @@ class _Prose:
         return "\\" + command + "{" + body + "}"
 
     def blocks(self, value: A.Prose) -> str:
-        parts: list[str] = []
+        parts: list[str] = [source_marker(value.span)] if value.span.file else []
         for block in value.blocks:
             match block:
                 case A.Paragraph(inlines=nodes):
@@ -60,6 +63,18 @@ class _Prose:
                     body = "\n".join(r"\item " + self.inlines(i.inlines) for i in items)
                     parts.append(f"\\begin{{enumerate}}[start={start}]\n" + body + "\n\\end{enumerate}")
         return "\n".join(parts)
+
+
+def source_file_key(path: str) -> str:
+    """A file's name in the markers: a hash of its base name, so no user text ends up in a
+    TeX comment and the output does not depend on where the plan lies."""
+    return hashlib.sha256(os.path.basename(path).encode("utf-8")).hexdigest()[:12]
+
+
+def source_marker(span: A.Span) -> str:
+    """`%mrpl-src:KEY:LINE`: where the prose that follows comes from in the plan, so a
+    TeX error can be traced back to it (see `mrpl.render.pdf.tex_error`)."""
+    return f"%mrpl-src:{source_file_key(span.file)}:{span.line}"
 
 
 def _block_inlines(block: A.Block) -> tuple[A.Inline, ...]:

@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from mrpl.render.latex import source_file_key
+
 TEX_PACKAGES = "texlive-latex-extra latexmk texlive-lang-european"
 TIMEOUT_SECONDS = 180
 
@@ -26,8 +28,8 @@ def _require_tex() -> str:
     return latexmk
 
 
-def build_pdf(tex: str, name: str = "plan") -> bytes:
-    """Compile LaTeX text to PDF bytes."""
+def build_pdf(tex: str, name: str = "plan", files: tuple[str, ...] = ()) -> bytes:
+    """Compile LaTeX text to PDF bytes; `files` are the plan's files, to name them in errors."""
     latexmk = _require_tex()
     with tempfile.TemporaryDirectory(prefix="mrplc-pdf-") as work:
         source = Path(work) / f"{name}.tex"
@@ -41,7 +43,7 @@ def build_pdf(tex: str, name: str = "plan") -> bytes:
         pdf = Path(work) / f"{name}.pdf"
         log = Path(work) / f"{name}.log"
         if not pdf.is_file():
-            raise PdfError(tex_error(log.read_text("utf-8", "replace") if log.is_file() else "", tex))
+            raise PdfError(tex_error(log.read_text("utf-8", "replace") if log.is_file() else "", tex, files))
         return pdf.read_bytes()
 
 
@@ -49,8 +51,22 @@ _ERROR = re.compile(r"^! (.*)$", re.M)
 _LINE = re.compile(r"^l\.(\d+) ?(.*)$", re.M)
 
 
-def tex_error(log: str, tex: str) -> str:
-    """The first TeX error with its log context and the generated line."""
+_MARKER = re.compile(r"^%mrpl-src:(\w+):(\d+)$")
+
+
+def plan_location(tex: str, line: int, files: tuple[str, ...]) -> str | None:
+    """`path:line` of the plan text nearest above a line of the generated LaTeX."""
+    keys = {source_file_key(f): f for f in files}
+    for text in reversed(tex.splitlines()[:line]):
+        marker = _MARKER.match(text)
+        if marker is not None:
+            return f"{keys.get(marker.group(1), 'the plan')}:{marker.group(2)}"
+    return None
+
+
+def tex_error(log: str, tex: str, files: tuple[str, ...] = ()) -> str:
+    """The first TeX error with the plan location it comes from (when traceable),
+    the generated line and the log context."""
     error = _ERROR.search(log)
     if error is None:
         tail = "\n".join(log.splitlines()[-15:])
@@ -62,5 +78,9 @@ def tex_error(log: str, tex: str) -> str:
         number = int(line.group(1))
         lines = tex.splitlines()
         if 0 < number <= len(lines):
+            where = plan_location(tex, number, files)
+            if where is not None:
+                # Inside a table TeX reports the end of the row, so this is the text nearest above.
+                message = f"{where}: {message} (in or near the text that starts on this line)"
             message += f"\n  in the generated LaTeX, line {number}: {lines[number - 1][:200]}"
     return message + "\n" + "\n".join("  | " + c for c in context)
