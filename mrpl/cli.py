@@ -114,10 +114,11 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
     """Build documents (Markdown, LaTeX, PDF) from plan FILE."""
-    from mrpl.render.build import BuildError, diagnostics_of, write_outputs
+    from mrpl.check import all_diagnostics
+    from mrpl.render.build import BuildError, write_outputs
 
     result = load_or_exit(file)
-    diagnostics = diagnostics_of(result)
+    diagnostics = all_diagnostics(result)
     print_diagnostics(diagnostics, result.sources)
     if has_errors(diagnostics) or result.plan is None:
         if not force or result.plan is None:

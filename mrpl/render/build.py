@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import mrpl
-from mrpl.diagnostics import Diagnostic
 from mrpl.render import EXTENSIONS, BackendUnavailable, render
 from mrpl.render.output import OutputError, output_path, write_atomic
 from mrpl.render.pdf import PdfError, build_pdf
@@ -18,20 +17,6 @@ class BuildError(Exception):
     def __init__(self, message: str, unavailable: bool = False) -> None:
         super().__init__(message)
         self.unavailable = unavailable
-
-
-def diagnostics_of(result: mrpl.LoadResult) -> list[Diagnostic]:
-    """Load diagnostics plus the checker's, when `mrpl.check` is installed."""
-    found = list(result.diagnostics)
-    try:
-        from mrpl.check import check  # type: ignore[attr-defined]
-    except ImportError:
-        return found
-    seen = {(d.code, d.span, d.message) for d in found}
-    for d in check(result):
-        if (d.code, d.span, d.message) not in seen:
-            found.append(d)
-    return found
 
 
 def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, name: str, files: tuple[str, ...] = ()) -> bytes:
