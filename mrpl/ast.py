@@ -376,10 +376,14 @@ class MilestoneTarget:
 
 @dataclass(frozen=True, slots=True)
 class AssessmentTarget:
-    """`vurdering mindst 81 af 108 point`: points on an assessment scale."""
+    """`vurdering mindst 81 af 108 point`: points on an assessment scale.
 
-    relation: Relation
-    points: Decimal
+    `vurdering af 108 point` names the scale without a pass mark (relation and
+    points None): fulfilment is then the points reached of the maximum, unless
+    an `opfyldelse trin` table maps points to fulfilment."""
+
+    relation: Relation | None
+    points: Decimal | None
     maximum: Decimal
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 

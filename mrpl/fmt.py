@@ -452,7 +452,10 @@ class _PlanWriter(_Writer):
             case A.MilestoneTarget():
                 return self.kw("MILESTONE")
             case A.AssessmentTarget():
-                rel, pts, top = self.relation(t.relation), self.number(t.points), self.number(t.maximum)
+                top = self.number(t.maximum)
+                if t.relation is None or t.points is None:
+                    return f"{self.kw('ASSESSMENT')} {self.kw('OF')} {top} {self.kw('POINT')}"
+                rel, pts = self.relation(t.relation), self.number(t.points)
                 return f"{self.kw('ASSESSMENT')} {rel} {pts} {self.kw('OF')} {top} {self.kw('POINT')}"
             case A.StatusTarget():
                 return self.kw("KEPT")

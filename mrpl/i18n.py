@@ -203,6 +203,9 @@ def describe_target(target: A.Target, lang: str = "da") -> str:
         case A.MilestoneTarget():
             return "milepælen nås inden fristen" if da else "the milestone is reached by the deadline"
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
+            if relation is None or points is None:
+                scale = "vurdering på en skala til" if da else "assessed on a scale of"
+                return f"{scale} {format_points(maximum, lang)}"
             of = "af" if da else "of"
             return (
                 f"{describe_relation(relation, lang)} {format_number(points, lang)} {of} {format_points(maximum, lang)}"

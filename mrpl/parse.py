@@ -981,7 +981,8 @@ class _Builder:
 
     def assessment(self, meta: _Meta, children: list[Any]) -> A.AssessmentTarget:
         relation, points, maximum = self._values(children)
-        return A.AssessmentTarget(_unwrap(relation), _decimal(points), _decimal(maximum), self.span(meta))
+        threshold = None if points is None else _decimal(points)
+        return A.AssessmentTarget(_unwrap(relation), threshold, _decimal(maximum), self.span(meta))
 
     def kept(self, meta: _Meta, children: list[Any]) -> A.StatusTarget:
         return A.StatusTarget(self.span(meta))

@@ -468,6 +468,8 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
                 days, words = (end,), ("periodens udgang",)
             return Check(CheckKind.MILESTONE, target, deadlines=days, deadline_words=words)
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
+            if relation is None or points is None:  # no pass mark: points of the maximum (see `fulfilment`)
+                return Check(CheckKind.ASSESSMENT, target, goal=maximum, unit="point", maximum=maximum)
             return Check(
                 CheckKind.ASSESSMENT, target, relation=relation.value, goal=points, unit="point", maximum=maximum
             )
@@ -590,6 +592,8 @@ def meets(check: Check, measured: Decimal) -> bool:
     """Whether the measurement reaches the target."""
     if check.kind in (CheckKind.LEVEL, CheckKind.MILESTONE, CheckKind.STATUS, CheckKind.MANUAL):
         return measured == HUNDRED
+    if check.kind is CheckKind.ASSESSMENT and check.relation is None:  # no pass mark: full points
+        return check.goal is not None and measured >= check.goal
     if check.relation is None or check.goal is None:
         return False
     return compare(measured, check.relation, check.goal)
@@ -612,6 +616,8 @@ def fulfilment(check: Check, measured: Decimal) -> Decimal:
         return ZERO
     if kind in (A.ScoringKind.MILESTONES_EACH.value, A.ScoringKind.AREAS_SHARE.value):
         return measured / HUNDRED
+    if check.kind is CheckKind.ASSESSMENT and check.relation is None and check.goal:
+        return min(ONE, max(ZERO, measured / check.goal))  # no pass mark: the points reached of the maximum
     return ONE if meets(check, measured) else ZERO
 
 

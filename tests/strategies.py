@@ -153,6 +153,7 @@ targets = st.one_of(
     st.builds(A.LevelTarget, decimals(0, 10), st.just(()), st.integers(0, 20)),
     st.just(A.MilestoneTarget()),
     st.builds(A.AssessmentTarget, relations, decimals(0, 200), decimals(0, 200)),
+    st.builds(A.AssessmentTarget, st.none(), st.none(), decimals(0, 200)),
     st.just(A.StatusTarget()),
 )
 quantities = st.builds(

@@ -492,3 +492,10 @@ def test_period_end_is_the_periods_last_day() -> None:
     assert dl.due(multi_year, 2012) == date(2015, 12, 31)
     (q,) = requirement("frist 2. kvartal").deadlines
     assert q.due(multi_year, 2013) == date(2013, 6, 30)
+
+
+def test_assessment_without_a_pass_mark() -> None:
+    (t,) = requirement("måltal vurdering af 36 point").targets
+    assert t == A.AssessmentTarget(None, None, Decimal(36))
+    (en,) = requirement("target assessment of 36 points").targets
+    assert en == t

@@ -360,3 +360,14 @@ def test_display_rounding_is_half_up_in_one_place() -> None:
     assert display_percent(D("0.92857")) == "92,9 %"
     assert display_percent(D("0.00049")) == "0 %"
     assert display_percent(D("0.00050")) == "0,1 %"
+
+
+def test_assessment_without_a_pass_mark_scores_the_points_reached() -> None:
+    from mrpl import ast as A
+    from mrpl.score import Check, CheckKind, fulfilment, meets
+
+    target = A.AssessmentTarget(None, None, D(36))
+    check = Check(CheckKind.ASSESSMENT, target, goal=D(36), unit="point", maximum=D(36))
+    assert fulfilment(check, D(27)) == D("0.75")
+    assert fulfilment(check, D(36)) == 1 and meets(check, D(36))
+    assert fulfilment(check, D(0)) == 0 and not meets(check, D(35))

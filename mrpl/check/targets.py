@@ -83,10 +83,11 @@ def _check_target(ctx: Context, target: A.Target) -> None:
                 ctx.report("MRP403", f"the {word} of {plan_number(target.percent)} % names no baseline", target.span,
                            fix='add what it is measured against: `ift. "ultimo 2021"`')  # fmt: skip
         case A.AssessmentTarget():
-            if target.maximum <= 0 or not 0 < target.points <= target.maximum:
+            if target.maximum <= 0 or (target.points is not None and not 0 < target.points <= target.maximum):
+                points = "" if target.points is None else f"{plan_number(target.points)} of "
                 ctx.report(
                     "MRP408",
-                    f"{plan_number(target.points)} of {plan_number(target.maximum)} points cannot be reached",
+                    f"{points}{plan_number(target.maximum)} points cannot be reached",
                     target.span,
                 )
 
