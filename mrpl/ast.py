@@ -315,6 +315,7 @@ class ShareTarget:
     within: Duration | None = None
     by: Deadline | None = None
     of: str | None = None  # denominator in words
+    limit: str | None = None  # a limit in words: `inden for "fristerne i Dublin-forordningen"`
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 

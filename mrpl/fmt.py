@@ -428,6 +428,8 @@ class _PlanWriter(_Writer):
                 parts = [self.kw("SHARE"), self.relation(t.relation), self.number(t.percent), "%"]
                 if t.within is not None:
                     parts += [self.kw("WITHIN"), self.duration(t.within)]
+                elif t.limit is not None:
+                    parts += [self.kw("WITHIN"), self.string(t.limit)]
                 elif t.by is not None:
                     parts += [self.kw("BY"), self.when(t.by)]
                 if t.of is not None:

@@ -223,6 +223,8 @@ def _describe_share(target: A.ShareTarget, lang: str) -> str:
     ]
     if target.within is not None:
         parts.append(f"{'inden for' if da else 'within'} {format_duration(target.within, lang)}")
+    if target.limit is not None:
+        parts.append(f"{'inden for' if da else 'within'} {target.limit}")
     if target.by is not None:
         parts.append(f"{'senest' if da else 'by'} {format_deadline(target.by, lang)}")
     return " ".join(parts)

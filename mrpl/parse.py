@@ -914,7 +914,10 @@ class _Builder:
         relation, percent, _pct, limit, of = self._values(children)
         within = limit if isinstance(limit, A.Duration) else None
         by = limit if isinstance(limit, A.Deadline) else None
-        return A.ShareTarget(_unwrap(relation), _decimal(percent), within, by, self._str(of), self.span(meta))
+        words = limit.value if isinstance(limit, _Positioned) else None
+        return A.ShareTarget(
+            _unwrap(relation), _decimal(percent), within, by, self._str(of), words, span=self.span(meta)
+        )
 
     def share_of(self, meta: _Meta, children: list[Any]) -> Token:
         return self._values(children)[0]
@@ -924,6 +927,9 @@ class _Builder:
 
     def against(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         return self._values(children)[0]
+
+    def within_text(self, meta: _Meta, children: list[Any]) -> _Positioned:
+        return _Positioned(_unquote(self._values(children)[0]), self.span(meta))
 
     def within(self, meta: _Meta, children: list[Any]) -> A.Duration:
         number, unit = self._values(children)

@@ -134,10 +134,11 @@ def deadlines(draw: st.DrawFn, allow_year: bool = True) -> A.Deadline:
 
 @st.composite
 def share_targets(draw: st.DrawFn) -> A.ShareTarget:
-    limit = draw(st.sampled_from(["none", "within", "by"]))
+    limit = draw(st.sampled_from(["none", "within", "by", "words"]))
     within = draw(durations) if limit == "within" else None
     by = draw(deadlines()) if limit == "by" else None
-    return A.ShareTarget(draw(relations), draw(decimals(0, 100)), within, by, draw(st.none() | texts))
+    words = draw(texts) if limit == "words" else None
+    return A.ShareTarget(draw(relations), draw(decimals(0, 100)), within, by, draw(st.none() | texts), words)
 
 
 baselines = st.one_of(

@@ -499,3 +499,8 @@ def test_assessment_without_a_pass_mark() -> None:
     assert t == A.AssessmentTarget(None, None, Decimal(36))
     (en,) = requirement("target assessment of 36 points").targets
     assert en == t
+
+
+def test_share_within_a_limit_in_words() -> None:
+    (t,) = requirement('måltal andel minimum 90 % inden for "fristerne i Dublin-forordningen"').targets
+    assert t == A.ShareTarget(A.Relation.AT_LEAST, Decimal(90), limit="fristerne i Dublin-forordningen")

@@ -62,7 +62,7 @@ def _check_target(ctx: Context, target: A.Target) -> None:
     match target:
         case A.ShareTarget():
             _percent(ctx, target.percent, target.span, "the share")
-            if target.within is None and target.by is None and target.of is None:
+            if target.within is None and target.by is None and target.of is None and target.limit is None:
                 ctx.report(
                     "MRP407",
                     f"a share of {plan_number(target.percent)} % of what, or by when?",
