@@ -278,3 +278,14 @@ def test_build_py_without_backend_says_not_available(tmp_path: Path) -> None:
 def test_build_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_build(str(tmp_path / "nope.mrp"), "--to", "md")
     assert result.returncode == 2
+
+
+def test_markdown_escapes_only_what_commonmark_reads_as_structure() -> None:
+    from mrpl.render.escape import markdown_text
+
+    assert markdown_text("1.0 Indledning") == "1.0 Indledning"
+    assert markdown_text("1. kvartal") == "1\\. kvartal"
+    assert markdown_text("2) b") == "2\\) b"
+    assert markdown_text("- punkt") == "\\- punkt"
+    assert markdown_text("-3 grader") == "-3 grader"
+    assert markdown_text("===") == "\\==="

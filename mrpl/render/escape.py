@@ -23,7 +23,10 @@ import re
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&^$])")
 # At a line start "12." / "12)" opens an ordered list, "-", "+" a bullet list
 # or a setext underline, "=" a setext underline.
-_MD_LINE_START = re.compile(r"^(\d+)(?=[.)])|^(?=[-+=])")
+# What CommonMark reads as structure at the start of a line: an ordered-list marker ("1." or
+# "1)" before a space or the end), a bullet ("-", "+" before a space or the end), or a line of
+# only "=" or "-" (a setext underline or thematic break). "1.0 Indledning" needs no escape.
+_MD_LINE_START = re.compile(r"^(\d+)(?=[.)](?:[ \t]|$))|^(?=[-+](?:[ \t]|$))|^(?=[=-]+[ \t]*$)")
 _MD_SPACE = re.compile(r"\s+")
 
 
