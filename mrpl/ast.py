@@ -270,6 +270,7 @@ class Period:
 
     start: date
     end: date
+    long_dates: bool = field(default=False, compare=False)  # written "1. januar 2020", not ISO
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     @property

@@ -108,6 +108,9 @@ class _Writer:
     def iso(day: date) -> str:
         return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
+    def long_date(self, day: date) -> str:
+        return f"{day.day}. {self.month(day.month)} {day.year}"
+
     def when(self, d: A.Deadline) -> str:
         written = d.written.strip()
         year = "" if d.year is None else str(d.year)
@@ -116,7 +119,7 @@ class _Writer:
                 day = date(d.year or 1, d.number or 1, d.day or 1)
                 if not written or re.match(r"\d{4}-", written):
                     return self.iso(day)
-                return f"{day.day}. {self.month(day.month)} {day.year}"
+                return self.long_date(day)
             case A.DeadlineKind.MONTH_END:
                 return f"{self.kw('ULTIMO')} {self.month(d.number or 12)} {year}"
             case A.DeadlineKind.MONTH_START:
@@ -248,7 +251,12 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("YEAR", str(h.year)))
         if h.period is not None:
             p = h.period
-            items.append(self.stmt("PERIOD", self.iso(p.start), self.kw("TO"), self.iso(p.end), span=p.span))
+            start, end = (
+                (self.long_date(p.start), self.long_date(p.end))
+                if p.long_dates
+                else (self.iso(p.start), self.iso(p.end))
+            )
+            items.append(self.stmt("PERIOD", start, self.kw("TO"), end, span=p.span))
         if h.total is not None:
             items.append(self.stmt("TOTAL", self.weight(h.total), span=h.total.span))
         for signatory in (h.director, h.head):

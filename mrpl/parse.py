@@ -604,7 +604,8 @@ class _Builder:
 
     def period(self, meta: _Meta, children: list[Any]) -> _Item:
         start, end = self._values(children)
-        return self._item("period", A.Period(start.value, end.value, self.span(meta)), meta)
+        long_dates = not self._written(start.span)[:4].isdigit() or "-" not in self._written(start.span)
+        return self._item("period", A.Period(start.value, end.value, long_dates, self.span(meta)), meta)
 
     def total(self, meta: _Meta, children: list[Any]) -> _Item:
         number, unit = self._values(children)

@@ -108,7 +108,7 @@ EXPECTED = """\
 plan {  # header
   # before the title
   titel "T"  # after the title
-  periode 2020-01-01 til 2020-12-31
+  periode 1. januar 2020 til 31. december 2020
   total 100
 
   direktør "X" {
@@ -237,3 +237,10 @@ def test_cli_syntax_error_exits_1_with_diagnostics(tmp_path) -> None:  # type: i
 
 def test_cli_missing_file_is_a_usage_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert run_cli("fmt", str(tmp_path / "nope.mrp")).returncode == 2
+
+
+def test_the_period_keeps_the_way_its_dates_were_written() -> None:
+    long = format_source("plan {\n  periode 1. januar 2022 til 31. december 2022\n}\n")
+    assert "periode 1. januar 2022 til 31. december 2022" in long
+    iso = format_source("plan {\n  periode 2022-01-01 til 2022-12-31\n}\n")
+    assert "periode 2022-01-01 til 2022-12-31" in iso
