@@ -214,19 +214,9 @@ KEYS = (
     "expects",
 )
 INFO_KEYS = ("title", "expects")  # written by --template for people; ignored when read
-CSV_COLUMNS = (
-    "id",
-    "kind",
-    "value",
-    "delivered",
-    "points",
-    "areas",
-    "baseline",
-    "fulfilment",
-    "note",
-    "title",
-    "expects",
-)
+# The columns `--template --template-format csv` writes: every key but `met`, which a value or a
+# fulfilment already says (a CSV file may still have a `met` column).
+CSV_COLUMNS = tuple(key for key in KEYS if key != "met")
 
 _PERCENT_WORDS = {"%", "pct", "pct.", "procent", "percent"}
 _TIME_WORDS = {
