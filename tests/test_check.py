@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -154,29 +155,37 @@ def _plans() -> list[Path]:
 Path_ = tuple[tuple[str, int | None], ...]  # (field, index in a tuple field or None) from the plan down
 
 
-def _weight_paths(node: object, path: Path_ = ()) -> list[Path_]:
-    """Paths to every weight that counts: goals, scored requirements, groups and parts (not the table)."""
-    if isinstance(node, A.Weight):
+def _paths(
+    node: object, found: Callable[[object], bool], pruned: Callable[[object], bool], path: Path_ = ()
+) -> list[Path_]:
+    """Paths (field, index) from the plan down to every node `found` picks, not entering `pruned` nodes."""
+    if found(node):
         return [path]
-    if isinstance(node, A.Requirement) and not (node.dropped is None and node.scored):
-        return []
-    if (
-        isinstance(node, A.Goal)
-        and node.requirements
-        and not any(r.dropped is None and r.scored for r in node.requirements)
-    ):
-        return []
-    if not dataclasses.is_dataclass(node) or isinstance(node, A.WeightTable | A.Header):
+    if not dataclasses.is_dataclass(node) or pruned(node):
         return []
     out: list[Path_] = []
     for f in dataclasses.fields(node):
         value = getattr(node, f.name)
         if isinstance(value, tuple):
             for n, item in enumerate(value):
-                out += _weight_paths(item, (*path, (f.name, n)))
+                out += _paths(item, found, pruned, (*path, (f.name, n)))
         elif dataclasses.is_dataclass(value):
-            out += _weight_paths(value, (*path, (f.name, None)))
+            out += _paths(value, found, pruned, (*path, (f.name, None)))
     return out
+
+
+def _unweighted(node: object) -> bool:
+    """Nodes whose weights do not count: unscored requirements, goals with only those, the table, the header."""
+    if isinstance(node, A.Requirement):
+        return not (node.dropped is None and node.scored)
+    if isinstance(node, A.Goal):
+        return bool(node.requirements) and not any(r.dropped is None and r.scored for r in node.requirements)
+    return isinstance(node, A.WeightTable | A.Header)
+
+
+def _weight_paths(plan: A.Plan) -> list[Path_]:
+    """Paths to every weight that counts: goals, scored requirements, groups and parts (not the table)."""
+    return _paths(plan, lambda n: isinstance(n, A.Weight), _unweighted)
 
 
 def _replace_at(node: object, path: Path_, new: object) -> object:
@@ -215,21 +224,13 @@ def test_changing_any_weight_gives_a_weights_error(path: Path, data: st.DataObje
     assert errors, f"changing the weight at {where} by {delta} went unnoticed"
 
 
-def _deadline_paths(node: object, path: Path_ = ()) -> list[Path_]:
+def _deadline_paths(plan: A.Plan) -> list[Path_]:
     """Paths to every deadline, drop date, share deadline and scope period in the goals."""
-    if isinstance(node, A.Deadline):
-        return [] if node.kind == A.DeadlineKind.PERIOD_END else [path]
-    if not dataclasses.is_dataclass(node) or isinstance(node, A.Header | A.Annex):
-        return []
-    out: list[Path_] = []
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            for n, item in enumerate(value):
-                out += _deadline_paths(item, (*path, (f.name, n)))
-        elif dataclasses.is_dataclass(value):
-            out += _deadline_paths(value, (*path, (f.name, None)))
-    return out
+
+    def found(n: object) -> bool:
+        return isinstance(n, A.Deadline) and n.kind != A.DeadlineKind.PERIOD_END
+
+    return _paths(plan, found, lambda n: isinstance(n, A.Header | A.Annex | A.Deadline))
 
 
 @pytest.mark.parametrize("path", _plans(), ids=lambda p: p.name)
