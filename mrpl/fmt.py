@@ -102,14 +102,16 @@ class _Writer:
         return _long_string([wrapped for line in markup.split("\n") for wrapped in _wrap(line)])
 
     def month(self, number: int) -> str:
-        return (MONTHS_DA if self.lang == "da" else MONTHS_EN)[number - 1]
+        return MONTHS_DA[number - 1] if self.lang == "da" else MONTHS_EN[number - 1].capitalize()
 
     @staticmethod
     def iso(day: date) -> str:
         return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
     def long_date(self, day: date) -> str:
-        return f"{day.day}. {self.month(day.month)} {day.year}"
+        """ "1. januar 2022" in Danish, "1 January 2022" in English."""
+        dot = "." if self.lang == "da" else ""
+        return f"{day.day}{dot} {self.month(day.month)} {day.year}"
 
     def when(self, d: A.Deadline) -> str:
         written = d.written.strip()

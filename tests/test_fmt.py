@@ -144,7 +144,7 @@ def test_canonical_layout_with_comments_in_place() -> None:
 
 def test_keywords_in_english_when_asked() -> None:
     out = format_source(SAMPLE, language="en")
-    assert "goal 1.1" in out and "deadline end of march 2020" in out and "scoring steps {" in out
+    assert "goal 1.1" in out and "deadline end of March 2020" in out and "scoring steps {" in out
     assert "at least 90 %: 100 %" in out and "otherwise: 0 %" in out
     assert "# before the requirement" in out
 
