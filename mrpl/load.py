@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mrpl import ast as A
-from mrpl.diagnostics import Diagnostic, Related, Severity
+from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.parse import ParseResult, parse_source
 
 Reader = Callable[[str], str]
@@ -303,7 +303,3 @@ def _fill_placeholders(
         return obj
 
     return walk(node)
-
-
-def related(span: A.Span, message: str) -> Related:
-    return Related(span, message)
