@@ -77,13 +77,19 @@ def parse_file(path: str, reader: Reader | None = None) -> ParseResult:
 
 def load_file(path: str, reader: Reader | None = None, cache: dict[str, ParseResult] | None = None) -> LoadResult:
     """Parse and resolve a plan file. Raises SourceError if `path` cannot be read."""
-    root = parse_file(path, reader)
-    return _Loader(reader, cache).resolve(root)
+    return load_parsed(parse_file(path, reader), reader, cache)
 
 
 def load_string(text: str, path: str = "<input>", reader: Reader | None = None) -> LoadResult:
     """Parse and resolve plan text; imports are read relative to `path`."""
-    return _Loader(reader, None).resolve(parse_source(text, path))
+    return load_parsed(parse_source(text, path), reader)
+
+
+def load_parsed(
+    root: ParseResult, reader: Reader | None = None, cache: dict[str, ParseResult] | None = None
+) -> LoadResult:
+    """Resolve a file that is already parsed (the language server re-parses only what changed)."""
+    return _Loader(reader, cache).resolve(root)
 
 
 class _Loader:

@@ -1,7 +1,8 @@
 """`mrplc lsp`: a language server for plan files (pygls, stdio).
 
-Features: diagnostics (parser, loader, checker) on open/save and, debounced,
-on change; outline; hover with weights, shares and targets in words, and
+Features: diagnostics (parser, loader, checker) on open, save and
+change (re-parsing only the goal or statement an edit falls in, see
+mrpl.incremental); outline; hover with weights, shares and targets in words, and
 explanations of codes in `# mrpl: ignore[...]`; go to definition and find
 references for goal and requirement numbers and imported files; completion;
 quick fixes from `Diagnostic.replacement`; formatting.
@@ -34,11 +35,14 @@ from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
 import mrpl
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.incremental import reparse
 from mrpl.keywords import keywords
-from mrpl.load import LoadResult, load_file, read_text
-from mrpl.parse import ParseResult
+from mrpl.load import LoadResult, load_parsed, read_text
+from mrpl.parse import ParseResult, parse_source
 
-DEBOUNCE_SECONDS = 0.03  # coalesces a burst of keystrokes; the analysis itself is most of the latency
+# No waiting after a change: re-parsing one goal is quick. Changes that arrive
+# together still coalesce, since each cancels the analysis not yet started.
+DEBOUNCE_SECONDS = 0.0
 _GOAL_ID = re.compile(r"\d+(?:\.\d+)+(?:\.[a-zæøå])?")
 _IGNORE_CODES = re.compile(r"#\s*mrpl:\s*ignore\[([^\]]*)\]")
 _IMPORT_LINE = re.compile(r'^\s*(?:importer|import)\s+"([^"]*)"')
@@ -357,7 +361,9 @@ class MrplServer(LanguageServer):
     def analyse(self, uri: str) -> Analysis:
         doc = self.workspace.get_text_document(uri)
         path = to_fs_path(uri) or uri
-        load = load_file(path, reader=self._reader(), cache=self.parse_cache)
+        previous = self.analyses.get(uri)
+        root = reparse(previous.parse, doc.source) if previous is not None else parse_source(doc.source, path)
+        load = load_parsed(root, reader=self._reader(), cache=self.parse_cache)
         diagnostics = [*load.diagnostics, *_check(load)]
         analysis = Analysis(uri, path, doc.source, load, diagnostics)
         self.analyses[uri] = analysis
@@ -632,7 +638,7 @@ def start() -> None:
 
 def measure_change_latency(path: str, rounds: int = 10, command: list[str] | None = None) -> list[float]:
     """Seconds from each didChange to the publishDiagnostics that answers it,
-    measured over stdio against a real server process (the debounce included)."""
+    measured over stdio against a real server process."""
     return asyncio.run(_measure(path, rounds, command or [sys.executable, "-m", "mrpl", "lsp"]))
 
 

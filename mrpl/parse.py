@@ -53,6 +53,7 @@ class ParseResult:
     # Where each keyword stands, 7 ints a keyword (see `_KeywordLog`): a big plan has
     # hundreds of thousands of them, so spans are made only when asked for.
     keyword_positions: array[int] = field(default_factory=lambda: array("l"))
+    keyword_votes: tuple[int, int] = (0, 0)  # keywords spelled only in Danish, only in English
 
     @property
     def keyword_spans(self) -> tuple[tuple[str, A.Span], ...]:
@@ -69,6 +70,11 @@ def _keyword_names() -> tuple[str, ...]:
     return tuple(kw.name for kw in keywords())
 
 
+def keyword_name(index: int) -> str:
+    """The canonical name of the keyword stored as `index` in `ParseResult.keyword_positions`."""
+    return _keyword_names()[index]
+
+
 @cache
 def _keyword_index() -> dict[str, int]:
     return {f"KW_{name}": i for i, name in enumerate(_keyword_names())}
@@ -79,9 +85,9 @@ class _KeywordLog:
 
     __slots__ = ("positions", "votes")
 
-    def __init__(self) -> None:
+    def __init__(self, seed_votes: tuple[int, int] = (0, 0)) -> None:
         self.positions: array[int] = array("l")
-        self.votes = {"da": 0, "en": 0}
+        self.votes = {"da": seed_votes[0], "en": seed_votes[1]}
 
     def add(self, token: Token) -> None:
         self.positions.extend(
@@ -197,21 +203,24 @@ def _point_span(source: str, offset: int, path: str) -> A.Span:
     return A.Span(offset, offset + 1, line, col, line, col + 1, path)
 
 
-def parse_source(source: str, path: str = "<input>") -> ParseResult:
+def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, int] = (0, 0)) -> ParseResult:
+    """`seed_votes` start the keyword-language count (da, en): `mrpl.incremental`
+    re-parses one statement of a file as it would read within the whole file."""
     if len(source) > MAX_SOURCE_CHARS:
         size = f"{len(source) / 1_000_000:.0f} MB"
         msg = f"this file is {size}; mrpl reads plans of at most {MAX_SOURCE_CHARS // 1_000_000} MB"
         return ParseResult(None, [_error("MRP001", msg, _point_span(source, 0, path))], source, path)
     diagnostics: list[Diagnostic] = []
     builder = _Builder(path, source, diagnostics)
-    _local.comments, _local.keywords, _local.builder = [], _KeywordLog(), builder
+    _local.comments, _local.keywords, _local.builder = [], _KeywordLog(seed_votes), builder
     try:
         plan = _parse_with_recovery(source, path, diagnostics)
         comments, log = _local.comments, _local.keywords
     finally:
         _local.comments = _local.keywords = _local.builder = None
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
-    return ParseResult(plan, diagnostics, source, path, comment_nodes, log.language(), log.positions)
+    votes = (log.votes["da"] - seed_votes[0], log.votes["en"] - seed_votes[1])
+    return ParseResult(plan, diagnostics, source, path, comment_nodes, log.language(), log.positions, votes)
 
 
 def _log_keyword(token: Token) -> Token:

@@ -1,0 +1,274 @@
+"""Re-parse only what an edit touched, for the language server.
+
+A plan is a list of statements, and a goal inside a section is a statement of
+its own. When an edit falls inside one such block (after its keyword, before
+its closing brace), `reparse` parses that block alone, at its own offsets, and
+splices it into the previous AST; what follows the block moves by the edit's
+length and line count. The result equals `parse_source` of the new text,
+spans included (tests/test_incremental.py checks this on random edits).
+Whenever that cannot be guaranteed, it parses the whole text instead: the
+previous parse had syntax errors, the block no longer reads as one clean
+statement of the same kind, anything follows the block on its last line, or the
+file mixes Danish and English keywords.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from functools import cache
+from typing import Any
+
+from mrpl import ast as A
+from mrpl.diagnostics import Diagnostic, Related
+from mrpl.keywords import by_name
+from mrpl.parse import Comment, ParseResult, keyword_name, parse_source
+
+# Problems the AST builder reports about one block; any other parse diagnostic
+# is a syntax error, after which error recovery may have read across blocks.
+_BLOCK_CODES = frozenset({"MRP010", "MRP020"})
+
+# Plan fields that hold one top-level statement each, or a tuple of them.
+_TOP_FIELDS = ("header", "strategy", "weights", "pay", "sections", "footnotes", "annexes", "goals", "imports")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Edit:
+    """The old text [start, old_end) became the new text [start, new_end)."""
+
+    start: int
+    old_end: int
+    new_end: int
+    lines: int  # how many lines the edit added (negative: removed)
+
+    @property
+    def delta(self) -> int:
+        return self.new_end - self.old_end
+
+
+def reparse(old: ParseResult, source: str) -> ParseResult:
+    """`parse_source(source, old.path)`, re-parsing only the block the change from `old.source` falls in."""
+    if source == old.source:
+        return old
+    return _splice(old, source) or parse_source(source, old.path)
+
+
+def _splice(old: ParseResult, source: str) -> ParseResult | None:
+    if old.plan is None or any(d.code not in _BLOCK_CODES for d in old.diagnostics):
+        return None
+    edit = _edit_between(old.source, source)
+    target = _enclosing_block(old.plan, edit)
+    if target is None or not _ends_its_line(old.source, target.span.end):
+        return None
+    region = _parse_block(old, source, target, edit)
+    if region is None:
+        return None
+    new_block, parsed = region
+    votes = _votes_after(old, parsed, target.span)
+    if votes is None:
+        return None
+    plan = _replace(old.plan, target, new_block, edit)
+    return ParseResult(
+        plan,
+        _merge_diagnostics(old.diagnostics, parsed.diagnostics, target.span, edit),
+        source,
+        old.path,
+        _merge_comments(old.comments, parsed.comments, target.span, edit),
+        "en" if votes[1] > votes[0] else "da",
+        _merge_keywords(old.keyword_positions, parsed.keyword_positions, target.span, edit),
+        votes,
+    )
+
+
+# --------------------------------------------------------------------------
+# Where the edit is
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by halving (string comparison runs in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _edit_between(old: str, new: str) -> _Edit:
+    start = _common_prefix(old, new)
+    limit = min(len(old), len(new)) - start
+    suffix = _common_prefix(old[len(old) - limit :][::-1], new[len(new) - limit :][::-1]) if limit else 0
+    old_end, new_end = len(old) - suffix, len(new) - suffix
+    lines = new.count("\n", start, new_end) - old.count("\n", start, old_end)
+    return _Edit(start, old_end, new_end, lines)
+
+
+def _enclosing_block(plan: A.Plan, edit: _Edit) -> Any | None:
+    """The goal or top-level statement whose braces hold the whole edit."""
+    for name in _TOP_FIELDS:
+        value = getattr(plan, name)
+        for node in value if isinstance(value, tuple) else (value,):
+            if node is None or not _holds(node.span, edit):
+                continue
+            if isinstance(node, A.GoalSection):
+                inner = next((g for g in (*node.goals, *node.imports) if _holds(g.span, edit)), None)
+                return inner or node
+            return node
+    return None
+
+
+def _holds(span: A.Span, edit: _Edit) -> bool:
+    return span is not A.NO_SPAN and span.start < edit.start and edit.old_end < span.end
+
+
+def _ends_its_line(source: str, end: int) -> bool:
+    """Only blanks after the block's closing brace: no column after the block moves."""
+    line_end = source.find("\n", end)
+    return source[end - 1 : end] == "}" and source[end : len(source) if line_end < 0 else line_end].strip() == ""
+
+
+# --------------------------------------------------------------------------
+# Parsing the block alone
+
+
+def _parse_block(old: ParseResult, source: str, target: Any, edit: _Edit) -> tuple[Any, ParseResult] | None:
+    span = target.span
+    end = span.end + edit.delta
+    # Blanks in place of the text before the block keep its offsets, lines and columns.
+    before = len(source[: span.start]) - (span.line - 1) - (span.column - 1)
+    padded = " " * before + "\n" * (span.line - 1) + " " * (span.column - 1) + source[span.start : end]
+    parsed = parse_source(padded, old.path, seed_votes=old.keyword_votes)
+    if parsed.plan is None or any(d.code not in _BLOCK_CODES for d in parsed.diagnostics):
+        return None
+    block = _only_statement(parsed.plan, type(target))
+    if block is None or block.span.start != span.start or block.span.end != end:
+        return None
+    return block, parsed
+
+
+def _only_statement(plan: A.Plan, kind: type) -> Any | None:
+    found = []
+    for name in _TOP_FIELDS:
+        value = getattr(plan, name)
+        found += [n for n in (value if isinstance(value, tuple) else (value,)) if n is not None]
+    loose = (plan.introduction, plan.goals_intro, plan.follow_up)
+    if len(found) != 1 or not isinstance(found[0], kind) or any(x is not None for x in loose):
+        return None
+    return found[0]
+
+
+def _votes_after(old: ParseResult, parsed: ParseResult, span: A.Span) -> tuple[int, int] | None:
+    """The file's keyword-language votes after the edit, when the file keeps to one language
+    (then the block's messages are worded as in a full parse)."""
+    gone = _votes_in(old, span)
+    da = old.keyword_votes[0] - gone[0] + parsed.keyword_votes[0]
+    en = old.keyword_votes[1] - gone[1] + parsed.keyword_votes[1]
+    return (da, en) if da == 0 or en == 0 else None
+
+
+def _votes_in(result: ParseResult, span: A.Span) -> tuple[int, int]:
+    p, source = result.keyword_positions, result.source
+    da = en = 0
+    for i in range(_first_at(p, span.start), len(p), 7):
+        if p[i + 1] >= span.end:
+            break
+        lang = by_name()[keyword_name(p[i])].language_of(source[p[i + 1] : p[i + 2]])
+        da, en = da + (lang == "da"), en + (lang == "en")
+    return da, en
+
+
+def _first_at(positions: array[int], offset: int) -> int:
+    """Index of the first keyword record starting at or after `offset` (records are 7 ints, in order)."""
+    low, high = 0, len(positions) // 7
+    while low < high:
+        mid = (low + high) // 2
+        if positions[mid * 7 + 1] < offset:
+            low = mid + 1
+        else:
+            high = mid
+    return low * 7
+
+
+# --------------------------------------------------------------------------
+# Splicing and moving
+
+
+def _shift_span(span: A.Span, edit: _Edit) -> A.Span:
+    if span is A.NO_SPAN:
+        return span
+    d, lines = edit.delta, edit.lines
+    return A.Span(span.start + d, span.end + d, span.line + lines, span.column, span.end_line + lines,
+                  span.end_column, span.file)  # fmt: skip
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _shifted(value: Any, edit: _Edit) -> Any:
+    """`value` with every span moved by the edit (all of it lies after the edit)."""
+    if isinstance(value, tuple):
+        return tuple([_shifted(v, edit) for v in value])
+    names = _field_names(type(value))
+    if names is None:
+        return value
+    args = [_shift_span(value.span, edit) if name == "span" else _shifted(getattr(value, name), edit) for name in names]
+    return type(value)(*args)
+
+
+def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
+    """`value` with `target` replaced by `block`, what precedes it kept and what follows moved."""
+    if value is target:
+        return block
+    if isinstance(value, tuple):
+        return tuple([_replace(v, target, block, edit) for v in value])
+    names = _field_names(type(value))
+    if names is None:
+        return value
+    span = value.span if "span" in names else None
+    if span is None or span is A.NO_SPAN or span.end <= target.span.start:
+        return value
+    if span.start >= target.span.end:
+        return _shifted(value, edit)
+    args = [_grown(span, edit) if name == "span" else _replace(getattr(value, name), target, block, edit)
+            for name in names]  # fmt: skip
+    return type(value)(*args)
+
+
+def _grown(span: A.Span, edit: _Edit) -> A.Span:
+    """The span of a node around the edit: its end moves."""
+    return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines)
+
+
+def _merge_diagnostics(old: list[Diagnostic], new: list[Diagnostic], span: A.Span, edit: _Edit) -> list[Diagnostic]:
+    before = [d for d in old if d.span.end <= span.start]
+    after = [_shifted_diagnostic(d, edit) for d in old if d.span.start >= span.end]
+    return before + new + after
+
+
+def _shifted_diagnostic(d: Diagnostic, edit: _Edit) -> Diagnostic:
+    related = tuple(Related(_shift_span(r.span, edit), r.message) for r in d.related)
+    return dataclasses.replace(d, span=_shift_span(d.span, edit), related=related)
+
+
+def _merge_comments(
+    old: tuple[Comment, ...], new: tuple[Comment, ...], span: A.Span, edit: _Edit
+) -> tuple[Comment, ...]:
+    before = tuple(c for c in old if c.span.end <= span.start)
+    after = tuple(Comment(c.text, _shift_span(c.span, edit)) for c in old if c.span.start >= span.end)
+    return before + new + after
+
+
+def _merge_keywords(old: array[int], new: array[int], span: A.Span, edit: _Edit) -> array[int]:
+    after = old[_first_at(old, span.end) :]
+    for i in range(0, len(after), 7):
+        after[i + 1] += edit.delta
+        after[i + 2] += edit.delta
+        after[i + 3] += edit.lines
+        after[i + 5] += edit.lines
+    return old[: _first_at(old, span.start)] + new + after

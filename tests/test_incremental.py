@@ -1,0 +1,166 @@
+"""`mrpl.incremental.reparse` must give exactly what a full parse gives, spans included."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mrpl import ast as A
+from mrpl import incremental
+from mrpl.parse import ParseResult, parse_source
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PLANS = {
+    name: (EXAMPLES / name).read_text(encoding="utf-8")
+    for name in (
+        "siri-2020.mrp",
+        "udlaendingestyrelsen-2022.mrp",
+        "english-sample.mrp",
+        "shared/koncernfaelles-2022.mrp",
+    )
+}
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def _spans(value: Any, out: list[tuple[str, A.Span]]) -> list[tuple[str, A.Span]]:
+    if isinstance(value, tuple):
+        for item in value:
+            _spans(item, out)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.name == "span":
+                out.append((type(value).__name__, item))
+            else:
+                _spans(item, out)
+    return out
+
+
+def assert_same_parse(got: ParseResult, want: ParseResult) -> None:
+    assert got.plan == want.plan
+    assert _spans(got.plan, []) == _spans(want.plan, [])
+    assert got.diagnostics == want.diagnostics
+    assert got.comments == want.comments
+    assert got.keyword_positions == want.keyword_positions
+    assert (got.language, got.keyword_votes) == (want.language, want.keyword_votes)
+    assert got.source == want.source
+
+
+def _edit(text: str, start: int, end: int, insert: str) -> str:
+    return text[:start] + insert + text[end:]
+
+
+# ---- the block re-parse is taken, and is exact
+
+
+def test_typing_in_a_goal_reparses_only_that_goal(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = PLANS["siri-2020.mrp"]
+    old = parse_source(text, "siri.mrp")
+    at = text.index('mål 2.1 "') + len('mål 2.1 "')  # inside the area of goal 2.1
+    sizes: list[int] = []
+    real_parse = incremental.parse_source
+
+    def counting_parse(source: str, path: str, **kw: Any) -> ParseResult:
+        sizes.append(len(source.lstrip()))
+        return real_parse(source, path, **kw)
+
+    monkeypatch.setattr(incremental, "parse_source", counting_parse)
+    new_text = _edit(text, at, at, "Ny ")
+    got = incremental.reparse(old, new_text)
+    assert len(sizes) == 1 and sizes[0] < len(text) // 5  # one goal, not the file
+    assert_same_parse(got, parse_source(new_text, "siri.mrp"))
+
+
+def test_a_new_line_in_a_goal_moves_everything_after_it() -> None:
+    text = PLANS["udlaendingestyrelsen-2022.mrp"]
+    old = parse_source(text, "u.mrp")
+    goal = old.plan.all_goals()[0]
+    at = text.index("\n", goal.span.start) + 1
+    new_text = _edit(text, at, at, "\n\n  # a note\n")
+    got = incremental.reparse(old, new_text)
+    assert got.plan.all_goals()[-1].span.line == old.plan.all_goals()[-1].span.line + 3
+    assert_same_parse(got, parse_source(new_text, "u.mrp"))
+
+
+def test_a_second_edit_builds_on_the_first() -> None:
+    text = PLANS["siri-2020.mrp"]
+    result = parse_source(text, "s.mrp")
+    for n, goal in enumerate(result.plan.all_goals()[:6]):
+        at = result.source.index(f'mål {goal.number} "') + len(f'mål {goal.number} "')
+        result = incremental.reparse(result, _edit(result.source, at, at, "æ" * (n + 1)))
+    assert_same_parse(result, parse_source(result.source, "s.mrp"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(("mål 2.1", "}"), id="a brace that closes the goal early"),
+        pytest.param(("mål 2.1", '"'), id="an unclosed string"),
+        pytest.param(("mål 2.1", "vægt 3 point\n"), id="a second weight (MRP010)"),
+    ],
+)
+def test_edits_that_break_the_goal_read_as_in_a_full_parse(change: tuple[str, str]) -> None:
+    anchor, insert = change
+    text = PLANS["siri-2020.mrp"]
+    at = text.index("\n", text.index(anchor)) + 1
+    new_text = _edit(text, at, at, insert)
+    want = parse_source(new_text, "s.mrp")
+    assert want.diagnostics  # the edit is an error, wherever the parse puts it
+    assert_same_parse(incremental.reparse(parse_source(text, "s.mrp"), new_text), want)
+
+
+def test_an_edit_across_two_goals_parses_the_whole_file() -> None:
+    text = PLANS["siri-2020.mrp"]
+    start, end = text.index("mål 2.1"), text.index("mål 2.2")
+    new_text = _edit(text, start + 10, end + 10, "")
+    assert_same_parse(incremental.reparse(parse_source(text, "s.mrp"), new_text), parse_source(new_text, "s.mrp"))
+
+
+# ---- properties: any edit, the same result as a full parse
+
+
+def _string_edit(draw: st.DrawFn, text: str) -> str:
+    strings = list(_STRING.finditer(text))
+    m = strings[draw(st.integers(0, len(strings) - 1))]
+    at = draw(st.integers(m.start() + 1, m.end() - 1))
+    cut = draw(st.integers(0, min(3, m.end() - 1 - at)))
+    return _edit(text, at, at + cut, draw(st.text("aæø Å1,.", max_size=4)))
+
+
+def _line_edit(draw: st.DrawFn, text: str) -> str:
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    at = starts[draw(st.integers(0, len(starts) - 1))]
+    return _edit(text, at, at, draw(st.sampled_from(["\n", "\n\n", "# note\n", "  \n"])))
+
+
+def _any_edit(draw: st.DrawFn, text: str) -> str:
+    at = draw(st.integers(0, len(text)))
+    cut = draw(st.integers(0, 12))
+    return _edit(text, at, min(len(text), at + cut), draw(st.text('ab1 .{}"\n#æ', max_size=6)))
+
+
+@st.composite
+def edited_plans(draw: st.DrawFn) -> tuple[str, list[str]]:
+    name = draw(st.sampled_from(sorted(PLANS)))
+    texts, text = [], PLANS[name]
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from([_string_edit, _string_edit, _line_edit, _any_edit]))
+        text = kind(draw, text)
+        texts.append(text)
+    return name, texts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_plans())
+def test_reparse_equals_a_full_parse(case: tuple[str, list[str]]) -> None:
+    name, texts = case
+    result = parse_source(PLANS[name], name)
+    for text in texts:
+        result = incremental.reparse(result, text)
+        assert_same_parse(result, parse_source(text, name))
