@@ -80,6 +80,13 @@ def _keyword_index() -> dict[str, int]:
     return {f"KW_{name}": i for i, name in enumerate(_keyword_names())}
 
 
+@cache
+def _keyword_facts(terminal: str, spelling: str) -> tuple[int, str | None]:
+    """A keyword token's index in `keyword_positions` and the language of its spelling
+    (memoised: a plan spells each keyword one or two ways, thousands of times)."""
+    return _keyword_index()[terminal], by_name()[terminal[3:]].language_of(spelling)
+
+
 class _KeywordLog:
     """What the lexer saw of keywords during one parse: positions and language votes."""
 
@@ -90,11 +97,11 @@ class _KeywordLog:
         self.votes = {"da": seed_votes[0], "en": seed_votes[1]}
 
     def add(self, token: Token) -> None:
+        index, lang = _keyword_facts(token.type, token.value)
         self.positions.extend(
-            (_keyword_index()[token.type], token.start_pos or 0, token.end_pos or 0, token.line or 1,
+            (index, token.start_pos or 0, token.end_pos or 0, token.line or 1,
              token.column or 1, token.end_line or 1, token.end_column or 1)
         )  # fmt: skip
-        lang = by_name()[token.type[3:]].language_of(token.value)
         if lang:
             self.votes[lang] += 1
 
@@ -197,6 +204,15 @@ def _span_of_token(tok: Token, path: str) -> A.Span:
     )
 
 
+def _line_break_span(tok: Token, path: str) -> A.Span:
+    """The first line break of a run (one `_NL` token spans blank lines and the next indent)."""
+    start, line, column = tok.start_pos or 0, tok.line or 1, tok.column or 1
+    cut = min((i for i in (tok.find("\n"), tok.find(";")) if i >= 0), default=len(tok) - 1)
+    if tok[cut] == ";":
+        return A.Span(start, start + cut + 1, line, column, line, column + cut + 1, path)
+    return A.Span(start, start + cut + 1, line, column, line + 1, 1, path)
+
+
 def _point_span(source: str, offset: int, path: str) -> A.Span:
     line = source.count("\n", 0, offset) + 1
     col = offset - (source.rfind("\n", 0, offset) + 1) + 1
@@ -259,7 +275,9 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
 
 def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
     offset = getattr(exc, "pos_in_stream", None)
-    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "_NL":
+        span = _line_break_span(exc.token, path)
+    elif isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         span = _span_of_token(exc.token, path)
     elif isinstance(exc, (UnexpectedEOF,)) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         span = (
@@ -397,17 +415,31 @@ def _dedent_block(body: str) -> str:
 
 
 class _Meta:
-    """Where a rule's text starts and ends, from its first and last positioned child
-    (Lark's inline transformer gives no positions of its own)."""
+    """The children of one reduction, for the span of the rule: from its first to its
+    last positioned child (Lark's inline transformer gives no positions of its own).
+    Found only when a builder asks: many reductions never do."""
 
-    __slots__ = ("first", "last")
+    __slots__ = ("children",)
 
     def __init__(self, children: list[Any]) -> None:
-        self.first = next((p for c in children if (p := _start_of(c)) is not None), None)
-        self.last = next((p for c in reversed(children) if (p := _end_of(c)) is not None), None)
+        self.children = children
+
+    def span(self, path: str) -> A.Span:
+        first = last = None
+        for child in self.children:
+            if (first := _start_of(child)) is not None:
+                break
+        for child in reversed(self.children):
+            if (last := _end_of(child)) is not None:
+                break
+        if first is None or last is None:
+            return A.NO_SPAN
+        return A.Span(first[0], last[0], first[1], first[2], last[1], last[2], path)
 
 
 def _start_of(child: Any) -> tuple[int, int, int] | None:
+    if child is None:
+        return None
     if isinstance(child, Token):
         return (child.start_pos or 0, child.line or 1, child.column or 1)
     span = getattr(child, "span", None)
@@ -419,6 +451,8 @@ def _start_of(child: Any) -> tuple[int, int, int] | None:
 
 
 def _end_of(child: Any) -> tuple[int, int, int] | None:
+    if child is None:
+        return None
     if isinstance(child, Token):
         return (child.end_pos or 0, child.end_line or 1, child.end_column or 1)
     span = getattr(child, "span", None)
@@ -478,10 +512,7 @@ class _Builder:
     # ---- helpers
 
     def span(self, meta: _Meta) -> A.Span:
-        if meta.first is None or meta.last is None:
-            return A.NO_SPAN
-        (start, line, column), (end, end_line, end_column) = meta.first, meta.last
-        return A.Span(start, end, line, column, end_line, end_column, self.path)
+        return meta.span(self.path)
 
     def tok_span(self, tok: Token) -> A.Span:
         return _span_of_token(tok, self.path)
