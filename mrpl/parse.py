@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from array import array
 from collections.abc import Callable
@@ -136,7 +137,7 @@ def make_parser(use_tables: bool) -> Lark:
     The LALR tables come from grammar/mrpl.tables.json when it matches the
     grammar (computing them takes most of a cold start); otherwise they are
     computed from the grammar."""
-    callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments")}
+    callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
     grammar = _grammar_text()
     tables = _read_tables(_stamp(grammar)) if use_tables else None
@@ -205,12 +206,35 @@ def _span_of_token(tok: Token, path: str) -> A.Span:
 
 
 def _line_break_span(tok: Token, path: str) -> A.Span:
-    """The first line break of a run (one `_NL` token spans blank lines and the next indent)."""
+    """The first line break (or `;`) of a separator token, which may span several lines."""
     start, line, column = tok.start_pos or 0, tok.line or 1, tok.column or 1
-    cut = min((i for i in (tok.find("\n"), tok.find(";")) if i >= 0), default=len(tok) - 1)
-    if tok[cut] == ";":
-        return A.Span(start, start + cut + 1, line, column, line, column + cut + 1, path)
-    return A.Span(start, start + cut + 1, line, column, line + 1, 1, path)
+    m = _FIRST_BREAK.match(tok)
+    cut = m.end() if m else len(tok)
+    if tok[cut - 1 : cut] == "\n":
+        return A.Span(start, start + cut, line, column, line + 1, 1, path)
+    return A.Span(start, start + cut, line, column, line, column + cut, path)
+
+
+_FIRST_BREAK = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?(?:\r?\n|;)")
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _comments_in_break(token: Token) -> Token:
+    """Comment lines are part of the separator token (one token for the whole run):
+    collect them as the COMMENT terminal would."""
+    sink = getattr(_local, "comments", None)
+    if sink is not None and "#" in token:
+        sink.extend(_token_within(token, m.start(), m.group()) for m in _COMMENT.finditer(token))
+    return token
+
+
+def _token_within(outer: Token, index: int, text: str) -> Token:
+    """A COMMENT token for `text`, found at `index` in `outer`."""
+    newline = outer.rfind("\n", 0, index)
+    line = (outer.line or 1) + outer.count("\n", 0, index)
+    column = index - newline if newline >= 0 else (outer.column or 1) + index
+    start = (outer.start_pos or 0) + index
+    return Token("COMMENT", text, start, line, column, line, column + len(text), start + len(text))
 
 
 def _point_span(source: str, offset: int, path: str) -> A.Span:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -349,6 +350,28 @@ def test_english_keywords_give_the_same_tree() -> None:
 def test_comments_are_collected_with_positions() -> None:
     result = parse_string('# top\nmål 1.1 "x" { # trailing\n  vægt 5\n}\n')
     assert [(c.text, c.span.line, c.span.column) for c in result.comments] == [("# top", 1, 1), ("# trailing", 2, 15)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            '# a\n\n  # b\r\nmål 1.1 "x" {\r\n  # c;d\r\n\r\n  vægt 5 # e\r\n}', id="CRLF, runs of comment lines"
+        ),
+        pytest.param('mål 1.1 "x" { vægt 5; # a\n ; # b\n}\n# last, no line break', id="semicolons, end of file"),
+        pytest.param('\f# a\n\ufeff  # b\nmål 1.1 "#x" {\n}\n', id="form feed, BOM, # in a string"),
+    ],
+)
+def test_comments_between_statements_keep_their_exact_place(source: str) -> None:
+    """Comment lines travel inside the separator token; each must come out where it stands."""
+    result = parse_string(source)
+    assert not result.diagnostics
+    expected = [(m.group(), m.start(), m.end()) for m in re.finditer(r"#[^\n]*", source) if m.group() != '#x" {']
+    assert [(c.text, c.span.start, c.span.end) for c in result.comments] == expected
+    for c in result.comments:
+        line_start = source.rfind("\n", 0, c.span.start) + 1
+        assert (c.span.line, c.span.column) == (source.count("\n", 0, c.span.start) + 1, c.span.start - line_start + 1)
+        assert (c.span.end_line, c.span.end_column) == (c.span.line, c.span.column + len(c.text))
 
 
 def test_long_strings_are_dedented_and_unescaped() -> None:
