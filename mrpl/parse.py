@@ -100,9 +100,8 @@ class _KeywordLog:
     def add(self, token: Token) -> None:
         index, lang = _keyword_facts(token.type, token.value)
         self.positions.extend(
-            (index, token.start_pos or 0, token.end_pos or 0, token.line or 1,
-             token.column or 1, token.end_line or 1, token.end_column or 1)
-        )  # fmt: skip
+            (index, token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
+        )
         if lang:
             self.votes[lang] += 1
 
@@ -398,6 +397,7 @@ _TIME_UNITS = {
 
 
 _BRACES = frozenset({"LBRACE", "RBRACE"})
+_KEYWORDS_AND_BRACES = _BRACES | {f"KW_{kw.name}" for kw in keywords()}
 
 
 def _decimal(token: Token) -> Decimal:
@@ -406,7 +406,7 @@ def _decimal(token: Token) -> Decimal:
 
 def _unquote(token: Token) -> str:
     raw = token.value
-    if token.type == "LONG_STRING":
+    if raw.startswith('"""') and len(raw) >= 6:  # a text block
         body = raw[3:-3]
         return _dedent_block(_unescape(body))
     return _unescape(raw[1:-1])
@@ -451,38 +451,39 @@ class _Meta:
     def span(self, path: str) -> A.Span:
         first = last = None
         for child in self.children:
-            if (first := _start_of(child)) is not None:
+            if child is not None and (first := _start_of(child)) is not None:
                 break
-        for child in reversed(self.children):
-            if (last := _end_of(child)) is not None:
-                break
-        if first is None or last is None:
+        if first is None:
             return A.NO_SPAN
+        for child in reversed(self.children):
+            if child is not None and (last := _end_of(child)) is not None:
+                break
+        assert last is not None  # the child that gave `first` gives an end too
         return A.Span(first[0], last[0], first[1], first[2], last[1], last[2], path)
 
 
+# These two run at nearly every reduction: exact type tests first (Lark makes plain
+# Tokens; every `span` attribute is an A.Span).
+
+
 def _start_of(child: Any) -> tuple[int, int, int] | None:
-    if child is None:
-        return None
-    if isinstance(child, Token):
-        return (child.start_pos or 0, child.line or 1, child.column or 1)
+    if type(child) is Token:
+        return (child.start_pos, child.line, child.column)  # type: ignore[return-value]
     span = getattr(child, "span", None)
-    if isinstance(span, A.Span) and span is not A.NO_SPAN:
+    if span is not None and span is not A.NO_SPAN:
         return (span.start, span.line, span.column)
-    if isinstance(child, tuple) and child:
+    if type(child) is tuple and child:
         return _start_of(child[0])
     return None
 
 
 def _end_of(child: Any) -> tuple[int, int, int] | None:
-    if child is None:
-        return None
-    if isinstance(child, Token):
-        return (child.end_pos or 0, child.end_line or 1, child.end_column or 1)
+    if type(child) is Token:
+        return (child.end_pos, child.end_line, child.end_column)  # type: ignore[return-value]
     span = getattr(child, "span", None)
-    if isinstance(span, A.Span) and span is not A.NO_SPAN:
+    if span is not None and span is not A.NO_SPAN:
         return (span.end, span.end_line, span.end_column)
-    if isinstance(child, tuple) and child:
+    if type(child) is tuple and child:
         return _end_of(child[-1])
     return None
 
@@ -562,15 +563,12 @@ class _Builder:
     @staticmethod
     def _values(children: list[Any]) -> list[Any]:
         """Children without keyword and brace tokens (placeholders for absent optionals stay as None)."""
-        return [c for c in children if not (isinstance(c, Token) and (c.type.startswith("KW_") or c.type in _BRACES))]
+        return [c for c in children if type(c) is not Token or c.type not in _KEYWORDS_AND_BRACES]
 
     def _item(self, key: str, value: Any, meta: _Meta) -> _Item:
         return _Item(key, value, self.span(meta))
 
     # ---- leaves
-
-    def string(self, meta: _Meta, children: list[Any]) -> Token:
-        return children[0]
 
     def _str(self, tok: Token | None) -> str | None:
         return None if tok is None else _unquote(tok)
@@ -1031,7 +1029,7 @@ class _Builder:
 
     def baseline(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         values = [v for v in children if v is not None]
-        label = next((_unquote(v) for v in values if v.type in ("STRING", "LONG_STRING")), None)
+        label = next((_unquote(v) for v in values if v.type == "STRING"), None)
         value = next((_decimal(v) for v in values if v.type in ("NUMBER", "INT")), None)
         return A.Baseline(label, value, self.span(meta))
 

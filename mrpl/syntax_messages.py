@@ -15,8 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from mrpl.keywords import by_name
 
 _TERMINALS = {
-    "STRING": 'a quoted text ("...")',
-    "LONG_STRING": 'a text block ("""...""")',
+    "STRING": 'a quoted text ("..." or a """...""" block)',
     "NUMBER": "a number (decimal comma: 2,5)",
     "INT": "a whole number",
     "ISO_DATE": "a date (2022-03-31 or 31. marts 2022)",

@@ -7,9 +7,7 @@ built once, lazily, so each rule family stays a single pass over the plan.
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
@@ -145,30 +143,33 @@ def span_at(source: str, start: int, end: int, within: A.Span) -> A.Span:
 
 @cache
 def _text_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an AST class that may hold text; none for scalars (Decimal, date, enums)."""
+    if not dataclasses.is_dataclass(cls):
+        return ()
     return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _NOT_TEXT)
 
 
 def _collect_texts(plan: A.Plan, texts: list[TextNode], refs: list[A.FootnoteRef]) -> None:
     """Every Text inline, FootnoteRef and plain str field of the plan, in source order,
-    with the span of the node holding it. Iterative: plans may nest deeply."""
+    with the span of the node holding it. Iterative: plans may nest deeply. Dispatches
+    on the exact type: this walk visits every node of the plan."""
     stack: list[tuple[Any, A.Span]] = [(plan, plan.span)]
+    push = stack.append
     while stack:
         node, owner = stack.pop()
-        if isinstance(node, A.Text):
-            texts.append(TextNode(node.value, node.span))
-        elif isinstance(node, A.FootnoteRef):
-            refs.append(node)
-        elif isinstance(node, str):
+        cls = type(node)
+        if cls is str:
             texts.append(TextNode(node, owner))
-        elif isinstance(node, tuple):
-            stack.extend((item, owner) for item in reversed(node))
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        elif cls is tuple:
+            stack.extend([(item, owner) for item in reversed(node)])
+        elif cls is A.Text:
+            texts.append(TextNode(node.value, node.span))
+        elif cls is A.FootnoteRef:
+            refs.append(node)
+        elif names := _text_fields(cls):
             span = getattr(node, "span", owner)
             here = span if span.end > span.start else owner
-            for name in reversed(_text_fields(type(node))):
+            for name in reversed(names):
                 value = getattr(node, name)
-                if value is not None and not isinstance(value, _SCALARS):
-                    stack.append((value, here))
-
-
-_SCALARS = (Decimal, int, bool, date, enum.Enum)
+                if value is not None:
+                    push((value, here))
