@@ -36,7 +36,20 @@ _BULLET = re.compile(r"^[ \t]*(?:[-•]|\*(?=[ \t]))[ \t]+(.*)$")
 _NUMBERED = re.compile(r"^[ \t]*(\d+)\.[ \t]+(.*)$")
 
 
+_MARKUP_CHARS = re.compile(r"[\n\\*_\[{]")
+_LIST_START = re.compile(r"[ \t]*(?:[-•*]|\d)")
+
+
 def parse_prose(text: str, span: Span = NO_SPAN) -> Prose:
+    if _MARKUP_CHARS.search(text) is None and _LIST_START.match(text) is None:
+        # Most texts are one plain line: one paragraph of one Text, as the full reading gives.
+        plain = text.strip()
+        return Prose((Paragraph((Text(plain, span),), span),) if plain else (), span)
+    return read_blocks(text, span)
+
+
+def read_blocks(text: str, span: Span = NO_SPAN) -> Prose:
+    """The full reading of `text`: paragraphs, lists and inline markup."""
     blocks: list[Block] = []
     para: list[str] = []
     items: list[str] = []
