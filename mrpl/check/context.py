@@ -149,6 +149,12 @@ def _text_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _NOT_TEXT)
 
 
+@cache
+def _may_hold_text(cls: type) -> bool:
+    """False for numbers, dates and enums: the walk need not visit them."""
+    return cls in (str, tuple, A.Text, A.FootnoteRef) or bool(_text_fields(cls))
+
+
 def _collect_texts(plan: A.Plan, texts: list[TextNode], refs: list[A.FootnoteRef]) -> None:
     """Every Text inline, FootnoteRef and plain str field of the plan, in source order,
     with the span of the node holding it. Iterative: plans may nest deeply. Dispatches
@@ -171,5 +177,5 @@ def _collect_texts(plan: A.Plan, texts: list[TextNode], refs: list[A.FootnoteRef
             here = span if span.end > span.start else owner
             for name in reversed(names):
                 value = getattr(node, name)
-                if value is not None:
+                if value is not None and _may_hold_text(type(value)):
                     push((value, here))
