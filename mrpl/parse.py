@@ -6,14 +6,12 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,6 +26,7 @@ from lark.lexer import TerminalDef
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
 from mrpl.resources import grammar_path
@@ -255,7 +254,7 @@ def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, i
     builder = _Builder(path, source, diagnostics)
     _local.comments, _local.keywords, _local.builder = [], _KeywordLog(seed_votes), builder
     try:
-        with _collector_paused():
+        with collector_paused():
             plan = _parse_with_recovery(source, path, diagnostics)
         comments, log = _local.comments, _local.keywords
     finally:
@@ -263,20 +262,6 @@ def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, i
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
     votes = (log.votes["da"] - seed_votes[0], log.votes["en"] - seed_votes[1])
     return ParseResult(plan, diagnostics, source, path, comment_nodes, log.language(), log.positions, votes)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A parse makes hundreds of thousands of small objects, none in a reference cycle: the
-    cyclic garbage collector would free nothing, yet rescan them all as they pile up
-    (16 % of the time on a 4 MB plan)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _log_keyword(token: Token) -> Token:

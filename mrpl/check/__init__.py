@@ -30,6 +30,7 @@ from mrpl.check.suppress import apply_suppressions
 from mrpl.check.targets import check_targets
 from mrpl.check.weights import check_weights
 from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.gc_pause import collector_paused
 from mrpl.load import LoadResult
 
 BLOCKING_CODES = frozenset({"MRP001", "MRP002", "MRP003", "MRP004", "MRP005"})
@@ -50,8 +51,9 @@ def check_plan(plan: A.Plan, sources: Mapping[str, str] | None = None) -> list[D
     inside texts and for references; without them spans are whole nodes."""
     ctx = Context(plan, sources or {})
     try:
-        for rule in RULES:
-            rule(ctx)
+        with collector_paused():
+            for rule in RULES:
+                rule(ctx)
     except RecursionError:  # sub-weight groups nested hundreds deep: report, never crash
         ctx.report("MRP003", "the plan is nested too deeply to check", plan.span)
     return sorted(ctx.diagnostics, key=Diagnostic.sort_key)
