@@ -26,3 +26,20 @@ def test_parsing_leaves_the_collector_on() -> None:
 
     parse_string('mål 1.1 "x" { vægt 5 }\n')
     assert gc.isenabled()
+
+
+def test_what_was_made_meanwhile_is_still_collected_when_garbage() -> None:
+    """The objects made during the pause go to the oldest generation, not out of reach."""
+    import weakref
+
+    class Node:
+        pass
+
+    with collector_paused():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: only the cyclic collector frees it
+        probe = weakref.ref(a)
+    del a, b
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert probe() is None
