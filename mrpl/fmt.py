@@ -15,11 +15,7 @@ reparses it and refuses (FormatError) if the tree or the comments changed.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +23,7 @@ from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.files import replace_atomically
 from mrpl.keywords import MONTHS_DA, MONTHS_EN, by_name
 from mrpl.load import parse_file
 from mrpl.parse import Comment, ParseResult, parse_source
@@ -729,16 +726,5 @@ def format_file(path: str, language: str | None = None) -> FileOutcome:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Replace `path` by `text` in one step: a temporary file in the same directory, then os.replace."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".mrpl-fmt-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if os.path.exists(path):
-            shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Replace `path` by `text` in one step, keeping its permissions."""
+    replace_atomically(path, text.encode("utf-8"))

@@ -26,6 +26,7 @@ from lark.lexer import TerminalDef
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
@@ -164,14 +165,19 @@ def _read_tables(stamp: str) -> dict[str, Any] | None:
 
 
 def write_tables(path: str | None = None) -> str:
-    """Compute the LALR tables and write them beside the grammar (see grammar/README.md)."""
+    """Compute the LALR tables and write them beside the grammar (see grammar/README.md).
+
+    Lark numbers the states in an order that varies from run to run (it iterates
+    over sets of objects), so tables that already match the grammar are left as they
+    are rather than rewritten with other numbers."""
+    target = path or grammar_path(TABLES_FILE)
+    if path is None and tables_are_current():
+        return target
     grammar = _grammar_text()
     data, memo = Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
-    target = path or grammar_path(TABLES_FILE)
     payload = {"stamp": _stamp(grammar), "data": data, "memo": memo}
-    with open(target, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, sort_keys=True, separators=(",", ":"))
-        fh.write("\n")
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n"
+    replace_atomically(target, text.encode("utf-8"))
     return target
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from mrpl.files import replace_atomically
 
 
 class OutputError(Exception):
@@ -19,24 +19,9 @@ def output_path(source: str, out_dir: str | None, extension: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes, sources: list[str]) -> None:
-    """Write through a temporary file in the target directory and `os.replace`,
-    so readers never see half a file; refuse to overwrite any plan source."""
+    """Replace `path` in one step (readers never see half a file); refuse to overwrite
+    any plan source."""
     target = path.resolve()
     if any(target == Path(s).resolve() for s in sources):
         raise OutputError(f"{path}: refusing to overwrite the plan's source")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    replace_atomically(path, data)
