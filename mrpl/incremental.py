@@ -137,7 +137,7 @@ def _parse_block(old: ParseResult, source: str, target: Any, edit: _Edit) -> tup
     span = target.span
     end = span.end + edit.delta
     # Blanks in place of the text before the block keep its offsets, lines and columns.
-    before = len(source[: span.start]) - (span.line - 1) - (span.column - 1)
+    before = span.start - (span.line - 1) - (span.column - 1)
     padded = " " * before + "\n" * (span.line - 1) + " " * (span.column - 1) + source[span.start : end]
     parsed = parse_source(padded, old.path, seed_votes=old.keyword_votes)
     if parsed.plan is None or any(d.code not in _BLOCK_CODES for d in parsed.diagnostics):
@@ -248,7 +248,7 @@ def _grown(span: A.Span, edit: _Edit) -> A.Span:
 def _merge_diagnostics(old: list[Diagnostic], new: list[Diagnostic], span: A.Span, edit: _Edit) -> list[Diagnostic]:
     before = [d for d in old if d.span.end <= span.start]
     after = [_shifted_diagnostic(d, edit) for d in old if d.span.start >= span.end]
-    return before + new + after
+    return sorted(before + new + after, key=Diagnostic.sort_key)  # as parse_source orders them
 
 
 def _shifted_diagnostic(d: Diagnostic, edit: _Edit) -> Diagnostic:

@@ -265,6 +265,7 @@ def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, i
         comments, log = _local.comments, _local.keywords
     finally:
         _local.comments = _local.keywords = _local.builder = None
+    diagnostics.sort(key=Diagnostic.sort_key)  # in source order, not in the order rules were reduced
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
     votes = (log.votes["da"] - seed_votes[0], log.votes["en"] - seed_votes[1])
     return ParseResult(plan, diagnostics, source, path, comment_nodes, log.language(), log.positions, votes)

@@ -115,6 +115,19 @@ def test_edits_that_break_the_goal_read_as_in_a_full_parse(change: tuple[str, st
     assert_same_parse(incremental.reparse(parse_source(text, "s.mrp"), new_text), want)
 
 
+def test_problems_before_and_inside_the_block_keep_the_order_of_a_full_parse() -> None:
+    """The section's duplicate `tabeltitel` is reported when the section is reduced, after its
+    goals: both kinds of parse list the diagnostics in source order."""
+    title = '  tabeltitel "1. Ekstern rettede mål"\n'
+    text = PLANS["udlaendingestyrelsen-2022.mrp"].replace(title, title + '  tabeltitel "igen"\n', 1)
+    old = parse_source(text, "u.mrp")
+    at = text.index("\n", old.plan.sections[0].goals[0].span.start) + 1
+    new_text = _edit(text, at, at, "  vægt 1 point\n  vægt 2 point\n")
+    got = incremental.reparse(old, new_text)
+    assert [d.code for d in got.diagnostics] == ["MRP010", "MRP010"]
+    assert_same_parse(got, parse_source(new_text, "u.mrp"))
+
+
 def test_an_edit_across_two_goals_parses_the_whole_file() -> None:
     text = PLANS["siri-2020.mrp"]
     start, end = text.index("mål 2.1"), text.index("mål 2.2")
