@@ -173,6 +173,26 @@ def test_weight_error_shows_then_clears_after_a_fix(plan_dir: Path) -> None:
     run(scenario)
 
 
+def test_lines_typed_into_a_goal_move_the_diagnostics_below_it(plan_dir: Path) -> None:
+    """Typing a line inside goal 1.1 re-parses that goal alone: the problems above it stay,
+    those below it (the weight table, the annex) move down one line with the text."""
+    edited = line_of(MAIN, "Sagerne afgøres hurtigt")
+    typed = MAIN.replace('tekst "Sagerne afgøres hurtigt."', 'tekst """Sagerne afgøres hurtigt\n    og korrekt."""')
+
+    def places(diagnostics: list[T.Diagnostic]) -> list[tuple[str, int, int]]:
+        return sorted((str(d.code), d.range.start.line, d.range.start.character) for d in diagnostics)
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(plan_dir / "main.mrp", MAIN)
+        before = places(await s.diagnostics(uri))
+        s.change(uri, 2, typed)
+        after = places(await s.diagnostics(uri, 2))
+        assert any(line > edited for _, line, _ in before) and any(line < edited for _, line, _ in before)
+        assert after == sorted((code, line + (line > edited), col) for code, line, col in before)
+
+    run(scenario)
+
+
 def test_syntax_error_range_counts_utf16_units(tmp_path: Path) -> None:
     async def scenario(s: Session) -> None:
         uri = s.open(tmp_path / "emoji.mrp", EMOJI)
