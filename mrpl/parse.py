@@ -150,18 +150,29 @@ def make_parser(use_tables: bool) -> Lark:
     return Lark(grammar, transformer=_Dispatch(), lexer_callbacks=callbacks, **_LARK_OPTIONS)
 
 
-def _int_keys(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
-    """JSON made Lark's integer keys (memo ids, parser states) strings; no terminal name is all digits."""
-    return {int(k) if k.isdigit() else k: v for k, v in pairs}
-
-
 def _read_tables(stamp: str) -> dict[str, Any] | None:
     try:
         with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
-            stored = json.load(fh, object_pairs_hook=_int_keys)
-    except (OSError, ValueError):
+            stored = json.load(fh)
+        if stored.get("stamp") != stamp:
+            return None
+        _restore_int_keys(stored)
+    except (OSError, ValueError, KeyError, AttributeError):
         return None
-    return stored if stored.get("stamp") == stamp else None
+    return stored
+
+
+def _restore_int_keys(stored: dict[str, Any]) -> None:
+    """JSON made the integer keys of Lark's tables strings: the memo ids, the parser
+    states and each state's token numbers. Only those dicts have them (a hook on every
+    JSON object would cost more than reading the file)."""
+    stored["memo"] = {int(k): v for k, v in stored["memo"].items()}
+    parser = stored["data"]["parser"]["parser"]
+    parser["tokens"] = {int(k): v for k, v in parser["tokens"].items()}
+    parser["states"] = {
+        int(state): {int(k) if k.isdigit() else k: v for k, v in actions.items()}
+        for state, actions in parser["states"].items()
+    }
 
 
 def write_tables(path: str | None = None) -> str:
