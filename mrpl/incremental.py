@@ -2,9 +2,10 @@
 
 A plan is a list of statements, and a goal inside a section is a statement of
 its own. When an edit falls inside one such block (after its keyword, before
-its closing brace), `reparse` parses that block alone, at its own offsets, and
-splices it into the previous AST; what follows the block moves by the edit's
-length and line count. The result equals `parse_source` of the new text,
+its closing brace; or inside the text of a top-level `indledning`,
+`målindledning` or `opfølgning`), `reparse` parses that statement alone, at its
+own offsets, and splices it into the previous AST; what follows it moves by the
+edit's length and line count. The result equals `parse_source` of the new text,
 spans included (tests/test_incremental.py checks this on random edits).
 Whenever that cannot be guaranteed, it parses the whole text instead: the
 previous parse had syntax errors, the block no longer reads as one clean
@@ -30,6 +31,8 @@ _BLOCK_CODES = frozenset({"MRP010", "MRP020"})
 
 # Plan fields that hold one top-level statement each, or a tuple of them.
 _TOP_FIELDS = ("header", "strategy", "weights", "pay", "sections", "footnotes", "annexes", "goals", "imports")
+# Plan fields that hold the text of one top-level statement, with that statement's keyword.
+_TEXT_FIELDS = {"introduction": "INTRODUCTION", "goals_intro": "GOALS_INTRO", "follow_up": "FOLLOW_UP"}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -46,6 +49,16 @@ class _Edit:
         return self.new_end - self.old_end
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Target:
+    """The statement an edit falls in: the AST node its parse replaces, the statement's
+    text (from its keyword to its end), and for a top-level text the Plan field."""
+
+    node: Any
+    region: A.Span
+    field: str | None = None
+
+
 def reparse(old: ParseResult, source: str) -> ParseResult:
     """`parse_source(source, old.path)`, re-parsing only the block the change from `old.source` falls in."""
     if source == old.source:
@@ -57,25 +70,25 @@ def _splice(old: ParseResult, source: str) -> ParseResult | None:
     if old.plan is None or any(d.code not in _BLOCK_CODES for d in old.diagnostics):
         return None
     edit = _edit_between(old.source, source)
-    target = _enclosing_block(old.plan, edit)
-    if target is None or not _ends_its_line(old.source, target.span.end):
+    target = _enclosing_statement(old, edit)
+    if target is None or not _ends_its_line(old.source, target.region.end):
         return None
-    region = _parse_block(old, source, target, edit)
-    if region is None:
+    parsed_block = _parse_block(old, source, target, edit)
+    if parsed_block is None:
         return None
-    new_block, parsed = region
-    votes = _votes_after(old, parsed, target.span)
+    new_node, parsed = parsed_block
+    region = target.region
+    votes = _votes_after(old, parsed, region)
     if votes is None:
         return None
-    plan = _replace(old.plan, target, new_block, edit)
     return ParseResult(
-        plan,
-        _merge_diagnostics(old.diagnostics, parsed.diagnostics, target.span, edit),
+        _replace(old.plan, target.node, new_node, edit),
+        _merge_diagnostics(old.diagnostics, parsed.diagnostics, region, edit),
         source,
         old.path,
-        _merge_comments(old.comments, parsed.comments, target.span, edit),
+        _merge_comments(old.comments, parsed.comments, region, edit),
         "en" if votes[1] > votes[0] else "da",
-        _merge_keywords(old.keyword_positions, parsed.keyword_positions, target.span, edit),
+        _merge_keywords(old.keyword_positions, parsed.keyword_positions, region, edit),
         votes,
     )
 
@@ -105,8 +118,10 @@ def _edit_between(old: str, new: str) -> _Edit:
     return _Edit(start, old_end, new_end, lines)
 
 
-def _enclosing_block(plan: A.Plan, edit: _Edit) -> Any | None:
-    """The goal or top-level statement whose braces hold the whole edit."""
+def _enclosing_statement(old: ParseResult, edit: _Edit) -> _Target | None:
+    """The goal or top-level statement whose braces (or quotes) hold the whole edit."""
+    plan = old.plan
+    assert plan is not None
     for name in _TOP_FIELDS:
         value = getattr(plan, name)
         for node in value if isinstance(value, tuple) else (value,):
@@ -114,9 +129,23 @@ def _enclosing_block(plan: A.Plan, edit: _Edit) -> Any | None:
                 continue
             if isinstance(node, A.GoalSection):
                 inner = next((g for g in (*node.goals, *node.imports) if _holds(g.span, edit)), None)
-                return inner or node
-            return node
+                node = inner or node
+            return _Target(node, node.span)
+    for name in _TEXT_FIELDS:
+        prose = getattr(plan, name)
+        if prose is not None and _holds(prose.span, edit):
+            return _text_statement(old, prose, name)
     return None
+
+
+def _text_statement(old: ParseResult, prose: A.Prose, name: str) -> _Target | None:
+    """`indledning "..."`: the statement starts at the keyword just before the text."""
+    p = old.keyword_positions
+    i = _first_at(p, prose.span.start) - 7
+    if i < 0 or keyword_name(p[i]) != _TEXT_FIELDS[name]:
+        return None
+    s = prose.span
+    return _Target(prose, A.Span(p[i + 1], s.end, p[i + 3], p[i + 4], s.end_line, s.end_column, s.file), name)
 
 
 def _holds(span: A.Span, edit: _Edit) -> bool:
@@ -124,37 +153,40 @@ def _holds(span: A.Span, edit: _Edit) -> bool:
 
 
 def _ends_its_line(source: str, end: int) -> bool:
-    """Only blanks after the block's closing brace: no column after the block moves."""
+    """Only blanks after the statement on its last line: no column after it moves."""
     line_end = source.find("\n", end)
-    return source[end - 1 : end] == "}" and source[end : len(source) if line_end < 0 else line_end].strip() == ""
+    return source[end : len(source) if line_end < 0 else line_end].strip() == ""
 
 
 # --------------------------------------------------------------------------
 # Parsing the block alone
 
 
-def _parse_block(old: ParseResult, source: str, target: Any, edit: _Edit) -> tuple[Any, ParseResult] | None:
-    span = target.span
+def _parse_block(old: ParseResult, source: str, target: _Target, edit: _Edit) -> tuple[Any, ParseResult] | None:
+    span = target.region
     end = span.end + edit.delta
-    # Blanks in place of the text before the block keep its offsets, lines and columns.
+    # Blanks in place of the text before the statement keep its offsets, lines and columns.
     before = span.start - (span.line - 1) - (span.column - 1)
     padded = " " * before + "\n" * (span.line - 1) + " " * (span.column - 1) + source[span.start : end]
     parsed = parse_source(padded, old.path, seed_votes=old.keyword_votes)
     if parsed.plan is None or any(d.code not in _BLOCK_CODES for d in parsed.diagnostics):
         return None
-    block = _only_statement(parsed.plan, type(target))
-    if block is None or block.span.start != span.start or block.span.end != end:
+    node = _only_statement(parsed.plan, target)
+    if node is None or node.span.start != target.node.span.start or node.span.end != end:
         return None
-    return block, parsed
+    return node, parsed
 
 
-def _only_statement(plan: A.Plan, kind: type) -> Any | None:
+def _only_statement(plan: A.Plan, target: _Target) -> Any | None:
+    """The one statement the block's parse holds, if it is of the target's kind."""
     found = []
     for name in _TOP_FIELDS:
         value = getattr(plan, name)
         found += [n for n in (value if isinstance(value, tuple) else (value,)) if n is not None]
-    loose = (plan.introduction, plan.goals_intro, plan.follow_up)
-    if len(found) != 1 or not isinstance(found[0], kind) or any(x is not None for x in loose):
+    texts = {name: getattr(plan, name) for name in _TEXT_FIELDS if getattr(plan, name) is not None}
+    if target.field is not None:
+        return texts[target.field] if not found and list(texts) == [target.field] else None
+    if len(found) != 1 or not isinstance(found[0], type(target.node)) or texts:
         return None
     return found[0]
 

@@ -77,6 +77,25 @@ def test_typing_in_a_goal_reparses_only_that_goal(monkeypatch: pytest.MonkeyPatc
     assert_same_parse(got, parse_source(new_text, "siri.mrp"))
 
 
+@pytest.mark.parametrize("keyword", ["indledning", "målindledning", "opfølgning"])
+def test_typing_in_a_top_level_text_reparses_only_that_statement(keyword: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = PLANS["siri-2020.mrp"]
+    old = parse_source(text, "siri.mrp")
+    at = text.index("\n", text.index(f'\n{keyword} """') + 1) + 1  # the text's first line
+    sizes: list[int] = []
+    real_parse = incremental.parse_source
+
+    def counting_parse(source: str, path: str, **kw: Any) -> ParseResult:
+        sizes.append(len(source.lstrip()))
+        return real_parse(source, path, **kw)
+
+    monkeypatch.setattr(incremental, "parse_source", counting_parse)
+    new_text = _edit(text, at, at, "  Et nyt afsnit.\n\n")
+    got = incremental.reparse(old, new_text)
+    assert len(sizes) == 1 and sizes[0] < len(text) // 5
+    assert_same_parse(got, parse_source(new_text, "siri.mrp"))
+
+
 def test_a_new_line_in_a_goal_moves_everything_after_it() -> None:
     text = PLANS["udlaendingestyrelsen-2022.mrp"]
     old = parse_source(text, "u.mrp")
