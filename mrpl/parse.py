@@ -232,7 +232,7 @@ def _line_break_span(tok: Token, path: str) -> A.Span:
     return A.Span(start, start + cut, line, column, line, column + cut, path)
 
 
-_FIRST_BREAK = re.compile(r"[ \t\f\ufeff]*(?:#[^\n]*)?(?:\r?\n|;)")
+_FIRST_BREAK = re.compile(r"[ \t\f]*(?:#[^\n]*)?(?:\r?\n|;)")
 _COMMENT = re.compile(r"#[^\n]*")
 
 
@@ -305,7 +305,7 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         return len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
 
     try:
-        plan = _parser().parse(source, on_error=on_error)
+        plan = _parser().parse(_without_bom(source), on_error=on_error)
     except UnexpectedInput as exc:
         if getattr(exc, "line", 0) not in error_lines:
             diagnostics.append(_syntax_diagnostic(exc, source, path))
@@ -314,6 +314,11 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
         return None
     return plan if isinstance(plan, A.Plan) else None
+
+
+def _without_bom(source: str) -> str:
+    """A byte order mark opening the file, as a blank of the same length (offsets stay)."""
+    return " " + source[1:] if source.startswith("\ufeff") else source
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnostic:

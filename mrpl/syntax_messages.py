@@ -111,6 +111,8 @@ def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, st
         if rest.startswith('"""') or (ch == '"' and '"' not in source[exc.pos_in_stream + 1 :].split("\n", 1)[0]):
             closer = '"""' if rest.startswith('"""') else '"'
             return _CODE_UNCLOSED, f"this text is never closed: add {closer} where it ends", None
+        if ch == "\ufeff":
+            return _CODE_BAD_CHARACTER, "an invisible byte order mark (U+FEFF) stands here", "delete it"
         shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
         return _CODE_BAD_CHARACTER, f"unexpected character {shown} here", 'text belongs inside quotes: "..."'
     if isinstance(exc, UnexpectedEOF):

@@ -359,7 +359,7 @@ def test_comments_are_collected_with_positions() -> None:
             '# a\n\n  # b\r\nmål 1.1 "x" {\r\n  # c;d\r\n\r\n  vægt 5 # e\r\n}', id="CRLF, runs of comment lines"
         ),
         pytest.param('mål 1.1 "x" { vægt 5; # a\n ; # b\n}\n# last, no line break', id="semicolons, end of file"),
-        pytest.param('\f# a\n\ufeff  # b\nmål 1.1 "#x" {\n}\n', id="form feed, BOM, # in a string"),
+        pytest.param('\ufeff# a\n\f  # b\nmål 1.1 "#x" {\n}\n', id="BOM, form feed, # in a string"),
     ],
 )
 def test_comments_between_statements_keep_their_exact_place(source: str) -> None:
@@ -372,6 +372,17 @@ def test_comments_between_statements_keep_their_exact_place(source: str) -> None
         line_start = source.rfind("\n", 0, c.span.start) + 1
         assert (c.span.line, c.span.column) == (source.count("\n", 0, c.span.start) + 1, c.span.start - line_start + 1)
         assert (c.span.end_line, c.span.end_column) == (c.span.line, c.span.column + len(c.text))
+
+
+def test_a_byte_order_mark_inside_the_file_is_named_not_shown() -> None:
+    source = 'plan {\n  titel "a\ufeffb"\n\ufeff  år 2022\n}\n'
+    result = parse_string(source)
+    (diag,) = result.diagnostics
+    assert (diag.code, diag.span.line, diag.span.column) == ("MRP004", 3, 1)
+    assert "U+FEFF" in diag.message and diag.fix == "delete it"
+    assert result.plan is not None and result.plan.header is not None
+    assert result.plan.header.title == "a\ufeffb"  # inside a text it is the writer's own
+    assert result.plan.header.year == 2022  # and the parse goes on after it
 
 
 def test_long_strings_are_dedented_and_unescaped() -> None:
