@@ -3,13 +3,12 @@ mrpl/grammar and mrpl/templates; in a source checkout they sit beside mrpl/."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def data_dir(kind: str) -> Path:
     """The directory `grammar` or `templates`, installed or in the checkout."""
-    here = Path(str(resources.files("mrpl")))
+    here = Path(__file__).resolve().parent  # the installed package directory (never zipped)
     for candidate in (here / kind, here.parent / kind):
         if candidate.is_dir():
             return candidate
