@@ -59,10 +59,9 @@ def _edit(text: str, start: int, end: int, insert: str) -> str:
 # ---- the block re-parse is taken, and is exact
 
 
-def test_typing_in_a_goal_reparses_only_that_goal(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = PLANS["siri-2020.mrp"]
-    old = parse_source(text, "siri.mrp")
-    at = text.index('mål 2.1 "') + len('mål 2.1 "')  # inside the area of goal 2.1
+@pytest.fixture
+def parsed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of the text each parse inside `reparse` reads (blanks before it not counted)."""
     sizes: list[int] = []
     real_parse = incremental.parse_source
 
@@ -71,28 +70,25 @@ def test_typing_in_a_goal_reparses_only_that_goal(monkeypatch: pytest.MonkeyPatc
         return real_parse(source, path, **kw)
 
     monkeypatch.setattr(incremental, "parse_source", counting_parse)
-    new_text = _edit(text, at, at, "Ny ")
-    got = incremental.reparse(old, new_text)
-    assert len(sizes) == 1 and sizes[0] < len(text) // 5  # one goal, not the file
-    assert_same_parse(got, parse_source(new_text, "siri.mrp"))
+    return sizes
 
 
-@pytest.mark.parametrize("keyword", ["indledning", "målindledning", "opfølgning"])
-def test_typing_in_a_top_level_text_reparses_only_that_statement(keyword: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("anchor", "insert"),
+    [
+        pytest.param('mål 2.1 "', "Ny ", id="the area of goal 2.1"),
+        pytest.param('\nindledning """\n', "  Et nyt afsnit.\n\n", id="indledning"),
+        pytest.param('\nmålindledning """\n', "  Et nyt afsnit.\n\n", id="målindledning"),
+        pytest.param('\nopfølgning """\n', "  Et nyt afsnit.\n\n", id="opfølgning"),
+    ],
+)
+def test_typing_in_a_statement_reparses_only_that_statement(anchor: str, insert: str, parsed_sizes: list[int]) -> None:
     text = PLANS["siri-2020.mrp"]
     old = parse_source(text, "siri.mrp")
-    at = text.index("\n", text.index(f'\n{keyword} """') + 1) + 1  # the text's first line
-    sizes: list[int] = []
-    real_parse = incremental.parse_source
-
-    def counting_parse(source: str, path: str, **kw: Any) -> ParseResult:
-        sizes.append(len(source.lstrip()))
-        return real_parse(source, path, **kw)
-
-    monkeypatch.setattr(incremental, "parse_source", counting_parse)
-    new_text = _edit(text, at, at, "  Et nyt afsnit.\n\n")
+    at = text.index(anchor) + len(anchor)
+    new_text = _edit(text, at, at, insert)
     got = incremental.reparse(old, new_text)
-    assert len(sizes) == 1 and sizes[0] < len(text) // 5
+    assert len(parsed_sizes) == 1 and parsed_sizes[0] < len(text) // 5  # one statement, not the file
     assert_same_parse(got, parse_source(new_text, "siri.mrp"))
 
 
