@@ -15,15 +15,16 @@ file mixes Danish and English keywords.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from array import array
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Related
-from mrpl.keywords import by_name
-from mrpl.parse import Comment, ParseResult, keyword_name, parse_source
+from mrpl.parse import Comment, ParseResult, keyword_language, keyword_name, parse_source
 
 # Problems the AST builder reports about one block; any other parse diagnostic
 # is a syntax error, after which error recovery may have read across blocks.
@@ -122,20 +123,25 @@ def _enclosing_statement(old: ParseResult, edit: _Edit) -> _Target | None:
     """The goal or top-level statement whose braces (or quotes) hold the whole edit."""
     plan = old.plan
     assert plan is not None
-    for name in _TOP_FIELDS:
-        value = getattr(plan, name)
-        for node in value if isinstance(value, tuple) else (value,):
-            if node is None or not _holds(node.span, edit):
-                continue
-            if isinstance(node, A.GoalSection):
-                inner = next((g for g in (*node.goals, *node.imports) if _holds(g.span, edit)), None)
-                node = inner or node
-            return _Target(node, node.span)
+    for node in _statements(plan):
+        if not _holds(node.span, edit):
+            continue
+        if isinstance(node, A.GoalSection):
+            inner = next((g for g in (*node.goals, *node.imports) if _holds(g.span, edit)), None)
+            node = inner or node
+        return _Target(node, node.span)
     for name in _TEXT_FIELDS:
         prose = getattr(plan, name)
         if prose is not None and _holds(prose.span, edit):
             return _text_statement(old, prose, name)
     return None
+
+
+def _statements(plan: A.Plan) -> Iterator[Any]:
+    """The plan's top-level statements that are blocks (not its top-level texts)."""
+    for name in _TOP_FIELDS:
+        value = getattr(plan, name)
+        yield from (n for n in (value if isinstance(value, tuple) else (value,)) if n is not None)
 
 
 def _text_statement(old: ParseResult, prose: A.Prose, name: str) -> _Target | None:
@@ -179,10 +185,7 @@ def _parse_block(old: ParseResult, source: str, target: _Target, edit: _Edit) ->
 
 def _only_statement(plan: A.Plan, target: _Target) -> Any | None:
     """The one statement the block's parse holds, if it is of the target's kind."""
-    found = []
-    for name in _TOP_FIELDS:
-        value = getattr(plan, name)
-        found += [n for n in (value if isinstance(value, tuple) else (value,)) if n is not None]
+    found = list(_statements(plan))
     texts = {name: getattr(plan, name) for name in _TEXT_FIELDS if getattr(plan, name) is not None}
     if target.field is not None:
         return texts[target.field] if not found and list(texts) == [target.field] else None
@@ -206,21 +209,14 @@ def _votes_in(result: ParseResult, span: A.Span) -> tuple[int, int]:
     for i in range(_first_at(p, span.start), len(p), 7):
         if p[i + 1] >= span.end:
             break
-        lang = by_name()[keyword_name(p[i])].language_of(source[p[i + 1] : p[i + 2]])
+        lang = keyword_language(p[i], source[p[i + 1] : p[i + 2]])
         da, en = da + (lang == "da"), en + (lang == "en")
     return da, en
 
 
 def _first_at(positions: array[int], offset: int) -> int:
     """Index of the first keyword record starting at or after `offset` (records are 7 ints, in order)."""
-    low, high = 0, len(positions) // 7
-    while low < high:
-        mid = (low + high) // 2
-        if positions[mid * 7 + 1] < offset:
-            low = mid + 1
-        else:
-            high = mid
-    return low * 7
+    return 7 * bisect.bisect_left(range(len(positions) // 7), offset, key=lambda record: positions[record * 7 + 1])
 
 
 # --------------------------------------------------------------------------

@@ -90,6 +90,11 @@ def _keyword_facts(terminal: str, spelling: str) -> tuple[int, str | None]:
     return _keyword_index()[terminal], by_name()[terminal[3:]].language_of(spelling)
 
 
+def keyword_language(index: int, spelling: str) -> str | None:
+    """ "da", "en" or None (shared spelling) for the keyword stored as `index`, spelt so."""
+    return _keyword_facts(f"KW_{keyword_name(index)}", spelling)[1]
+
+
 class _KeywordLog:
     """What the lexer saw of keywords during one parse: positions and language votes."""
 
