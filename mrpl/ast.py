@@ -99,8 +99,11 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
+    """A list item: its text, then the lists nested in it (a list inside a list item)."""
+
     inlines: tuple[Inline, ...]
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    children: tuple[BulletList | NumberedList, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +149,21 @@ def plain_inlines(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def _plain_block(block: Block) -> str:
+def _plain_block(block: Block, indent: str = "") -> str:
     match block:
         case Paragraph(inlines=inlines):
             return plain_inlines(inlines)
         case BulletList(items=items):
-            return "\n".join("- " + plain_inlines(i.inlines) for i in items)
+            return "\n".join(_plain_item(indent, "- ", i) for i in items)
         case NumberedList(start=start, items=items):
-            return "\n".join(f"{start + n}. " + plain_inlines(i.inlines) for n, i in enumerate(items))
+            return "\n".join(_plain_item(indent, f"{start + n}. ", i) for n, i in enumerate(items))
     raise TypeError(block)
+
+
+def _plain_item(indent: str, marker: str, item: ListItem) -> str:
+    """An item's line, then its nested lists indented under its text."""
+    inner = indent + " " * len(marker)
+    return "\n".join([indent + marker + plain_inlines(item.inlines), *(_plain_block(c, inner) for c in item.children)])
 
 
 # --------------------------------------------------------------------------
@@ -764,6 +773,25 @@ class Annex:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
+class StandardTextKind(enum.Enum):
+    """The standard texts a plan can ask for (`standardtekst opfølgning`); their wording is
+    in `mrpl.i18n.PHRASES` and docs/language.md. Nothing else is printed that the plan does
+    not state itself."""
+
+    INTRODUCTION = "introduction"  # indledning: the parties, the director's contract, Kodeks VII
+    FOLLOW_UP = "follow_up"  # opfølgning: status at udgiftsopfølgning I, II and III
+    RENEGOTIATION = "renegotiation"  # genforhandling: when the contract may be renegotiated
+    PERIOD = "period"  # periode: "gældende fra ... til og med ..."
+
+
+@dataclass(frozen=True, slots=True)
+class StandardText:
+    """`standardtekst opfølgning`: the plan asks for a standard text by name."""
+
+    kind: StandardTextKind
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A whole file. After `mrpl.load`, `imports` is empty and sections hold
@@ -781,7 +809,11 @@ class Plan:
     annexes: tuple[Annex, ...] = ()
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
+    standard_texts: tuple[StandardText, ...] = ()  # in the order written
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+    def uses_standard_text(self, kind: StandardTextKind) -> bool:
+        return any(s.kind is kind for s in self.standard_texts)
 
     def all_goals(self) -> tuple[Goal, ...]:
         return tuple(g for s in self.sections for g in s.goals) + self.goals

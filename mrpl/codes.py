@@ -524,6 +524,24 @@ _c("MRP608", "goal-outside-section", "A goal stands outside every section", W, "
    'plan { ... }\nmål 1.1 "Service" { ... }',
    'plan { ... }\nafsnit 1 "Faglige mål" { mål 1.1 "Service" { ... } }')  # fmt: skip
 
+_c("MRP621", "standard-text-needs-facts", "A standard text lacks a fact it states", E, "check",
+   """
+   A standard text (`standardtekst ...`) is a fixed sentence filled with facts from the plan header:
+   `standardtekst indledning` names the parties (`departement`, or `ministerium`, and `styrelse`),
+   `standardtekst periode` states the contract period (`periode`). Without the header, or without
+   the department, the sentence cannot be written; it is left out of the document rather than
+   printed with a gap (a missing `styrelse` or `periode` is MRP606).
+   """,
+   "A signed contract must not read \"indgået mellem s departement og Styrelsen\".",
+   'plan { styrelse "Hjemrejsestyrelsen"; periode 2022-01-01 til 2022-12-31 }\nstandardtekst indledning',
+   'plan { ministerium "Udlændinge- og Integrationsministeriet"; styrelse "Hjemrejsestyrelsen"; ... }\n'
+   'standardtekst indledning')  # fmt: skip
+_c("MRP622", "standard-text-repeated", "A standard text is asked for twice", W, "check",
+   "The same `standardtekst` is written twice; the document prints it once.",
+   "The second line is usually a copy-paste slip, or meant another standard text.",
+   "standardtekst opfølgning\nstandardtekst opfølgning",
+   "standardtekst opfølgning\nstandardtekst genforhandling")  # fmt: skip
+
 # --------------------------------------------------------------------------
 # MRP7xx: guidance
 

@@ -176,7 +176,7 @@ class _Writer:
         return _Stmt(head, None, s.span if _has_span(s.span) else None)
 
 
-_LIST_ITEM = re.compile(r"(?:[-•]|\d+\.) ")
+_LIST_ITEM = re.compile(r"([ \t]*)(?:[-•]|\d+\.) ")
 _LINE_START_MARKER = re.compile(r"[-•*]|\d+\.")
 
 
@@ -188,7 +188,8 @@ def _wrap(line: str) -> list[str]:
     """
     if len(line) <= TEXT_WIDTH:
         return [line]
-    continuation = "  " if _LIST_ITEM.match(line) else ""
+    item = _LIST_ITEM.match(line)
+    continuation = item.group(1) + "  " if item else ""  # a nested item's lines keep its indent
     words = re.split(r"(?<=\S) (?=\S)", line)
     lines = [words[0]]
     for word in words[1:]:
@@ -211,11 +212,22 @@ def _long_string(lines: list[str]) -> str:
 # The plan as statements
 
 
+_STANDARD_TEXT_KEYWORDS = {
+    A.StandardTextKind.INTRODUCTION: "INTRODUCTION", A.StandardTextKind.FOLLOW_UP: "FOLLOW_UP",
+    A.StandardTextKind.RENEGOTIATION: "RENEGOTIATION", A.StandardTextKind.PERIOD: "PERIOD",
+}  # fmt: skip
+
+
 class _PlanWriter(_Writer):
     def plan(self, plan: A.Plan) -> list[_Stmt]:
         out: list[_Stmt] = []
         if plan.header is not None:
             out.append(self.header(plan.header))
+        standard = [self.stmt("STANDARD_TEXT", self.kw(_STANDARD_TEXT_KEYWORDS[t.kind]), span=t.span)
+                    for t in plan.standard_texts]  # fmt: skip
+        if standard:  # one group, in the order written, right after the header
+            standard[0].blank_before = bool(out)
+            out += standard
         if plan.introduction is not None:
             out.append(self.stmt("INTRODUCTION", self.prose(plan.introduction), span=plan.introduction.span))
         if plan.strategy is not None:
@@ -234,7 +246,8 @@ class _PlanWriter(_Writer):
         out += [self.stmt("FOOTNOTE", f.label, self.prose(f.text), span=f.span) for f in plan.footnotes]
         out += [self.annex(a) for a in plan.annexes]
         for stmt in out[1:]:
-            stmt.blank_before = True
+            if stmt.keyword != "STANDARD_TEXT":
+                stmt.blank_before = True
         return out
 
     # ---- header

@@ -362,7 +362,7 @@ class _Item:
 _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
-    "import", "set_value", "step", "scale_point", "column", "budget_row",
+    "import", "set_value", "step", "scale_point", "column", "budget_row", "standard_text",
 }  # fmt: skip
 
 
@@ -413,6 +413,11 @@ _STRATEGY_KINDS = {
     "MISSION": A.StrategyKind.MISSION, "VISION": A.StrategyKind.VISION, "VALUES": A.StrategyKind.VALUES,
     "EFFECTS": A.StrategyKind.EFFECTS, "CONDITIONS": A.StrategyKind.CONDITIONS,
     "MARKER": A.StrategyKind.MARKER,
+}  # fmt: skip
+
+_STANDARD_TEXTS = {
+    "KW_INTRODUCTION": A.StandardTextKind.INTRODUCTION, "KW_FOLLOW_UP": A.StandardTextKind.FOLLOW_UP,
+    "KW_RENEGOTIATION": A.StandardTextKind.RENEGOTIATION, "KW_PERIOD": A.StandardTextKind.PERIOD,
 }  # fmt: skip
 
 _RELATIONS = {
@@ -639,6 +644,7 @@ class _Builder:
             annexes=f.many("annex"),
             goals=tuple(goals),
             imports=tuple(imports),
+            standard_texts=f.many("standard_text"),
             span=self.span(meta),
         )
 
@@ -1197,6 +1203,10 @@ class _Builder:
         f = _Fields(children, self, "annex")
         annex = A.Annex(_unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), self.span(meta))
         return self._item("annex", annex, meta)
+
+    def standard_text(self, meta: _Meta, children: list[Any]) -> _Item:
+        kind = _STANDARD_TEXTS[children[-1].type]
+        return self._item("standard_text", A.StandardText(kind, self.span(meta)), meta)
 
     def import_stmt(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)

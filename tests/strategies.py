@@ -87,19 +87,32 @@ def _mark(draw: st.DrawFn) -> A.Inline:
     return {"em": A.Emphasis, "strong": A.Strong, "under": A.Underline}[kind](inner)
 
 
-def _items() -> st.SearchStrategy[tuple[A.ListItem, ...]]:
-    return st.lists(_inlines().map(A.ListItem), min_size=1, max_size=3).map(tuple)
+def _items(nested: bool = False) -> st.SearchStrategy[tuple[A.ListItem, ...]]:
+    """List items; with `nested`, an item may hold a list of its own (a list inside a list item)."""
+    children = st.one_of(st.just(()), _lists(nested=False).map(lambda n: (n,))) if nested else st.just(())
+    item = st.builds(lambda inlines, kids: A.ListItem(inlines, children=kids), _inlines(), children)
+    return st.lists(item, min_size=1, max_size=3).map(tuple)
 
 
-blocks = st.one_of(
-    _inlines().map(A.Paragraph),
-    _items().map(A.BulletList),
-    st.builds(A.NumberedList, st.integers(0, 12), _items()),
-)
-prose = st.one_of(
-    _inlines().map(lambda i: A.Prose((A.Paragraph(i),))),
-    st.lists(blocks, min_size=0, max_size=4).map(lambda b: A.Prose(tuple(b))),
-)
+def _lists(nested: bool) -> st.SearchStrategy[A.BulletList | A.NumberedList]:
+    return st.one_of(
+        _items(nested).map(A.BulletList),
+        st.builds(A.NumberedList, st.integers(0, 12), _items(nested)),
+    )
+
+
+def _prose(nested: bool) -> st.SearchStrategy[A.Prose]:
+    blocks = st.one_of(_inlines().map(A.Paragraph), _lists(nested))
+    return st.one_of(
+        _inlines().map(lambda i: A.Prose((A.Paragraph(i),))),
+        st.lists(blocks, min_size=0, max_size=4).map(lambda b: A.Prose(tuple(b))),
+    )
+
+
+# Plans use flat prose; nested lists (which write and read the same in any field) are
+# exercised by `prose_with_nested_lists` alone, so random plans stay as fast as before.
+prose = _prose(nested=False)
+prose_with_nested_lists = _prose(nested=True)
 
 # ---------------------------------------------------------------- time
 
@@ -317,4 +330,5 @@ plans = st.builds(
     annexes=_small(annexes, 1),
     goals=_small(goals, 1),
     imports=_small(imports, 1),
+    standard_texts=_small(st.builds(A.StandardText, st.sampled_from(list(A.StandardTextKind))), 3),
 )

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 import mrpl
 from mrpl import ast as A
 from mrpl import i18n
+from mrpl.check import check_plan
 from mrpl.render import render
 from mrpl.render.document import goal_rows, weight_entries
 
@@ -289,3 +290,84 @@ def test_markdown_escapes_only_what_commonmark_reads_as_structure() -> None:
     assert markdown_text("- punkt") == "\\- punkt"
     assert markdown_text("-3 grader") == "-3 grader"
     assert markdown_text("===") == "\\==="
+
+
+# --------------------------------------------------------------------------
+# No invented contract text: standard texts only where the plan asks for them
+
+_SMALL_PLAN = """
+plan {
+  ministerium "Udlændinge- og Integrationsministeriet"
+  styrelse "Hjemrejsestyrelsen"
+  periode 1. januar 2022 til 31. december 2022
+  direktør "Claes Nilas"
+  departementschef "Pernille Breinholdt Mikkelsen" { sted "København"; dato 2021-11-22 }
+}
+STANDARD
+afsnit 1 "Faglige mål" {
+  mål 1.1 "Hjemrejser" {
+    tekst "Flere udlændinge uden lovligt ophold rejser hjem."
+    vægt 100
+    resultatkrav { tekst "Antallet af udsendelser stiger."; måltal stigning 10 % }
+  }
+}
+"""
+
+_STANDARD_SENTENCES = ("parties", "director_contract", "kodeks", "validity", "renegotiation", "follow_up_default")
+
+
+def _small(standard: str = "", header_change: tuple[str, str] = ("", "")) -> A.Plan:
+    source = _SMALL_PLAN.replace("STANDARD", standard).replace(*header_change)
+    result = mrpl.load_string(source, "small.mrp")
+    assert result.plan is not None, result.diagnostics
+    return result.plan
+
+
+def _sentence_start(key: str, lang: str) -> str:
+    """The fixed opening words of a standard sentence (before its first {field})."""
+    return i18n.phrase(key, lang).split("{")[0][:40]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_plan_without_standard_texts_gets_none(lang: str) -> None:
+    plan = _small()
+    for fmt in ("md", "tex"):
+        text = render(plan, fmt, lang).replace("-{}", "-")
+        for key in _STANDARD_SENTENCES:
+            assert _sentence_start(key, lang) not in text, (fmt, key)
+    md = render(plan, "md", lang)
+    assert i18n.phrase("introduction", lang) not in md and i18n.phrase("follow_up", lang) not in md
+    assert f"## 1.0 {i18n.phrase('goals', lang)}" in md  # the sections that exist are numbered from 1
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_standard_texts_are_printed_where_the_plan_asks(lang: str) -> None:
+    standard = "standardtekst indledning\nstandardtekst opfølgning\nstandardtekst periode\nstandardtekst genforhandling"
+    md = render(_small(standard), "md", lang)
+    for key in _STANDARD_SENTENCES:
+        assert _sentence_start(key, lang) in md, key
+    period = "1. januar 2022 til og med 31. december 2022" if lang == "da" else "1 January 2022 up to and including"
+    assert period in md
+
+
+def test_a_standard_text_comes_before_the_plans_own_text() -> None:
+    own = 'standardtekst opfølgning\nopfølgning "Status forelægges skriftligt for departementschefen."'
+    md = render(_small(own), "md")
+    standard = md.index(_sentence_start("follow_up_default", "da"))
+    assert standard < md.index("Status forelægges skriftligt") < md.index("## 3.0 Kontraktperiode")
+
+
+def test_the_standard_introduction_never_prints_a_sentence_with_a_gap() -> None:
+    no_ministry = ('  ministerium "Udlændinge- og Integrationsministeriet"\n', "")
+    plan = _small("standardtekst indledning", no_ministry)
+    md = render(plan, "md")
+    assert "indgået mellem" not in md and "s departement" not in md
+    assert "direktørkontrakt for direktør Claes Nilas." in md
+    codes = [d.code for d in check_plan(plan)]
+    assert codes.count("MRP621") == 1
+
+
+def test_a_signature_without_place_or_date_still_bolds_the_name() -> None:
+    md = render(_small(), "md")
+    assert "**Claes Nilas**\\\nDirektør\\\nHjemrejsestyrelsen" in md
+    assert "København, den 22. november 2021\\\n**Pernille Breinholdt Mikkelsen**\\\nDepartementschef" in md

@@ -21,7 +21,6 @@ from mrpl.i18n import (
     format_weight,
     phrase,
 )
-from mrpl.prose import parse_prose
 
 Text = str | A.Prose
 
@@ -114,16 +113,20 @@ def plan_year(plan: A.Plan) -> int | None:
 
 
 def _prose(text: str) -> A.Prose:
-    return parse_prose(text)
+    """A generated sentence as one plain paragraph: the plan's names in it are not markup."""
+    return A.Prose((A.Paragraph((A.Text(text),)),))
 
 
-def _department(header: A.Header, lang: str) -> str:
+def _department(header: A.Header, lang: str) -> str | None:
+    """The department as the parties sentence names it: `departement`, else "<ministry>s
+    departement"; None when the plan names neither."""
     if header.department:
         return header.department
-    ministry = header.ministry or ""
+    if not header.ministry:
+        return None
     if lang == "en":
-        return f"the department of {ministry}".strip()
-    genitive = ministry if ministry.endswith("s") else ministry + "s"
+        return f"the department of {header.ministry}"
+    genitive = header.ministry if header.ministry.endswith("s") else header.ministry + "s"
     return f"{genitive} {phrase('department_of', lang)}"
 
 
@@ -132,15 +135,20 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
     year = plan_year(plan)
     title = header.title or " ".join(str(p) for p in (phrase("plan_title", lang), year) if p)
     numbers = iter(range(1, 100))
-    sections = [_introduction(plan, header, lang, next(numbers))]
+    sections: list[Section] = []
+    if plan.introduction is not None or plan.uses_standard_text(A.StandardTextKind.INTRODUCTION):
+        sections.append(_introduction(plan, header, lang, next(numbers)))
     if plan.strategy and plan.strategy.parts:
         sections.append(_strategy(plan.strategy, lang, next(numbers)))
     if plan.sections or plan.goals_intro:
         sections.append(_goals(plan, lang, next(numbers)))
-    sections.append(_follow_up(plan, lang, next(numbers)))
+    if plan.follow_up is not None or plan.uses_standard_text(A.StandardTextKind.FOLLOW_UP):
+        sections.append(_follow_up(plan, lang, next(numbers)))
     if plan.pay is not None:
         sections.append(_pay(plan, plan.pay, lang, next(numbers)))
-    sections.append(_period(header, year, lang, next(numbers)))
+    period = _period_blocks(plan, header, year, lang)
+    if period:
+        sections.append(Section(_top(next(numbers), phrase("period", lang)), period))
     return Document(
         lang=lang,
         ministry=header.ministry or "",
@@ -157,17 +165,30 @@ def _top(number: int, title: str, footnote: str | None = None) -> Heading:
 
 
 def _introduction(plan: A.Plan, header: A.Header, lang: str, number: int) -> Section:
+    """The plan's own introduction; `standardtekst indledning` puts the standard sentences first."""
     heading = _top(number, phrase("introduction", lang))
+    blocks = []
+    if plan.uses_standard_text(A.StandardTextKind.INTRODUCTION):
+        blocks.extend(Block("prose", prose=_prose(t)) for t in standard_introduction(header, lang))
     if plan.introduction is not None:
-        return Section(heading, (Block("prose", prose=plan.introduction),))
-    agency = header.agency or ""
-    if header.agency_short and header.agency_short != agency:
-        agency = f"{agency} ({header.agency_short})"
-    texts = [phrase("parties", lang).format(department=_department(header, lang), agency=agency)]
-    if header.director is not None:
+        blocks.append(Block("prose", prose=plan.introduction))
+    return Section(heading, tuple(blocks))
+
+
+def standard_introduction(header: A.Header, lang: str) -> list[str]:
+    """The standard introduction: the parties, the director's contract (when there is a
+    director) and Kodeks VII. A sentence whose facts the header lacks is left out, never
+    printed with a gap (the checker reports the gap: MRP621)."""
+    texts = []
+    department, agency = _department(header, lang), header.agency
+    if department and agency:
+        if header.agency_short and header.agency_short != agency:
+            agency = f"{agency} ({header.agency_short})"
+        texts.append(phrase("parties", lang).format(department=department, agency=agency))
+    if header.director is not None and header.director.name.strip():
         texts.append(phrase("director_contract", lang).format(name=header.director.name))
     texts.append(phrase("kodeks", lang))
-    return Section(heading, tuple(Block("prose", prose=_prose(t)) for t in texts))
+    return texts
 
 
 _STRATEGY_DEFAULTS = {
@@ -325,8 +346,13 @@ def _backgrounds(plan: A.Plan) -> list[Block]:
 
 
 def _follow_up(plan: A.Plan, lang: str, number: int) -> Section:
-    text = plan.follow_up if plan.follow_up is not None else _prose(phrase("follow_up_default", lang))
-    return Section(_top(number, phrase("follow_up", lang)), (Block("prose", prose=text),))
+    """The plan's follow-up text; `standardtekst opfølgning` puts the standard paragraph first."""
+    blocks = []
+    if plan.uses_standard_text(A.StandardTextKind.FOLLOW_UP):
+        blocks.append(Block("prose", prose=_prose(phrase("follow_up_default", lang))))
+    if plan.follow_up is not None:
+        blocks.append(Block("prose", prose=plan.follow_up))
+    return Section(_top(number, phrase("follow_up", lang)), tuple(blocks))
 
 
 def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section:
@@ -342,21 +368,25 @@ def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section
     return Section(_top(number, phrase("pay", lang), footnote), tuple(blocks))
 
 
-def _period(header: A.Header, year: int | None, lang: str, number: int) -> Section:
+def _period_blocks(plan: A.Plan, header: A.Header, year: int | None, lang: str) -> tuple[Block, ...]:
+    """Validity, renegotiation, next negotiation and signatures: the standard sentences only
+    where the plan asks for them (`standardtekst periode`, `standardtekst genforhandling`)."""
     blocks: list[Block] = []
-    if header.period is not None:
+    if header.period is not None and plan.uses_standard_text(A.StandardTextKind.PERIOD):
         text = phrase("validity", lang).format(
             start=format_date(header.period.start, lang), end=format_date(header.period.end, lang)
         )
         blocks.append(Block("prose", prose=_prose(text)))
-    renegotiation = header.renegotiation if header.renegotiation is not None else _prose(phrase("renegotiation", lang))
-    blocks.append(Block("prose", prose=renegotiation))
+    if plan.uses_standard_text(A.StandardTextKind.RENEGOTIATION):
+        blocks.append(Block("prose", prose=_prose(phrase("renegotiation", lang))))
+    if header.renegotiation is not None:
+        blocks.append(Block("prose", prose=header.renegotiation))
     if header.next_negotiation:
         blocks.append(Block("prose", prose=_prose(_next_negotiation(header.next_negotiation, year, lang))))
     for signatory in (header.director, header.head):
         if signatory is not None:
             blocks.append(Block("signature", lines=_signature_lines(signatory, header, lang)))
-    return Section(_top(number, phrase("period", lang)), tuple(blocks))
+    return tuple(blocks)
 
 
 def _next_negotiation(value: str, year: int | None, lang: str) -> str:

@@ -17,6 +17,8 @@ from mrpl.render.document import Document, GoalRow, Table
 from mrpl.render.escape import latex_text
 from mrpl.render.jinja import environment
 
+_MAX_LIST_DEPTH = 4
+
 
 class _Prose:
     """Marks up prose; footnote references become \\footnote with the plan's text."""
@@ -56,13 +58,24 @@ class _Prose:
             match block:
                 case A.Paragraph(inlines=nodes):
                     parts.append(self.inlines(nodes) + r"\par")
-                case A.BulletList(items=items):
-                    body = "\n".join(r"\item " + self.inlines(i.inlines) for i in items)
-                    parts.append("\\begin{itemize}\n" + body + "\n\\end{itemize}")
-                case A.NumberedList(start=start, items=items):
-                    body = "\n".join(r"\item " + self.inlines(i.inlines) for i in items)
-                    parts.append(f"\\begin{{enumerate}}[start={start}]\n" + body + "\n\\end{enumerate}")
+                case A.BulletList() | A.NumberedList():
+                    parts.append(self.list_env(block))
         return "\n".join(parts)
+
+    def list_env(self, block: A.BulletList | A.NumberedList, depth: int = 1) -> str:
+        """itemize or enumerate; a nested list stands inside its \\item. LaTeX nests lists
+        four deep at most: lists below that run on in their item's text after " • "."""
+        items = []
+        for item in block.items:
+            if depth < _MAX_LIST_DEPTH:
+                nested = "".join("\n" + self.list_env(child, depth + 1) for child in item.children)
+            else:
+                nested = "".join(self.inlines(_block_inlines(child)) for child in item.children)
+            items.append(r"\item " + self.inlines(item.inlines) + nested)
+        body = "\n".join(items)
+        if isinstance(block, A.BulletList):
+            return "\\begin{itemize}\n" + body + "\n\\end{itemize}"
+        return f"\\begin{{enumerate}}[start={block.start}]\n" + body + "\n\\end{enumerate}"
 
 
 def source_file_key(path: str) -> str:
@@ -78,9 +91,15 @@ def source_marker(span: A.Span) -> str:
 
 
 def _block_inlines(block: A.Block) -> tuple[A.Inline, ...]:
+    """A block run into one line (a footnote's text): list items after " • ", nested ones too."""
     if isinstance(block, A.Paragraph):
         return block.inlines
-    return tuple(n for item in block.items for n in (A.Text(" • "), *item.inlines))
+    out: list[A.Inline] = []
+    for item in block.items:
+        out.extend((A.Text(" • "), *item.inlines))
+        for child in item.children:
+            out.extend(_block_inlines(child))
+    return tuple(out)
 
 
 def table(t: Table) -> Markup:
