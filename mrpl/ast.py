@@ -609,6 +609,7 @@ class GoalSection:
     background: Prose | None = None
     goals: tuple[Goal, ...] = ()
     imports: tuple[Import, ...] = ()
+    annex_title: str | None = None  # the heading over these goals' methods in the annex
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 

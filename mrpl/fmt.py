@@ -363,6 +363,7 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("BACKGROUND", title, self.prose(s.background), span=s.background.span))
         else:
             self._opt_str(items, "BACKGROUND_TITLE", s.background_title)
+        self._opt_str(items, "ANNEX_TITLE", s.annex_title)
         items += self._spaced([self.goal(g) for g in s.goals] + [self.import_(i) for i in s.imports], items)
         return self.stmt("SECTION", str(s.number), self.string(s.title), span=s.span, children=items)
 

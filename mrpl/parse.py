@@ -404,6 +404,7 @@ _KEY_KEYWORD = {
     "period": "PERIOD", "total": "TOTAL", "director": "DIRECTOR", "head": "HEAD",
     "renegotiation": "RENEGOTIATION", "next_negotiation": "NEXT_NEGOTIATION",
     "introduction": "INTRODUCTION", "table_title": "TABLE_TITLE", "background_title": "BACKGROUND_TITLE",
+    "annex_title": "ANNEX_TITLE",
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS",
@@ -693,6 +694,7 @@ class _Builder:
     unit = _string_item("unit")
     table_title = _string_item("table_title")
     background_title = _string_item("background_title")
+    annex_title = _string_item("annex_title")
     goal_type = _string_item("type")
     source = _string_item("source")
     measured_by = _string_item("measured_by")
@@ -844,6 +846,7 @@ class _Builder:
             background=bg.text if bg else None,
             goals=tuple(goals),
             imports=tuple(imports),
+            annex_title=f.get("annex_title"),
             span=self.span(meta),
         )
         return self._item("section", section, meta)

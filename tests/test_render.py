@@ -371,3 +371,27 @@ def test_a_signature_without_place_or_date_still_bolds_the_name() -> None:
     md = render(_small(), "md")
     assert "**Claes Nilas**\\\nDirektør\\\nHjemrejsestyrelsen" in md
     assert "København, den 22. november 2021\\\n**Pernille Breinholdt Mikkelsen**\\\nDepartementschef" in md
+
+
+# --------------------------------------------------------------------------
+# Headings as the reference plans write them
+
+
+def test_a_background_with_its_own_title_keeps_the_goal_number() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    assert "##### 1.3 Kvalitet i sagsbehandlingen og afgørelser\n" in md
+    assert "##### 1.1 Virksomhedsrettet integrationsindsats\n" in md
+
+
+def test_an_annex_method_title_names_the_goal_in_its_heading() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    assert "#### Resultatkrav 1.4 Servicemål (vægt 70 point)\n" in md
+
+
+def test_annex_group_headings_stand_over_their_sections_methods() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    external = md.index("### Faglige mål (eksternt rettede)\n")
+    internal = md.index("### Internt rettede mål\n")
+    assert external < md.index("#### Resultatkrav 1.1 ") < internal < md.index("#### Resultatkrav 2.1 ")
+    tex = render(load(ROOT / "examples" / "siri-2020.mrp"), "tex")
+    assert r"\mrplunnumbered{Internt rettede mål}" in tex

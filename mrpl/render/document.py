@@ -8,7 +8,7 @@ backend escapes and marks them up for its own syntax.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from mrpl import ast as A
@@ -54,6 +54,7 @@ class Block:
     label: str = ""
     value: str = ""
     lines: tuple[str, ...] = ()
+    depth: int = 0  # headings: levels below where the section puts them (under an annex group heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +326,15 @@ def _goals(plan: A.Plan, lang: str, number: int) -> Section:
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
 
 
+def _background_title(goal: A.Goal) -> str:
+    """ "1.3 Kvalitet i sagsbehandlingen": the goal's number before the background's own
+    title (or the goal's area), unless the title already starts with it."""
+    title = (goal.background.title if goal.background else None) or goal.area
+    if title == goal.number or title.startswith((goal.number + " ", goal.number + ".")):
+        return title
+    return f"{goal.number} {title}"
+
+
 def _backgrounds(plan: A.Plan) -> list[Block]:
     blocks: list[Block] = []
     for section in plan.sections:
@@ -335,8 +345,7 @@ def _backgrounds(plan: A.Plan) -> list[Block]:
         for goal in section.goals:
             if goal.background is None:
                 continue
-            title = goal.background.title or f"{goal.number} {goal.area}"
-            blocks.append(Block("subheading", heading=Heading("", title)))
+            blocks.append(Block("subheading", heading=Heading("", _background_title(goal))))
             blocks.append(Block("prose", prose=goal.background.text))
     return blocks
 
@@ -486,11 +495,13 @@ def _groups_table(groups: tuple[A.SubWeightGroup, ...], lang: str) -> Block:
     return Block("table", table=table)
 
 
-def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str) -> Heading:
-    """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"."""
+def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str, name: str | None = None) -> Heading:
+    """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"; `name` (a method's own title)
+    stands where the requirement's display text would."""
     title = f"{phrase('requirement', lang)} {A.requirement_id(goal, req)}"
-    if req.display:
-        title += f" – {req.display.rstrip(':')}"
+    shown = name or (req.display.rstrip(":") if req.display else None)
+    if shown:
+        title += f" – {shown}"
     if req.weight is not None:
         title += f" ({phrase('weight_word', lang)} {format_weight(req.weight, lang)})"
     return Heading("", title)
@@ -498,16 +509,22 @@ def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str) -> Heading
 
 def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
     """The goal's heading with its methods, then each requirement's methods and
-    sub-weight table under its own subheading."""
+    sub-weight table under its own subheading. A method's own title names the goal
+    or requirement in its heading ("Resultatkrav 1.4 Servicemål (vægt 70 point)");
+    a goal's further titled methods get a subheading of their own."""
     with_content = [r for r in goal.requirements if r.methods or r.groups]
     if not goal.methods and not with_content:
         return []
-    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal), lang))]
-    for method in goal.methods:
+    name = goal.methods[0].title if goal.methods and goal.methods[0].title else goal.area
+    blocks = [Block("heading", heading=_method_heading(goal.number, name, goal_weight(goal), lang))]
+    for n, method in enumerate(goal.methods):
+        if n > 0 and method.title:
+            blocks.append(Block("subheading", heading=Heading("", method.title)))
         blocks.extend(_method_blocks(method, lang))
     for req in with_content:
         if req.label is not None:
-            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang)))
+            titled = req.methods[0].title if req.methods else None
+            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang, titled)))
             if req.text is not None and req.methods:
                 blocks.append(Block("prose", prose=req.text))
         for method in req.methods:
@@ -515,6 +532,15 @@ def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
         if req.groups:
             blocks.append(_groups_table(req.groups, lang))
     return blocks
+
+
+def _section_annex(section: A.GoalSection, lang: str) -> list[Block]:
+    """A section's goals in the annex; under the section's `bilagstitel`, one level deeper."""
+    blocks = [b for goal in section.goals for b in _goal_annex(goal, lang)]
+    if not blocks or not section.annex_title:
+        return blocks
+    deeper = [replace(b, depth=b.depth + 1) if b.kind in ("heading", "subheading") else b for b in blocks]
+    return [Block("heading", heading=Heading("", section.annex_title)), *deeper]
 
 
 def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list[Block]:
@@ -526,12 +552,13 @@ def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list
             blocks.append(Block("prose", prose=annex.text))
     for method in annex.methods:
         found = _find(plan, method.ref) if method.ref else None
-        if method.title:
-            heading = Heading("", method.title)
-        elif found is not None and found.requirement is not None:
-            heading = _requirement_heading(found.goal, found.requirement, lang)
+        if found is not None and found.requirement is not None:
+            heading = _requirement_heading(found.goal, found.requirement, lang, method.title)
         elif found is not None:
-            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal), lang)
+            name = method.title or found.goal.area
+            heading = _method_heading(found.goal.number, name, goal_weight(found.goal), lang)
+        elif method.title:
+            heading = Heading("", method.title)
         else:
             heading = Heading("", f"{phrase('requirement', lang)} {method.ref or ''}".strip())
         blocks.append(Block("heading", heading=heading))
@@ -580,7 +607,9 @@ def build_annex(plan: A.Plan, lang: str) -> Section | None:
     blocks: list[Block] = []
     if plan.annexes and plan.annexes[0].text is not None:
         blocks.append(Block("prose", prose=plan.annexes[0].text))
-    for goal in plan.all_goals():
+    for section in plan.sections:
+        blocks.extend(_section_annex(section, lang))
+    for goal in plan.goals:
         blocks.extend(_goal_annex(goal, lang))
     for index, annex in enumerate(plan.annexes):
         blocks.extend(_annex_methods(plan, annex, lang, first=index == 0))
