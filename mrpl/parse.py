@@ -415,7 +415,7 @@ _KEY_KEYWORD = {
 # weights table written after them follows.
 _BODY_PARTS = {
     "introduction": "introduction", "strategy": "strategy", "goals_intro": "goals", "section": "goals",
-    "follow_up": "follow_up", "pay": "pay",
+    "goal": "goals", "import": "goals", "follow_up": "follow_up", "pay": "pay",
 }  # fmt: skip
 
 _STRATEGY_KINDS = {
@@ -642,6 +642,10 @@ class _Builder:
         weights = f.get("weights")
         if weights is not None:
             weights = dataclasses.replace(weights, after=_weights_place(children))
+            for annex in annexes:
+                if annex.weights is not None:
+                    self.report("MRP010", "the plan has a `vægttabel` of its own and one in an annex; keep one",
+                                annex.weights.span)  # fmt: skip
         else:
             weights = next((a.weights for a in annexes if a.weights is not None), None)
         return A.Plan(
@@ -1236,7 +1240,7 @@ class _Builder:
         values = self._values(children)
         title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
         entries = tuple(i.value for i in children if isinstance(i, _Item))
-        return self._item("weights", A.WeightTable(entries, title, self.span(meta)), meta)
+        return self._item("weights", A.WeightTable(entries, title, span=self.span(meta)), meta)
 
     def weight_entry(self, meta: _Meta, children: list[Any]) -> _Item:
         ref, number, unit = children
@@ -1284,7 +1288,9 @@ def _running(section: A.GoalSection) -> A.GoalSection:
     """A section whose requirement labels are plan-wide ids (`kravnummerering fortløbende`)."""
 
     def goal(g: A.Goal) -> A.Goal:
-        return dataclasses.replace(g, requirements=tuple(dataclasses.replace(r, qualified=False) for r in g.requirements))
+        return dataclasses.replace(
+            g, requirements=tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+        )
 
     tasks = tuple(dataclasses.replace(t, goals=tuple(goal(g) for g in t.goals)) for t in section.core_tasks)
     return dataclasses.replace(section, goals=tuple(goal(g) for g in section.goals), core_tasks=tasks)
