@@ -1286,11 +1286,13 @@ class _Builder:
 
 def _running(section: A.GoalSection) -> A.GoalSection:
     """A section whose requirement labels are plan-wide ids (`kravnummerering fortløbende`)."""
+    done: dict[int, A.Goal] = {}  # a core task's goal is also the section's: one node for both
 
     def goal(g: A.Goal) -> A.Goal:
-        return dataclasses.replace(
-            g, requirements=tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
-        )
+        if id(g) not in done:
+            reqs = tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+            done[id(g)] = dataclasses.replace(g, requirements=reqs)
+        return done[id(g)]
 
     tasks = tuple(dataclasses.replace(t, goals=tuple(goal(g) for g in t.goals)) for t in section.core_tasks)
     return dataclasses.replace(section, goals=tuple(goal(g) for g in section.goals), core_tasks=tasks)

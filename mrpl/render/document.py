@@ -90,6 +90,7 @@ class GoalTable:
     extra: tuple[str, ...] = ()  # captions of the extra columns, between requirements and weight
     level: int = 0
     before: tuple[Block, ...] = ()
+    weights: bool = True  # a Vægt column: not when the weights stand only in a weights table
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,13 +405,17 @@ def _goals(plan: A.Plan, lang: str, number: int) -> Section:
     tables: list[GoalTable] = []
     year = plan_year(plan)
     for index, section in enumerate(plan.sections, start=1):
-        tables.extend(_section_tables(section, Heading(f"{number}.{index}", section.title), year, lang))
+        heading = Heading(f"{number}.{index}", section.title)
+        tables.extend(_section_tables(section, heading, year, lang, plan.weights is not None))
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
 
 
-def _section_tables(section: A.GoalSection, heading: Heading, year: int | None, lang: str) -> list[GoalTable]:
+def _section_tables(
+    section: A.GoalSection, heading: Heading, year: int | None, lang: str, table_weights: bool = False
+) -> list[GoalTable]:
     """The section's table of its own goals, then one table per core task."""
     layout = _Layout(section.columns, year)
+    weighted = any(g.weight or any(r.weight for r in g.requirements) for g in section.goals) or not table_weights
     extra = tuple(phrase(_COLUMN_CAPTIONS[c], lang) for c in section.columns)
     in_tasks = [g for t in section.core_tasks for g in t.goals]
     own = []
@@ -422,7 +427,8 @@ def _section_tables(section: A.GoalSection, heading: Heading, year: int | None, 
 
     def table(goals: list[A.Goal] | tuple[A.Goal, ...], **kw: object) -> GoalTable:
         rows = tuple(row for goal in goals for row in goal_rows(goal, lang, layout))
-        return GoalTable(rows=rows, goal_numbers=tuple(g.number for g in goals), extra=extra, **kw)  # type: ignore[arg-type]
+        numbers = tuple(g.number for g in goals)
+        return GoalTable(rows=rows, goal_numbers=numbers, extra=extra, weights=weighted, **kw)  # type: ignore[arg-type]
 
     tables = [table(own, heading=heading, intro=section.intro, caption=section.table_title)]
     for task in section.core_tasks:
