@@ -99,7 +99,9 @@ def test_goals_of_several_families_count_each_on_their_own() -> None:
 
 
 def test_a_requirement_written_in_full_starts_with_its_goal() -> None:
-    found = codes(HEADER + 'afsnit 1 "A" { mål 3 "X" { resultatkrav 3.1 { tekst "a" }; resultatkrav 4.2 { tekst "b" } } }')
+    found = codes(
+        HEADER + 'afsnit 1 "A" { mål 3 "X" { resultatkrav 3.1 { tekst "a" }; resultatkrav 4.2 { tekst "b" } } }'
+    )
     assert ("MRP205", "requirement 4.2 is goal 3's requirement number 2; expected 3.2") in found
 
 
@@ -127,8 +129,8 @@ BODY = 'afsnit 1 "Mål" { mål 1 "X" { resultatkrav { tekst "Sagerne afgøres." 
 @pytest.mark.parametrize(
     ("layout", "expected"),
     [
-        (BODY + "VÆGT\nopfølgning \"F\"", ["3.0 V", "4.0 Opfølgning", "5.0 Kontraktperiode og påtegning"]),
-        (BODY + "opfølgning \"F\"\nVÆGT", ["3.0 Opfølgning", "4.0 Kontraktperiode og påtegning", "V"]),
+        (BODY + 'VÆGT\nopfølgning "F"', ["3.0 V", "4.0 Opfølgning", "5.0 Kontraktperiode og påtegning"]),
+        (BODY + 'opfølgning "F"\nVÆGT', ["3.0 Opfølgning", "4.0 Kontraktperiode og påtegning", "V"]),
         (BODY + 'opfølgning "F"\nVÆGT\nfodnote 1 "n"', ["3.0 Opfølgning", "4.0 Kontraktperiode og påtegning", "V"]),
         ('VÆGT\nindledning "I"\n' + BODY, []),
     ],
@@ -144,7 +146,9 @@ def test_the_weights_table_stands_where_the_plan_writes_it(layout: str, expected
 
 
 def test_a_weights_table_in_an_annex_stays_there() -> None:
-    plan = parse(HEADER + BODY + 'bilag "Bilag 1" { opgørelsesmetode 1 { tekst "m" }\n vægttabel "Scorebog" { 1 100 } }')
+    plan = parse(
+        HEADER + BODY + 'bilag "Bilag 1" { opgørelsesmetode 1 { tekst "m" }\n vægttabel "Scorebog" { 1 100 } }'
+    )
     doc = build_document(plan)
     assert plan.weights is not None and plan.weights.after == "annex"
     assert "Scorebog" not in _headings(doc)
