@@ -100,3 +100,24 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# HTML and the terminal
+
+_HTML_CHARS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def html_text(text: str) -> str:
+    """Plan text for HTML element content or a quoted attribute value."""
+    return text.translate(_HTML_CHARS)
+
+
+# C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
+# overrides and isolates that can make a line read differently than it is.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Plan text for a terminal: a control character shows as U+FFFD, never acts."""
+    return _TERMINAL_UNSAFE.sub("\ufffd", text)
