@@ -270,7 +270,7 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
     else:
         try:
             write_atomic(Path(output), text.encode("utf-8"), [*old.files, *new.files])

@@ -17,7 +17,7 @@ from typing import Any
 
 from mrpl import ast as A
 from mrpl.diff.match import Pair, in_order, pair_up
-from mrpl.diff.model import At, Change, Field, GoalWeight, Item, Kind, Matched, Path, PlanDiff, Weights
+from mrpl.diff.model import At, Change, Field, GoalWeight, Item, Kind, Path, PlanDiff, Weights
 from mrpl.diff.years import plan_years, shift_years, year_shift
 
 # Nodes whose fields are compared one by one (a change names the field) rather than whole.

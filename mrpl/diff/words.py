@@ -129,7 +129,7 @@ def _structural(change: Change, group: str, lang: str) -> Entry:
     note = None
     if change.matched is Matched.SIMILARITY and change.similarity is not None:
         note = i18n.diff_phrase("paired", lang, percent=i18n.format_percent(change.similarity * 100, lang))
-    return Entry(group, what, "changed", change.old_ref, change.ref, note=note, change=change)
+    return Entry(group, what, "changed", after=said, note=note, change=change)
 
 
 def _container_words(change: Change, lang: str) -> str:
