@@ -280,6 +280,48 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     sys.exit(EXIT_OK if result.empty else EXIT_ERRORS)
 
 
+@main.command("report")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.option(
+    "--to", "fmt_", type=click.Choice(["html", "md", "json"]), default="md", show_default=True, help="Report format."
+)
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> None:
+    """Report goal fulfilment for every plan in DIR (a ministry's agencies, several years).
+
+    Results files are matched to plans by name: PLAN.toml, or PLAN.uo2.toml for one of several
+    follow-ups. The diagnostics of every plan and the cross-plan checks go to stderr, as
+    `mrplc check DIR` prints them.
+    """
+    from pathlib import Path
+
+    from mrpl.portfolio import load_portfolio, portfolio_data, portfolio_diagnostics
+    from mrpl.render.output import OutputError, write_atomic
+    from mrpl.render.portfolio import render_portfolio
+
+    if not os.path.isdir(folder):
+        fail_usage(f"{folder}: no such folder")
+    try:
+        portfolio = load_portfolio(folder)
+    except mrpl.SourceError as exc:
+        fail_usage(str(exc))
+        return
+    diagnostics = portfolio_diagnostics(portfolio)
+    print_diagnostics([d for d in diagnostics if d.severity.name == "ERROR"], portfolio.sources)
+    text = render_portfolio(portfolio_data(portfolio, lang), fmt_)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        sources = [p.path for p in portfolio.plans] + [r.path for p in portfolio.plans for r in p.runs]
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), sources)
+        except (OutputError, OSError) as exc:
+            fail_usage(str(exc))
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
+
+
 @main.command("lsp")
 def lsp() -> None:
     """Run the language server on stdin/stdout (for editors)."""

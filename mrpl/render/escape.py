@@ -5,7 +5,8 @@ character of plan text can become markup in the output:
 
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
-- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives).
+- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -103,14 +104,16 @@ def latex_label(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# HTML and the terminal
+# HTML (text and quoted attribute values; inline SVG is the same context)
 
-_HTML_CHARS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+_HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+# C0/C1 controls (tab and newline excepted) have no place in a page: they are dropped.
+_HTML_ANY = re.compile(r"[&<>\"']|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def html_text(text: str) -> str:
-    """Plan text for HTML element content or a quoted attribute value."""
-    return text.translate(_HTML_CHARS)
+    """Plan text for HTML text or a double- or single-quoted attribute value."""
+    return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
 
 
 # C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
