@@ -55,8 +55,9 @@ def kinds(old: A.Plan, new: A.Plan) -> list[Kind]:
 def test_renumbered_goals_are_recognised_and_said_so() -> None:
     diff = diff_plans(load(OLD), load(NEW))
     renumbered = {(c.old_ref, c.ref) for c in diff.changes if c.kind is Kind.GOAL_RENUMBERED}
-    assert renumbered == {("1.4", "1.3"), ("1.3", "1.4")}
+    assert renumbered == {("1.4", "3.1")}  # into the new section 3, recognised by what it says
     assert not any(c.kind in (Kind.GOAL_ADDED, Kind.GOAL_REMOVED) for c in diff.changes)
+    assert [c.ref for c in diff.changes if c.kind is Kind.SECTION_ADDED] == ["3"]
     relettered = [c for c in diff.changes if c.kind is Kind.REQUIREMENT_RENUMBERED]
     assert [(c.old_ref, c.ref) for c in relettered] == [("1.1.d", "1.1.c")]
     removed = [c for c in diff.changes if c.kind is Kind.REQUIREMENT_REMOVED]
@@ -75,7 +76,7 @@ def test_across_years_deadlines_compare_by_position_in_the_year() -> None:
     diff = diff_plans(load(OLD), load(NEW))
     assert diff.year_shift == 1
     moved = [c for c in diff.changes if c.kind is Kind.DEADLINE]
-    assert [c.ref for c in moved] == ["1.3"]  # 1. halvår → ultimo september; 2.2's Q2/Q4 2022 → 2023 are the same
+    assert [c.ref for c in moved] == ["3.1"]  # 1. halvår → ultimo september; 2.2's Q2/Q4 2022 → 2023 are the same
     text = render_diff(diff, "text")
     assert "frister sammenlignes efter deres placering i året" in text
     assert "frist: 1. halvår 2022 → ultimo september 2023 (sammenlignet efter placering i året)" in text

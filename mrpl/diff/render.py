@@ -62,7 +62,7 @@ def _years(span: str) -> str:
 def grouped(diff: PlanDiff, lang: str) -> Iterator[tuple[str, list[Entry]]]:
     """Entries under their headings, headings in order of first appearance."""
     groups: dict[str, list[Entry]] = {}
-    for entry in entries(diff, lang):
+    for entry in sorted(entries(diff, lang), key=lambda e: e.order):
         groups.setdefault(entry.group, []).append(entry)
     yield from groups.items()
 

@@ -38,6 +38,32 @@ class Entry:
     note: str | None = None
     change: Change | None = None
 
+    @property
+    def order(self) -> tuple[object, ...]:
+        """Where the entry's heading stands in the plan: header and strategy, the
+        sections and their goals in number order, then the parts after the goals."""
+        return document_order(self.change.path if self.change else ())
+
+
+_AFTER_GOALS = ("weights", "follow_up", "pay", "footnotes", "annexes", "amendments")
+
+
+def _number_key(text: str) -> tuple[tuple[int, object], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in text.split("."))
+
+
+def document_order(path: tuple[object, ...]) -> tuple[object, ...]:
+    items = [s for s in path if isinstance(s, Item)]
+    section = next((s.key for s in items if s.field == "sections"), None)
+    goal = next((s.key for s in items if s.field == "goals"), None)
+    if section is None and goal is None:
+        first = path[0] if path else None
+        after = isinstance(first, Field) and first.name in _AFTER_GOALS
+        return (2 if after else 0,)
+    goal_key = _number_key(goal) if goal is not None else ()
+    section_key = _number_key(section) if section is not None else _number_key(goal or "")[:1]
+    return (1, section_key, goal_key)
+
 
 def entries(diff: PlanDiff, lang: str = "da") -> list[Entry]:
     return [_entry(c, diff, lang) for c in diff.changes]
@@ -122,6 +148,8 @@ def _structural(change: Change, group: str, lang: str) -> Entry:
                      change=change)  # fmt: skip
     if change.kind.value.endswith("-renumbered"):
         said = i18n.diff_phrase("renumbered", lang, old=change.old_ref)
+        if change.old_container != change.container:
+            said += ", " + i18n.diff_phrase("moved_from", lang, old=_container_words(change, lang))
     elif change.old_container != change.container:
         said = i18n.diff_phrase("moved_from", lang, old=_container_words(change, lang))
     else:
