@@ -498,6 +498,8 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "renegotiation": ("genforhandling", "renegotiation"),
     "next_negotiation": ("næste forhandling", "next negotiation"),
     "introduction": ("indledning", "introduction"),
+    "standard_texts": ("standardtekster", "standard texts"),
+    "annex_title": ("bilagstitel", "annex title"),
     "strategy": ("strategi", "strategy"),
     "parts": ("del", "part"),
     "goals_intro": ("målindledning", "goals introduction"),
