@@ -216,3 +216,11 @@ def test_shaped_examples_format_and_round_trip(path: Path, lang: str) -> None:
         assert format_source(source, str(path)) == source
     again = format_source(format_source(source, str(path), lang), str(path), "da")
     assert parse(again) == parse(source)
+
+
+def test_a_core_task_without_a_number_matches_its_budget_row_by_name() -> None:
+    budget = 'budget { kolonner F 2024; total "I alt" | 10; række 1 "Tilsyn" | 10 }'
+    found = codes(HEADER + f'strategi {{ kerneopgaver {{ {budget}\n kerneopgave "Tilsyn" "T" }} }}')
+    assert [c for c in found if c[0] == "MRP504"] == []
+    found = codes(HEADER + f'strategi {{ kerneopgaver {{ {budget}\n kerneopgave "Vejledning" "T" }} }}')
+    assert ("MRP504", "budget row 1 'Tilsyn' has no `kerneopgave 1`") in found
