@@ -352,6 +352,8 @@ PHRASES: dict[str, dict[str, str]] = {
     "targets": {"da": "Måltal", "en": "Targets"},
     "scoring": {"da": "Opfyldelse", "en": "Scoring"},
     "deadline": {"da": "Frist", "en": "Deadline"},
+    "col_type": {"da": "Type", "en": "Type"},
+    "weights_section": {"da": "Vægtning af resultatkrav", "en": "Weighting of result requirements"},
     "scope": {"da": "Omfang", "en": "Scope"},
     "sub_weights": {"da": "Vægtning", "en": "Weighting"},
     "sub_name": {"da": "Del", "en": "Part"},
