@@ -1290,7 +1290,7 @@ def _running(section: A.GoalSection) -> A.GoalSection:
 
     def goal(g: A.Goal) -> A.Goal:
         if id(g) not in done:
-            reqs = tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+            reqs = tuple(dataclasses.replace(r, qualified=r.label is None) for r in g.requirements)
             done[id(g)] = dataclasses.replace(g, requirements=reqs)
         return done[id(g)]
 
