@@ -79,6 +79,7 @@ class GoalTable:
     caption: str | None
     rows: tuple[GoalRow, ...]
     goal_numbers: tuple[str, ...]
+    weighted: bool = True  # False under `vægtning ingen`: the table has no weight column
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +300,7 @@ def _goals(plan: A.Plan, lang: str, number: int) -> Section:
                 caption=section.table_title,
                 rows=tuple(rows),
                 goal_numbers=tuple(g.number for g in section.goals),
+                weighted=all(plan.is_weighted(g) for g in section.goals) if section.goals else plan_weighted(plan),
             )
         )
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
@@ -402,6 +404,11 @@ def _find(plan: A.Plan, ref: str) -> _Target | None:
     return None
 
 
+def plan_weighted(plan: A.Plan) -> bool:
+    """False for a plan whose header says `vægtning ingen`."""
+    return plan.header is None or plan.header.weighting is None
+
+
 def goal_weight(goal: A.Goal) -> Decimal:
     """The goal's points: its own weight, else the sum of its scored requirements."""
     if goal.weight is not None:
@@ -466,13 +473,14 @@ def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str) -> Heading
     return Heading("", title)
 
 
-def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
-    """The goal's heading with its methods, then each requirement's methods and
-    sub-weight table under its own subheading."""
+def _goal_annex(goal: A.Goal, lang: str, weighted: bool = True) -> list[Block]:
+    """The goal's heading with its methods (with its weight, when the goal is weighted), then each
+    requirement's methods and sub-weight table under its own subheading."""
     with_content = [r for r in goal.requirements if r.methods or r.groups]
     if not goal.methods and not with_content:
         return []
-    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal), lang))]
+    weight = goal_weight(goal) if weighted else None
+    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, weight, lang))]
     for method in goal.methods:
         blocks.extend(_method_blocks(method, lang))
     for req in with_content:
@@ -501,7 +509,8 @@ def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list
         elif found is not None and found.requirement is not None:
             heading = _requirement_heading(found.goal, found.requirement, lang)
         elif found is not None:
-            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal), lang)
+            weight = goal_weight(found.goal) if plan.is_weighted(found.goal) else None
+            heading = _method_heading(found.goal.number, found.goal.area, weight, lang)
         else:
             heading = Heading("", f"{phrase('requirement', lang)} {method.ref or ''}".strip())
         blocks.append(Block("heading", heading=heading))
@@ -551,7 +560,7 @@ def build_annex(plan: A.Plan, lang: str) -> Section | None:
     if plan.annexes and plan.annexes[0].text is not None:
         blocks.append(Block("prose", prose=plan.annexes[0].text))
     for goal in plan.all_goals():
-        blocks.extend(_goal_annex(goal, lang))
+        blocks.extend(_goal_annex(goal, lang, plan.is_weighted(goal)))
     for index, annex in enumerate(plan.annexes):
         blocks.extend(_annex_methods(plan, annex, lang, first=index == 0))
     if not blocks:
