@@ -860,7 +860,11 @@ class Plan:
     def goal_rule_of(self, goal: Goal) -> GoalRule:
         """The goal's status rule: its own, else its section's, else the header's, else `alle`."""
         section = self.section_of(goal)
-        for rule in (goal.goal_rule, section.goal_rule if section else None, self.header.goal_rule if self.header else None):
+        for rule in (
+            goal.goal_rule,
+            section.goal_rule if section else None,
+            self.header.goal_rule if self.header else None,
+        ):
             if rule is not None:
                 return rule
         return DEFAULT_GOAL_RULE

@@ -457,5 +457,7 @@ def describe_goal_rule(rule: A.GoalRule, lang: str = "da") -> str:
     text = f"{words} {describe_relation(rule.relation, lang)} {format_number(rule.threshold, lang)} %"
     if rule.partly_relation is not None and rule.partly_threshold is not None:
         partly = "delvist opfyldt ved" if da else "partly met at"
-        text += f", {partly} {describe_relation(rule.partly_relation, lang)} {format_number(rule.partly_threshold, lang)} %"
+        text += (
+            f", {partly} {describe_relation(rule.partly_relation, lang)} {format_number(rule.partly_threshold, lang)} %"
+        )
     return text

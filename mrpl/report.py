@@ -299,7 +299,9 @@ def counts_words(check: Any, counts: Counts) -> str:
     base = f"{display_reported(counts.numerator)} af {display_reported(counts.base)}{population}"
     if counts.excluded:
         reasons = "; ".join(f"{reason} ({display_reported(n)})" for reason, n in counts.excluded)
-        base += f" ({display_reported(counts.denominator)} − {display_reported(counts.excluded_total)} undtaget: {reasons})"
+        base += (
+            f" ({display_reported(counts.denominator)} − {display_reported(counts.excluded_total)} undtaget: {reasons})"
+        )
     share = counts.numerator * HUNDRED / counts.base if counts.base else None
     return base + (f" = {display_percent(share / HUNDRED)}" if share is not None else "")
 
@@ -544,7 +546,15 @@ def _markdown(data: dict[str, Any]) -> str:
         for key, word in (("remark", "Bemærkning"), ("note", "Note")):
             if g[key]:
                 lines += ["", f"{word}: {_md_cell(g[key])}"]
-        heads = ["Krav", "Måltal", "Resultat", "Opfyldelse", *(["Point"] if g["weighted"] else []), "Status", "Bemærkning"]
+        heads = [
+            "Krav",
+            "Måltal",
+            "Resultat",
+            "Opfyldelse",
+            *(["Point"] if g["weighted"] else []),
+            "Status",
+            "Bemærkning",
+        ]
         rules = ["---", "---", "---", "---:", *(["---:"] if g["weighted"] else []), "---", "---"]
         lines += ["", "| " + " | ".join(heads) + " |", "|" + "|".join(rules) + "|"]
         for r in g["requirements"]:

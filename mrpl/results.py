@@ -201,7 +201,7 @@ _RESULT_CODES += (
         "result-exclusions",
         "Exclusions without a share given as counts, or without a reason",
         E,
-        "`excluded` takes a table of reasons and numbers (`excluded = { \"Trukket tilbage af ansøger\" = 1 }`), and "
+        '`excluded` takes a table of reasons and numbers (`excluded = { "Trukket tilbage af ansøger" = 1 }`), and '
         "only for a requirement whose share is reported as counts.",
         "An exclusion changes the population the share is taken of; the report must say why.",
     ),
@@ -727,7 +727,7 @@ class _Typer:
                 out[number] = GoalAssessment(number, status, text or None, entry.span)
         return out
 
-    def _goal_status(self, number: str, rule: str, f: Field | None) -> Status | None | _Bad:
+    def _goal_status(self, number: str, rule: str, f: Field | None) -> Status | _Bad | None:
         if f is None or _empty(f.value):
             return None
         if rule != A.GoalRuleKind.ASSESSMENT.value:
@@ -909,7 +909,9 @@ class _Typer:
         assert old is not None
         new = Counts(old.numerator, old.denominator, tuple(reasons))
         if new.base <= 0:
-            self.error("MRP830", f"{unit.id}: {new.excluded_total} excluded of {old.denominator} leaves no cases", f.span)
+            self.error(
+                "MRP830", f"{unit.id}: {new.excluded_total} excluded of {old.denominator} leaves no cases", f.span
+            )
             return counts
         if new.numerator > new.base:
             self.error("MRP830", f"{unit.id}: {new.numerator} of {new.base} (after {new.excluded_total} excluded) "
@@ -935,7 +937,12 @@ class _Typer:
             if isinstance(day, str):
                 self.error("MRP802", f"{unit.id}: approved: {day}", f.span)
                 return ()
-            if day is not None and self.period is not None and not self.period.contains(day) and day < self.period.start:
+            if (
+                day is not None
+                and self.period is not None
+                and not self.period.contains(day)
+                and day < self.period.start
+            ):
                 self.error("MRP804", f"{unit.id}: approved {format_date(day)}, before the plan's period", f.span)
                 return ()
             handed_in = delivered[n] if n < len(delivered) else None
@@ -1198,7 +1205,15 @@ def _kind_words(check: Any) -> str:
     }.get(check.kind, "")
 
 
-_EMPTY_TOML = {"value": '""', "delivered": "[]", "approved": "[]", "points": "[]", "areas": "{}", "baseline": '""', "fulfilment": '""'}
+_EMPTY_TOML = {
+    "value": '""',
+    "delivered": "[]",
+    "approved": "[]",
+    "points": "[]",
+    "areas": "{}",
+    "baseline": '""',
+    "fulfilment": '""',
+}
 
 
 def _toml_string(text: str) -> str:

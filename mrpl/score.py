@@ -516,9 +516,7 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
                 end = period.end if period else date(year, 12, 31)
                 days, words = (end,), ("periodens udgang",)
             kind, party = (approval.kind.value, approval.party) if approval else (None, None)
-            return Check(
-                CheckKind.MILESTONE, target, deadlines=days, deadline_words=words, approval=kind, party=party
-            )
+            return Check(CheckKind.MILESTONE, target, deadlines=days, deadline_words=words, approval=kind, party=party)
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
             if relation is None or points is None:  # no pass mark: points of the maximum (see `fulfilment`)
                 return Check(CheckKind.ASSESSMENT, target, goal=maximum, unit="point", maximum=maximum)
