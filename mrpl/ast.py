@@ -442,7 +442,7 @@ class Weighting:
 
 
 class GoalRuleKind(enum.Enum):
-    ALL = "all"  # `målstatus alle`: a goal is met when all its requirements are met (the default)
+    ALL = "all"  # `målstatus alle`: a goal is met when all its requirements are met, else not met
     SHARE = "share"  # `målstatus andel mindst 80 %`: when its (weighted) fulfilment reaches the threshold
     ASSESSMENT = "assessment"  # `målstatus vurdering`: the department's assessment in the results file
 
@@ -462,7 +462,9 @@ class GoalRule:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
-DEFAULT_GOAL_RULE = GoalRule()
+# Without `målstatus`: met when every requirement is met, partly met when something is reached, else not
+# met; the same as writing `målstatus andel mindst 100 %` (docs/scoring.md, "Goal status").
+DEFAULT_GOAL_RULE = GoalRule(GoalRuleKind.SHARE, Relation.AT_LEAST, Decimal(100))
 
 # --------------------------------------------------------------------------
 # Scoring rules (how a reported result becomes a fulfilment in [0, 1])

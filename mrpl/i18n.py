@@ -448,11 +448,21 @@ def describe_goal_rule(rule: A.GoalRule, lang: str = "da") -> str:
     da = lang == "da"
     match rule.kind:
         case A.GoalRuleKind.ALL:
-            return "opfyldt, når alle resultatkrav er opfyldt" if da else "met when all requirements are met"
+            return (
+                "opfyldt, når alle resultatkrav er opfyldt, ellers ikke opfyldt"
+                if da
+                else "met when all requirements are met, else not met"
+            )
         case A.GoalRuleKind.ASSESSMENT:
             return "departementets vurdering" if da else "the department's assessment"
     if rule.relation is None or rule.threshold is None:
         return ""
+    if rule.threshold == 100 and rule.partly_threshold is None:  # the default
+        return (
+            "opfyldt, når alle resultatkrav er opfyldt; delvist opfyldt, når en del er nået"
+            if da
+            else "met when all requirements are met; partly met when some of it is reached"
+        )
     words = "opfyldt ved en målopfyldelse på" if da else "met at a fulfilment of"
     text = f"{words} {describe_relation(rule.relation, lang)} {format_number(rule.threshold, lang)} %"
     if rule.partly_relation is not None and rule.partly_threshold is not None:

@@ -24,7 +24,6 @@ from mrpl.i18n import (
     format_number,
 )
 from mrpl.score import (
-    ALL_MET,
     HUNDRED,
     PERCENT_PLACES,
     POINTS_PLACES,
@@ -133,7 +132,6 @@ def _goal(g: GoalScore) -> dict[str, Any]:
 
 
 _DEFAULT_RULE = A.DEFAULT_GOAL_RULE
-assert ALL_MET.kind == _DEFAULT_RULE.kind.value  # the engine's default is the language's default
 
 
 def _goal_remark(g: GoalScore) -> str | None:

@@ -165,9 +165,6 @@ class GoalRule:
     source: A.GoalRule | None = field(default=None, compare=False)  # for words; never read by the arithmetic
 
 
-ALL_MET = GoalRule()
-
-
 def goal_rule(rule: A.GoalRule) -> GoalRule:
     """The plain form of a plan's `målstatus` rule."""
     return GoalRule(
@@ -180,6 +177,9 @@ def goal_rule(rule: A.GoalRule) -> GoalRule:
     )
 
 
+DEFAULT_RULE = goal_rule(A.DEFAULT_GOAL_RULE)  # `målstatus andel mindst 100 %`
+
+
 @dataclass(frozen=True, slots=True)
 class GoalPlan:
     number: str
@@ -187,7 +187,7 @@ class GoalPlan:
     weight: Decimal
     requirements: tuple[RequirementPlan, ...]
     weighted: bool = True  # False under `vægtning ingen`: counted, no points
-    rule: GoalRule = ALL_MET
+    rule: GoalRule = DEFAULT_RULE
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,17 +50,31 @@ def goal_of(sp: ScoringPlan, share: str, count: str = "12", days: str = "30", **
     return goal.status, goal.share
 
 
-# ---------------------------------------------------------------- goal status: all met (the default)
+# ---------------------------------------------------------------- goal status: the default and `alle`
+
+
+@pytest.mark.parametrize(
+    ("share", "count", "status"),
+    [("90", "12", Status.MET), ("89.4", "12", Status.PARTLY), ("89.4", "11", Status.PARTLY), ("95", "12", Status.MET)],
+)
+def test_the_default_is_partly_met_below_100_percent(share: str, count: str, status: Status) -> None:
+    sp = splan(THREE, "  total 40 point\n")
+    assert goal_of(sp, share, count)[0] is status
+
+
+def test_the_default_is_not_met_when_nothing_is_reached() -> None:
+    sp = splan(THREE, "  total 40 point\n")
+    assert goal_of(sp, "89.4", "11", "31") == (Status.NOT_MET, D(0))
 
 
 @pytest.mark.parametrize(("share", "status"), [("90", Status.MET), ("89.4", Status.NOT_MET), ("95", Status.MET)])
-def test_all_met_is_the_default(share: str, status: Status) -> None:
-    sp = splan(THREE, "  total 40 point\n")
+def test_all_must_be_met(share: str, status: Status) -> None:
+    sp = splan(THREE, "  total 40 point\n  målstatus alle\n")
     assert goal_of(sp, share)[0] is status
 
 
 def test_narrowly_missed_requirement_is_named_in_the_goal_remark() -> None:
-    sp = splan(THREE, "  total 40 point\n")
+    sp = splan(THREE, "  total 40 point\n  målstatus alle\n")
     results = {"1.1.a": Result("1.1.a", values=(D("89.4"),)), "1.1.b": Result("1.1.b", values=(D(12),)),
                "1.1.c": Result("1.1.c", values=(D(30),))}  # fmt: skip
     text = render_report(score(sp, results))
@@ -72,7 +86,7 @@ def test_narrowly_missed_requirement_is_named_in_the_goal_remark() -> None:
 
 
 def test_a_missing_result_leaves_the_goal_not_assessed() -> None:
-    sp = splan(THREE, "  total 40 point\n")
+    sp = splan(THREE, "  total 40 point\n  målstatus alle\n")
     goal = score(sp, {"1.1.a": Result("1.1.a", values=(D(95),))}).goals[0]
     assert goal.status is Status.MISSING and goal.share is None
 
