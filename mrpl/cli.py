@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import click
 
 import mrpl
-from mrpl.diagnostics import Diagnostic, has_errors, render_json, render_texts, summary
+from mrpl.diagnostics import Diagnostic, Severity, has_errors, render_json, render_texts, summary, unread_summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -70,9 +70,20 @@ def parse(file: str, spans: bool, no_imports: bool) -> None:
 @main.command("fmt")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and name the files that would change.")
-@click.option("--lang", type=click.Choice(["da", "en"]), help="Keyword language (default: the file's own).")
-def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
-    """Rewrite plan FILES in the canonical layout (comments kept)."""
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Translate the keywords to this language.")
+@click.option(
+    "--wrap",
+    type=click.IntRange(min=40),
+    metavar="N",
+    help="Refill the paragraphs of text blocks to N columns (default: keep the line breaks as written).",
+)
+def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None) -> None:
+    """Rewrite plan FILES in the canonical layout.
+
+    Only layout that carries no meaning changes (indentation, spacing, blank lines, tables
+    aligned); the order of statements, the words, the line breaks in texts and the comments
+    stay as written. A symbolic link stays a link: the file it points to is rewritten.
+    """
     from mrpl.fmt import format_file, write_atomic
 
     status = EXIT_OK
@@ -80,7 +91,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
         if not os.path.isfile(path):
             fail_usage(f"{path}: no such file")
         try:
-            outcome = format_file(path, lang)
+            outcome = format_file(path, lang, wrap)
         except mrpl.SourceError as exc:
             fail_usage(str(exc))
             raise  # unreachable
@@ -119,7 +130,10 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
 
     result = load_or_exit(file)
     diagnostics = all_diagnostics(result)
-    print_diagnostics(diagnostics, result.sources)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    print_diagnostics(errors, result.sources)
+    if (line := unread_summary(diagnostics, file, lang)) is not None:  # `check` shows them in full
+        click.echo(line, err=True)
     if has_errors(diagnostics) or result.plan is None:
         if not force or result.plan is None:
             click.echo(f"{file}: not built (fix the errors first, or use --force)", err=True)
