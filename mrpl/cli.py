@@ -148,18 +148,41 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
     sys.exit(EXIT_OK)
 
 
+def plan_files(paths: Iterable[str]) -> list[str]:
+    """The files named, a directory standing for every `.mrp` under it (sorted)."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.endswith(".mrp")
+            )
+            if not found:
+                fail_usage(f"{path}: no .mrp files in this directory")
+            out += found
+        elif os.path.isfile(path):
+            out.append(path)
+        else:
+            fail_usage(f"{path}: no such file")
+    return list(dict.fromkeys(out))
+
+
 @main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", metavar="PLAN...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Report warnings as errors.")
-def check_command(files: tuple[str, ...], fmt_: str, strict: bool) -> None:
-    """Check plan FILES: weights, numbering, dates, targets, budget, completeness."""
+def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
+    """Check plans: weights, numbering, dates, targets, budget, completeness.
+
+    A directory stands for every .mrp file under it; a module of shared goals is checked alone
+    and in each plan that imports it (a diagnostic found twice is reported once).
+    """
     from mrpl.check import all_diagnostics
     from mrpl.diagnostics import promote_warnings
 
-    for path in files:  # every file must exist before any is reported
-        if not os.path.isfile(path):
-            fail_usage(f"{path}: no such file")
+    files = plan_files(paths)  # every file must exist before any is reported
     found: dict[tuple[object, ...], Diagnostic] = {}  # files importing the same shared file report it once
     sources: dict[str, str] = {}
     for path in files:

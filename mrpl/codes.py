@@ -176,6 +176,31 @@ _c("MRP011", "override-without-goal", "An import adjusts a goal the file does no
    "The agency-specific difference would silently be lost.",
    'importer "shared.mrp" { mål 2.4 { vægt 5 } }',
    'importer "shared.mrp" { mål 2.1 { vægt 5 } }')  # fmt: skip
+_c("MRP012", "undeclared-placeholder", "A module uses a placeholder it does not declare", E, "load",
+   "A file that declares parameters (a module of shared goals) uses a `{{name}}` placeholder that is not one of "
+   "them. Every placeholder of a module is declared with `parameter name \"description\"`, so that the plans "
+   "importing it know what to fill in.",
+   "An importing plan could not know it must give the value; the braces would be printed in its document.",
+   """
+   parameter styrelse "Styrelsens navn"
+   mål 2.1 "Fælles" { tekst "{{styrlese}} fastholder niveau 4" }
+   """,
+   """
+   parameter styrelse "Styrelsens navn"
+   mål 2.1 "Fælles" { tekst "{{styrelse}} fastholder niveau 4" }
+   """)  # fmt: skip
+_c("MRP013", "missing-parameter", "An import gives no value for a module's parameter", E, "load",
+   "The imported module declares a parameter without a default, and neither `sæt name \"...\"` in the "
+   "`importer` block nor the plan header (styrelse, forkortelse, ministerium, departement, år) gives it.",
+   "The shared goals would be printed with the placeholder's braces in the signed document.",
+   'importer "shared/koncernfaelles-2022.mrp" { mål 2.1 { vægt 5 } }',
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrelse "Styrelsen" }')  # fmt: skip
+_c("MRP014", "unknown-parameter", "An import sets a parameter the module does not declare", E, "load",
+   "`sæt name \"...\"` in an `importer` block names no parameter of the imported module (a misspelling, or a "
+   "parameter the module no longer has).",
+   "The value would silently fill nothing.",
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrlese "Styrelsen" }',
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrelse "Styrelsen" }')  # fmt: skip
 _c("MRP020", "not-a-date", "Not a calendar date", E, "syntax",
    "The date does not exist (31 June, 29 February in a common year, month 13).",
    "A deadline on a day that does not exist cannot be met or checked.",

@@ -215,7 +215,7 @@ def _long_string(lines: list[str]) -> str:
 
 class _PlanWriter(_Writer):
     def plan(self, plan: A.Plan) -> list[_Stmt]:
-        out: list[_Stmt] = []
+        out: list[_Stmt] = [self.parameter(p) for p in plan.parameters]
         if plan.header is not None:
             out.append(self.header(plan.header))
         if plan.introduction is not None:
@@ -238,6 +238,10 @@ class _PlanWriter(_Writer):
         for stmt in out[1:]:
             stmt.blank_before = True
         return out
+
+    def parameter(self, p: A.Parameter) -> _Stmt:
+        default = (self.kw("DEFAULT"), self.string(p.default)) if p.default is not None else ()
+        return self.stmt("PARAMETER", p.name, self.string(p.description), *default, span=p.span)
 
     # ---- header
 

@@ -362,7 +362,7 @@ class _Item:
 _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
-    "import", "set_value", "step", "scale_point", "column", "budget_row",
+    "import", "set_value", "parameter", "step", "scale_point", "column", "budget_row",
 }  # fmt: skip
 
 
@@ -639,6 +639,7 @@ class _Builder:
             annexes=f.many("annex"),
             goals=tuple(goals),
             imports=tuple(imports),
+            parameters=f.many("parameter"),
             span=self.span(meta),
         )
 
@@ -1203,6 +1204,12 @@ class _Builder:
         f = _Fields(children, self, "import")
         imp = A.Import(_unquote(values[0]), f.many("set_value"), f.many("goal"), self.span(meta))
         return self._item("import", imp, meta)
+
+    def parameter(self, meta: _Meta, children: list[Any]) -> _Item:
+        name, description, *rest = self._values(children)  # rest: the default, or None placeholders
+        default = next((v for v in rest if v is not None), None)
+        parameter = A.Parameter(name.value, _unquote(description), self._str(default), self.span(meta))
+        return self._item("parameter", parameter, meta)
 
     def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
