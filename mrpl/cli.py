@@ -67,7 +67,7 @@ def parse(file: str, spans: bool, no_imports: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(errors) else EXIT_OK)
 
 
-@main.command("fmt")
+@main.command("fmt", short_help="Lay out plan files canonically (your words, order and line breaks kept).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and name the files that would change.")
 @click.option("--lang", type=click.Choice(["da", "en"]), help="Translate the keywords to this language.")
@@ -110,7 +110,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None)
     sys.exit(status)
 
 
-@main.command()
+@main.command(short_help="Build the contract (Markdown, LaTeX, PDF) or the scoring module.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--to",
@@ -124,7 +124,11 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None)
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
-    """Build documents (Markdown, LaTeX, PDF) from plan FILE."""
+    """Build documents (Markdown, LaTeX, PDF) or the Python scoring module from plan FILE.
+
+    Errors are printed in full and stop the build (unless --force); warnings and notes are
+    counted on one line: `mrplc check FILE` shows them.
+    """
     from mrpl.check import all_diagnostics
     from mrpl.render.build import BuildError, write_outputs
 
@@ -169,7 +173,7 @@ def plan_files(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@main.command("check")
+@main.command("check", short_help="Check plans and modules (a directory: every .mrp under it).")
 @click.argument("paths", metavar="PLAN...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Report warnings as errors.")
@@ -195,7 +199,7 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
-@main.command("explain")
+@main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")
 @click.argument("code")
 def explain_command(code: str) -> None:
     """Explain a diagnostic CODE (MRP101, 101 or its name, e.g. weights-total)."""
@@ -208,7 +212,7 @@ def explain_command(code: str) -> None:
     click.echo(explain(entry))
 
 
-@main.command("score")
+@main.command("score", short_help="Score a plan against a results file, or write an empty one.")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
 @click.option(

@@ -639,7 +639,8 @@ _SUPPRESSION_DOC = """
 A comment `# mrpl: ignore[MRP702]` (several codes separated by commas) silences those codes
 
 - on the line of the comment and on the line just below it (so it can stand above the statement), and
-- inside a goal's block: anywhere in the goal it silences the codes for the whole goal and its requirements.
+- for a whole goal and its requirements: on the line above a `mål`, on its first line, or anywhere inside its
+  block.
 
 Only warnings and info can be suppressed. Errors cannot: a plan with an error is not a valid contract, and a
 silenced error would still be wrong in the printed document. An ignore comment naming an error adds a note to

@@ -158,7 +158,7 @@ def unread_summary(diagnostics: list[Diagnostic], file: str, lang: str = "da") -
     return f" {and_} ".join(parts) + " — " + hint.format(file=file, them=it if sum(counts) == 1 else them)
 
 
-def plural(count: int, one: str, many: str) -> str:
+def plural(count: object, one: str, many: str) -> str:
     """ "1 error", "2 errors" (Danish too: "1 advarsel", "2 advarsler")."""
     return f"{count} {one if count == 1 else many}"
 

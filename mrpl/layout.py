@@ -43,7 +43,8 @@ _TOKEN = re.compile(
     r"|(?P<open>\{)"
     r"|(?P<close>\})"
     r"|(?P<blank>[ \t\f]+)"
-    r'|(?P<word>[|:]|[^ \t\f\r\n"#{};|:]+)',
+    r'|(?P<word>[|:]|[^ \t\f\r\n"#{};|:]+)'
+    r"|(?P<other>.)",  # an unclosed quote (only in text that does not parse)
     re.S,
 )
 
@@ -53,10 +54,10 @@ def _tokens(source: str) -> Iterator[tuple[str, str]]:
         yield kind, text
 
 
-def positioned_tokens(source: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, offset) of every token but blanks: string, comment, newline, semi,
-    open, close, word."""
-    pos = 1 if source.startswith("\ufeff") else 0  # a byte order mark is not kept
+def positioned_tokens(source: str, start: int = 0) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of every token but blanks from `start` (a token's start):
+    string, comment, newline, semi, open, close, word, other."""
+    pos = 1 if start == 0 and source.startswith("\ufeff") else start  # a byte order mark is not kept
     while pos < len(source):
         m = _TOKEN.match(source, pos)
         if m is None:
@@ -114,6 +115,8 @@ class _Reader:
         while self.i < len(self.tokens):
             kind, text = self.tokens[self.i]
             self.i += 1
+            if kind == "other":
+                raise LayoutError(f"cannot read {text!r}")
             if kind == "newline":
                 breaks += 1
                 has_break = True

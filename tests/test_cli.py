@@ -1,0 +1,17 @@
+"""The command line's help: every command's summary whole (click cuts a first sentence at "e.g.")."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from mrpl.cli import main
+
+
+def test_command_summaries_are_not_cut() -> None:
+    listing = CliRunner().invoke(main, ["--help"]).output
+    assert "..." not in listing
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        summary = command.get_short_help_str(limit=200)
+        assert summary and not summary.endswith("..."), name
+        text = CliRunner().invoke(main, [name, "--help"]).output.split("\n", 1)[1]  # after "Usage: ... FILES..."
+        assert "..." not in text, name
