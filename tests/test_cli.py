@@ -8,7 +8,7 @@ from mrpl.cli import main
 
 
 def test_command_summaries_are_not_cut() -> None:
-    listing = CliRunner().invoke(main, ["--help"]).output
+    listing = CliRunner().invoke(main, ["--help"]).output.split("\n", 1)[1]  # after "Usage: ... [ARGS]..."
     assert "..." not in listing
     for name, command in main.commands.items():  # type: ignore[attr-defined]
         summary = command.get_short_help_str(limit=200)
