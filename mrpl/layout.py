@@ -4,7 +4,7 @@ Canonical only where layout carries no meaning:
 - indentation: two spaces a block level; a text block's (`\"\"\"`) lines one level below
   its statement, its closing quotes at the statement's level;
 - spacing: one space between words, none before `:`, one each side of `|`; the rows of
-  a table (consecutive statements with the same number of `|`) aligned in columns;
+  a table (consecutive rows of amounts with the same number of `|`) aligned in columns;
 - one statement a line: a `;` becomes a line break, except in a block written on one
   line (`{ titel "Direktør"; sted "København" }` stays so, as prettier keeps an object
   the author wrote on one line);
@@ -237,8 +237,8 @@ def _cells(parts: list[str]) -> list[str]:
 
 
 def _table_widths(items: list[_Statement | _Note]) -> dict[int, list[int]]:
-    """Column widths for each run of two or more consecutive statements with the same
-    number of `|` (a budget's rows), by the index of the statement."""
+    """Column widths for each run of two or more consecutive rows of amounts with the same
+    number of `|` (a budget's total and rows), by the index of the statement."""
     out: dict[int, list[int]] = {}
     run: list[int] = []
 
@@ -252,7 +252,7 @@ def _table_widths(items: list[_Statement | _Note]) -> dict[int, list[int]]:
     columns = -1
     for n, item in enumerate(items):
         bars = item.parts.count("|") if isinstance(item, _Statement) and item.block is None else 0
-        tabular = bars > 0 and not any(p.startswith('"""') for p in item.parts)  # type: ignore[union-attr]
+        tabular = bars > 0 and all(_AMOUNT.fullmatch(c) for c in _cells(item.parts)[1:])  # type: ignore[union-attr]
         if not tabular or bars != columns or item.blank_before:
             close()
         if tabular:
