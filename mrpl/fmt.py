@@ -580,11 +580,12 @@ def _with_trailing(lines: list[str], trailing: list[str]) -> list[str]:
 
 
 def format_plan(plan: A.Plan, language: str = "da") -> str:
-    """Source text for a plan (no comments): the formatter's core, used by the tests."""
+    """Source text for a syntax tree built in code (no comments), laid out as `mrplc fmt`
+    lays out a file (so formatting it again changes nothing)."""
     stmts = _PlanWriter(language).plan(plan)
     out: list[str] = []
     _print(stmts, 0, out)
-    return "\n".join(out) + "\n" if out else ""
+    return lay_out("\n".join(out) + "\n") if out else ""
 
 
 def format_result(result: ParseResult, language: str | None = None, wrap: int | None = None) -> str:
