@@ -118,7 +118,7 @@ _c("MRP001", "file-too-large", "The file is too large to be a plan", E, "syntax"
 _c("MRP002", "unexpected-token", "Unexpected word or symbol", E, "syntax",
    "The parser found something it did not expect at this point; the message says what it expected, and after "
    "which keyword, or names the mistake: a misspelt keyword (`resultatkrv`), a `}` missing (found from the "
-   "indentation), a core task without its number, a range of years where one period belongs, a unit in a "
+   "indentation), a range of years where one period belongs, a unit in a "
    "fulfilment scale. One mistake gives one message: the parser drops the broken statement (with the block "
    "it opens, or the lines indented below it when its `{` is missing) and reads on from the next statement.",
    "Nothing after a syntax error can be trusted, so the checker does not run until the file parses.",

@@ -57,12 +57,6 @@ def _in_requirement(line: str) -> str:
 
 CURATED: tuple[Curated, ...] = (
     Curated(
-        "`kerneopgave` takes its number first, then its name",
-        'write `kerneopgave 1 "Navn"`',
-        ('strategi {\n  kerneopgaver {\n    kerneopgave "Navn:"\n  }\n}\n',
-         'strategy {\n  core tasks {\n    core task "Name"\n  }\n}\n'),
-    ),
-    Curated(
         "a range of years is not one period: write one year, half-year, quarter or date",
         "e.g. `i 2015` or `i 2. halvår 2015`, and say the whole range in the text",
         (_in_requirement('omfang "sager" i 2011-2015'), _in_requirement("frist 2011-2015"),

@@ -135,8 +135,6 @@ def _in_goal(lines: str) -> str:
     ("source", "line", "words"),
     [
         (_in_goal('  resultatkrv b {\n    tekst "y"\n    vægt 5\n  }\n'), 3, "did you mean `resultatkrav`?"),
-        ('strategi {\n  kerneopgaver {\n    kerneopgave "Navn:"\n    kerneopgave 2 "B"\n  }\n}\n', 3,
-         "`kerneopgave` takes its number first"),
         (_in_goal('  resultatkrav {\n    omfang "sager" i 2011-2015\n    måltal milepæl\n  }\n'), 4,
          "a range of years is not one period"),
         (_in_goal("  resultatkrav {\n    opfyldelse trin { mindst 200000 kr: 100 %; ellers: 0 % }\n  }\n"), 4,
@@ -145,7 +143,7 @@ def _in_goal(lines: str) -> str:
          "`}` is missing: `resultatkrav` opened on line 3 is not closed"),
         (_in_goal('  resultatkrav a\n    tekst "y"\n    vægt 5\n  }\n'), 3, "expected `{`"),
     ],
-    ids=["misspelt keyword", "core task without number", "range of years", "unit in a scale", "missing }",
+    ids=["misspelt keyword", "range of years", "unit in a scale", "missing }",
          "missing {"],
 )  # fmt: skip
 def test_a_named_mistake_gives_one_message_that_says_what_to_do(source: str, line: int, words: str) -> None:
