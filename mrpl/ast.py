@@ -370,12 +370,15 @@ class ChangeTarget:
 
 @dataclass(frozen=True, slots=True)
 class LevelTarget:
-    """`niveau 4 på "A" | "B"` or `niveau 4 på 7 områder`."""
+    """`niveau 4 på "A" | "B"` or `niveau 4 på 7 områder`; a level the plan states in
+    words, not as a number (`niveau "det forventede modenhedsniveau" på 7 områder`), has
+    `level` None and `words` set: each area then reaches it or not."""
 
-    level: Decimal
+    level: Decimal | None
     areas: tuple[str, ...] = ()
     area_count: int | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    words: str | None = None
 
 
 class ApprovalKind(enum.Enum):
@@ -562,6 +565,7 @@ class SubWeight:
     targets: tuple[Target, ...] = ()
     scoring: Scoring | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    cell: str | None = None  # `celle "31"`: the annex table's target cell as written
 
 
 @dataclass(frozen=True, slots=True)

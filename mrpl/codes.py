@@ -465,6 +465,25 @@ _c("MRP310", "text-names-other-deadline", "A requirement's text names another de
    frist 2. kvartal
    """)  # fmt: skip
 
+_c("MRP431", "cell-disagrees-with-target", "A part's table cell says another number than its target", W, "check",
+   """
+   `celle "31"` in a sub-weight part (`del`) is what the annex table prints in the target column, as the
+   annex writes it ("31", "0-1 dag"). Its last number must be the number of the part's target: the days
+   of `andel ... inden for 31 dage`, a time target's duration, or a count.
+   """,
+   "The printed annex and the scoring would disagree about what the agency must reach.",
+   'del "Beløbsordningen 1. gang" { vægt 8; måltal andel mindst 90 % inden for 31 dage; celle "62" }',
+   'del "Beløbsordningen 1. gang" { vægt 8; måltal andel mindst 90 % inden for 31 dage; celle "31" }')  # fmt: skip
+_c("MRP432", "level-words", "A level in words that is empty or a number", W, "check",
+   """
+   `niveau "det forventede modenhedsniveau" på 7 områder` states a level in words, where the plan names no
+   number; each area then reaches it or not. Words that are only a number (`niveau "4"`) should be the
+   number itself, and empty words say nothing.
+   """,
+   "A level written as a number is compared with the level reported; in words it is only reached or not.",
+   'måltal niveau "4" på 7 områder',
+   'måltal niveau 4 på 7 områder')  # fmt: skip
+
 # --------------------------------------------------------------------------
 # MRP4xx: targets and scales
 

@@ -519,6 +519,7 @@ class _PlanWriter(_Writer):
         items += [self.stmt("TARGET", self.target(t), span=t.span) for t in p.targets]
         if p.scoring is not None:
             items.append(self.scoring(p.scoring))
+        self._opt_str(items, "CELL", p.cell)
         return self.stmt("PART", self.string(p.name), span=p.span, children=items or None)
 
     # ---- targets and scoring
@@ -551,7 +552,8 @@ class _PlanWriter(_Writer):
                     areas = f"{t.area_count} {self.kw('AREAS')}"
                 else:
                     areas = " | ".join(self.string(a) for a in t.areas)
-                return f"{self.kw('LEVEL')} {self.number(t.level)} {self.kw('ON')} {areas}"
+                level = self.string(t.words) if t.words is not None else self.number(t.level or 0)
+                return f"{self.kw('LEVEL')} {level} {self.kw('ON')} {areas}"
             case A.MilestoneTarget(approval=None):
                 return self.kw("MILESTONE")
             case A.MilestoneTarget(approval=approval):

@@ -264,7 +264,10 @@ def _describe_change(target: A.ChangeTarget, lang: str) -> str:
 
 def _describe_level(target: A.LevelTarget, lang: str) -> str:
     da = lang == "da"
-    text = f"{'niveau' if da else 'level'} {format_number(target.level, lang)}"
+    if target.words is not None:  # a level in words is printed as the plan words it
+        text = target.words
+    else:
+        text = f"{'niveau' if da else 'level'} {format_number(target.level or 0, lang)}"
     if target.areas:
         joined = join_words(target.areas, lang)
         return f"{text} {'på' if da else 'in'} {joined}"

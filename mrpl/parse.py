@@ -461,7 +461,7 @@ _KEY_KEYWORD = {
     "period": "PERIOD", "total": "TOTAL", "director": "DIRECTOR", "head": "HEAD",
     "renegotiation": "RENEGOTIATION", "next_negotiation": "NEXT_NEGOTIATION",
     "introduction": "INTRODUCTION", "table_title": "TABLE_TITLE", "background_title": "BACKGROUND_TITLE",
-    "annex_title": "ANNEX_TITLE",
+    "annex_title": "ANNEX_TITLE", "part_cell": "CELL",
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
@@ -780,6 +780,7 @@ class _Builder:
     table_title = _string_item("table_title")
     background_title = _string_item("background_title")
     annex_title = _string_item("annex_title")
+    part_cell = _string_item("part_cell")
     goal_type = _string_item("type")
     source = _string_item("source")
     measured_by = _string_item("measured_by")
@@ -1082,6 +1083,7 @@ class _Builder:
             targets=f.many("target"),
             scoring=f.get("scoring"),
             span=self.span(meta),
+            cell=f.get("part_cell"),
         )
         return self._item("part", part, meta)
 
@@ -1216,10 +1218,12 @@ class _Builder:
         return A.Baseline(label, value, self.span(meta))
 
     def level(self, meta: _Meta, children: list[Any]) -> A.LevelTarget:
-        number, areas = self._values(children)
+        value, areas = self._values(children)
+        words = _unquote(value) if value.type == "STRING" else None
+        level = None if words is not None else _decimal(value)
         if isinstance(areas, int):
-            return A.LevelTarget(_decimal(number), (), areas, self.span(meta))
-        return A.LevelTarget(_decimal(number), areas, None, self.span(meta))
+            return A.LevelTarget(level, (), areas, self.span(meta), words)
+        return A.LevelTarget(level, areas, None, self.span(meta), words)
 
     def area_count(self, meta: _Meta, children: list[Any]) -> int:
         return int(self._values(children)[0])

@@ -304,6 +304,13 @@ def counts_words(check: Any, counts: Counts) -> str:
     return base + (f" = {display_percent(share / HUNDRED)}" if share is not None else "")
 
 
+def _level_reached(check: Any, name: str, level: Decimal) -> str:
+    """ "Risikostyring: niveau 4", or for a level in words "Risikostyring: nået"."""
+    if check.level_words is not None:
+        return f"{name}: {'nået' if level >= 1 else 'ikke nået'}"
+    return f"{name}: niveau {format_number(level)}"
+
+
 def result_words(u: UnitScore) -> str:
     """The reported result in words: "92,5 %", "leveret 15. juni 2020", "87 point"."""
     result: Result | None = u.result
@@ -327,7 +334,7 @@ def result_words(u: UnitScore) -> str:
         elif check.kind is CheckKind.ASSESSMENT:
             parts.append("ikke udfyldt" if result.points is None else f"{format_number(result.points)} point")
         elif check.kind is CheckKind.LEVEL:
-            levels = ", ".join(f"{name}: niveau {format_number(level)}" for name, level in result.areas)
+            levels = ", ".join(_level_reached(check, name, level) for name, level in result.areas)
             parts.append(levels or "ikke udfyldt")
         elif check.kind is CheckKind.MANUAL:
             if result.fulfilment is not None:

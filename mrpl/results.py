@@ -1054,6 +1054,13 @@ class _Typer:
                 fix = f"did you mean {near[0]!r}?" if near else f"the areas are: {', '.join(check.areas)}"
                 self.error("MRP811", f"{unit.id}: the target lists no area {name!r}", f.span, fix=fix)
                 return ()
+            if check.level_words is not None:  # a level in words: reached or not
+                if not isinstance(value, bool):
+                    self.error("MRP802", f"{unit.id}: whether {name!r} reached {check.level_words!r}: write true "
+                               f"or false, not {value!r}", f.span)  # fmt: skip
+                    return ()
+                levels.append((name, Decimal(int(value))))
+                continue
             parsed = parse_number(value)
             if isinstance(parsed, str) or parsed[0] < 0:
                 self.error(
@@ -1189,7 +1196,8 @@ def expects(unit: Unit) -> dict[str, str]:
             )
         elif c.kind is CheckKind.LEVEL:
             names = ", ".join(c.areas) if c.areas else f"{c.area_count} områder"
-            out["areas"] = f"niveau nået pr. område ({names}): {_describe(c.target)}"
+            what = "true (nået) eller false pr. område" if c.level_words is not None else "niveau nået pr. område"
+            out["areas"] = f"{what} ({names}): {_describe(c.target)}"
         elif c.kind is CheckKind.CHANGE and c.baseline is None:
             out["baseline"] = "baselineværdien (planen angiver ingen)"
         elif c.kind is CheckKind.MANUAL:

@@ -114,6 +114,7 @@ class Check:
     areas: tuple[str, ...] = ()  # level: named areas
     area_count: int | None = None  # level: a number of areas without names
     maximum: Decimal | None = None  # assessment: the scale's maximum
+    level_words: str | None = None  # level: the level in words; areas report true (reached) or false
     approval: str | None = None  # milestone: "approved" | "joint" (A.ApprovalKind values), or None
     party: str | None = None  # milestone: who approves ("departementet"); words only
 
@@ -506,8 +507,11 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
                 direction=direction.value,
                 baseline=base,
             )
-        case A.LevelTarget(level=level, areas=areas, area_count=count):
-            return Check(CheckKind.LEVEL, target, relation=">=", goal=level, areas=areas, area_count=count)
+        case A.LevelTarget(level=level, areas=areas, area_count=count, words=words):
+            # A level in words has no number: each area reports reached (1) or not (0).
+            goal = Decimal(1) if words is not None else level
+            return Check(CheckKind.LEVEL, target, relation=">=", goal=goal, areas=areas, area_count=count,
+                         level_words=words)  # fmt: skip
         case A.MilestoneTarget(approval=approval):
             if deadlines:
                 days = tuple(d.due(period, year) for d in deadlines)

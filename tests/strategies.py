@@ -173,6 +173,7 @@ targets = st.one_of(
     st.builds(A.ChangeTarget, st.sampled_from(list(A.ChangeDirection)), decimals(0, 100), st.none() | baselines),
     st.builds(A.LevelTarget, decimals(0, 10), st.lists(texts, min_size=1, max_size=3).map(tuple), st.none()),
     st.builds(A.LevelTarget, decimals(0, 10), st.just(()), st.integers(0, 20)),
+    st.builds(lambda words, count: A.LevelTarget(None, (), count, words=words), texts, st.integers(0, 20)),
     st.just(A.MilestoneTarget()),
     st.builds(A.MilestoneTarget, approval=st.builds(A.Approval, st.sampled_from(list(A.ApprovalKind)), texts)),
     st.builds(A.AssessmentTarget, relations, decimals(0, 200), decimals(0, 200)),
@@ -219,7 +220,9 @@ methods = st.builds(
     ref=st.none() | refs,
     title=st.none() | texts,
 )
-parts = st.builds(A.SubWeight, texts, st.none() | weights, _small(targets), st.none() | scorings)
+parts = st.builds(
+    A.SubWeight, texts, st.none() | weights, _small(targets), st.none() | scorings, cell=st.none() | texts
+)
 groups = st.recursive(
     st.builds(A.SubWeightGroup, texts, st.none() | weights, _small(parts, 3), _small(texts, 3)),
     lambda inner: st.builds(A.SubWeightGroup, texts, st.none() | weights, _small(parts | inner, 3), _small(texts, 3)),

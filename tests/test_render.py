@@ -417,3 +417,30 @@ def test_annex_group_headings_stand_over_their_sections_methods() -> None:
     assert external < md.index("#### Resultatkrav 1.1 ") < internal < md.index("#### Resultatkrav 2.1 ")
     tex = render(load(ROOT / "examples" / "siri-2020.mrp"), "tex")
     assert r"\mrplunnumbered{Internt rettede mål}" in tex
+
+
+# --------------------------------------------------------------------------
+# Cells as the annex writes them, a level in words (examples/faerdselsstyrelsen-2024.mrp)
+
+
+def test_annex_cells_are_printed_as_the_annex_writes_them() -> None:
+    md = render(load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp"), "md")
+    assert "| Praktisk prøve, kategori B | 42 | 30 |" in md
+    assert "| Bekræftelse af booking | 0-1 dag | 10 |" in md
+    assert "#### Resultatkrav 1.1 Servicemål (vægt 60 point)" in md  # the unlabelled requirement's method title
+
+
+def test_a_plan_without_ministry_names_its_department_and_opens_with_the_title() -> None:
+    md = render(load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp"), "md")
+    assert md.startswith("# Mål- og resultatplan 2024\n")
+    assert "indgået mellem Transportministeriets departement og Færdselsstyrelsen." in md
+    assert "**Anne Holm**\\\nDirektør" in md
+
+
+def test_nested_lists_in_markdown_latex_and_table_cells() -> None:
+    plan = load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp")
+    md = render(plan, "md")
+    assert "1. afvikle køreprøver og syn med kort ventetid\n   - for personbiler" in md
+    assert "• køreprøver ◦ praktisk prøve, kategori B ◦ teoriprøve, kategori B • booking af prøvetid" in md
+    tex = render(plan, "tex")
+    assert "\\item afvikle køreprøver og syn med kort ventetid\n\\begin{itemize}\n\\item for personbiler" in tex

@@ -630,7 +630,10 @@ def _group_rows(group: A.SubWeightGroup, lang: str) -> list[tuple[tuple[str, ...
         if isinstance(member, A.SubWeightGroup):
             rows.extend(_group_rows(member, lang))
         else:
-            targets = "; ".join(describe_target(t, lang) for t in member.targets)
+            # The cell as the annex writes it ("31", "0-1 dag"), else the targets in words.
+            targets = (
+                member.cell if member.cell is not None else "; ".join(describe_target(t, lang) for t in member.targets)
+            )
             weight = format_number(member.weight.value, lang) if member.weight else ""
             rows.append(((member.name, targets, weight), False))
     return rows
@@ -672,7 +675,10 @@ def _goal_annex(goal: A.Goal, lang: str, table: dict[str, Decimal]) -> list[Bloc
     with_content = [r for r in goal.requirements if r.methods or r.groups]
     if not goal.methods and not with_content:
         return []
-    name = goal.methods[0].title if goal.methods and goal.methods[0].title else goal.area
+    # The goal's own method names it, else the method of its single unlabelled requirement.
+    unlabelled = [m for r in goal.requirements if r.label is None for m in r.methods]
+    first = (goal.methods or unlabelled or (None,))[0]
+    name = first.title if first is not None and first.title else goal.area
     blocks = [Block("heading", heading=_method_heading(goal.number, name, goal_weight(goal, table), lang))]
     for n, method in enumerate(goal.methods):
         if n > 0 and method.title:
