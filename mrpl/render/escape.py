@@ -5,7 +5,9 @@ character of plan text can become markup in the output:
 
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
-- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives).
+- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `typst_markup`, `typst_string`, `typst_raw`: Typst markup, string literals and raw text;
+- `typst_label`: Typst label names.
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -100,3 +102,52 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# Typst
+#
+# Three contexts: markup (text in a document or in a `[...]` content block),
+# string literals ("..." in code: metadata, labels' texts) and raw text
+# (placeholders shown as code). Raw text is written as `#raw("...")`, so it
+# rests on the string escape and needs no fence that plan text could close.
+
+# Every ASCII character that starts markup, a shorthand ("--", "...", "~",
+# "-1" as a minus, "'" and '"' as smart quotes), a comment ("//", "/*"), a
+# URL ("https://" links itself), a label ("<"), a reference ("@"), code ("#"),
+# math ("$"), raw text ("`"), a content block's end ("]") or, at a line start,
+# a heading ("="), a list ("-", "+", "1."), a term ("/"). Typst reads a
+# backslash before any of them as that character itself.
+_TYPST_MARKUP = re.compile(r"([\\#$*_`<>@\[\]{}/=\-+~'\".])")
+_TYPST_SPACE = re.compile(r"\s+")
+# Characters that are never text: C0/C1 controls and the Unicode line/paragraph separators.
+_TYPST_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def typst_markup(text: str) -> str:
+    """Plan text as Typst markup: whitespace collapsed to single spaces (a newline
+    cannot open a block), controls dropped, every markup character escaped."""
+    flat = _TYPST_SPACE.sub(" ", _TYPST_CONTROL.sub(" ", text))
+    return _TYPST_MARKUP.sub(r"\\\1", flat)
+
+
+_TYPST_STRING = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def typst_string(text: str) -> str:
+    """Plan text as the inside of a Typst string literal (the quotes are the caller's)."""
+    clean = _TYPST_CONTROL.sub(" ", text)
+    return "".join(_TYPST_STRING.get(c, c) for c in clean)
+
+
+def typst_raw(text: str) -> str:
+    """Plan text shown verbatim in monospace: a `#raw("...")` call on the escaped string."""
+    return '#raw("' + typst_string(text) + '")'
+
+
+_TYPST_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def typst_label(text: str) -> str:
+    """A Typst label name (`<mrpl-...>`): letters and digits, the rest as '-'."""
+    return "mrpl-" + (_TYPST_LABEL_UNSAFE.sub("-", text).strip("-") or "x")

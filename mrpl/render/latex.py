@@ -73,7 +73,7 @@ def source_file_key(path: str) -> str:
 
 def source_marker(span: A.Span) -> str:
     """`%mrpl-src:KEY:LINE`: where the prose that follows comes from in the plan, so a
-    TeX error can be traced back to it (see `mrpl.render.pdf.tex_error`)."""
+    TeX error can be traced back to it (see `mrpl.render.latex_pdf.tex_error`)."""
     return f"%mrpl-src:{source_file_key(span.file)}:{span.line}"
 
 
