@@ -87,13 +87,23 @@ def squash(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
+_OVERFULL = re.compile(r"^Overfull \\hbox \(([\d.]+)pt too wide\)", re.M)
+_REFERENCE_WARNINGS = re.compile(
+    r"^LaTeX Warning: (?:Reference|Citation) .* undefined|There were undefined references", re.M
+)
+
+
 @needs_tex
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["da", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_every_example_latex_compiles(example: Path, tmp_path: Path) -> None:
+def test_every_example_latex_compiles_cleanly(example: Path, lang: str, tmp_path: Path) -> None:
+    """pdflatex sets every example with no line more than 1 pt too wide and every reference resolved."""
     plan = load(example)
-    pdf, _log = compile_latex(render(plan, "tex"), example.stem)
-    assert pdf.startswith(b"%PDF")
+    pdf, log = compile_latex(render(plan, "tex", lang), example.stem)
+    overfull = [float(w) for w in _OVERFULL.findall(log) if float(w) > 1]
+    assert not overfull, f"Overfull \\hbox of {max(overfull)} pt"
+    assert not _REFERENCE_WARNINGS.search(log)
     assert 3 <= pdf_pages(pdf, tmp_path) <= 40
     text = squash(pdf_text(pdf, tmp_path))
     for goal in plan.all_goals():
@@ -102,8 +112,6 @@ def test_every_example_latex_compiles(example: Path, tmp_path: Path) -> None:
             label = requirement_label(req)
             if label:
                 assert squash(label) in text, (goal.number, label)
-        if goal.weight is not None:
-            assert str(goal.weight.value).replace(".", ",") in text
 
 
 def test_markdown_renders_hostile_text_literally() -> None:

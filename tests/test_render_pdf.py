@@ -307,3 +307,14 @@ def test_hostile_plan_builds_and_shows_its_text(tmp_path: Path) -> None:
     assert squash(goal.area) in text
     assert "root:" not in text
     assert pdf.reader.metadata is not None and pdf.reader.metadata.title == (result.plan.header or A.Header()).title
+
+
+def test_pdfua_checker_finds_nothing(built: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    """The `pdfua` checker (a machine-checkable subset of PDF/UA-1) on every example, both languages."""
+    from pdfua import validate
+
+    for (stem, lang), (_plan, pdf) in built.items():
+        path = tmp_path / f"{stem}-{lang}.pdf"
+        path.write_bytes(pdf.data)
+        report = validate(str(path))
+        assert not report.findings, (stem, lang, [(f.rule_id, f.message) for f in report.findings][:5])

@@ -108,6 +108,28 @@ class Document:
         return next((f.text for f in self.footnotes if f.label == label), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A block of a section, or consecutive signatures gathered to be laid out side by side."""
+
+    kind: str  # a Block kind, or "signatures"
+    block: Block | None = None
+    signatures: tuple[tuple[str, ...], ...] = ()
+
+
+def runs(blocks: tuple[Block, ...]) -> list[Run]:
+    """The blocks with each run of signatures as one item: signatures stay together on a page."""
+    out: list[Run] = []
+    for block in blocks:
+        if block.kind != "signature":
+            out.append(Run(block.kind, block))
+        elif out and out[-1].kind == "signatures":
+            out[-1] = Run("signatures", signatures=(*out[-1].signatures, block.lines))
+        else:
+            out.append(Run("signatures", signatures=(block.lines,)))
+    return out
+
+
 # --------------------------------------------------------------------------
 
 

@@ -71,11 +71,14 @@ _TEX_CHARS: dict[str, str] = {
     "≤": r"\ensuremath{\leq}",
     "→": r"\ensuremath{\rightarrow}",
     "\u2009": r"\,",
+    # A line may break after a slash and the word after it may hyphenate
+    # ("Leverandørstyring/databehandlerforhold" in a narrow column).
+    "/": r"/\hspace{0pt}",
 }
 # Characters T1 + utf8 inputenc typeset as they are.
 _TEX_SAFE = re.compile(r"[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]")
 _TEX_ANY = re.compile(
-    r"[\\{}$&#^_~%<>|\"'`\[\]\-]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
+    r"[\\{}$&#^_~%<>|\"'`\[\]\-/]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
 )
 
 

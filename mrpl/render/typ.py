@@ -10,13 +10,12 @@ signatures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
 
 from mrpl import ast as A
-from mrpl.render.document import Block, Document, GoalRow, Table
+from mrpl.render.document import Document, GoalRow, Table, runs
 from mrpl.render.escape import typst_label, typst_markup, typst_raw, typst_string
 from mrpl.render.jinja import environment
 
@@ -151,28 +150,6 @@ def _requirement(row: GoalRow, prose: _Prose) -> str:
         parts.append(prose.blocks(row.text))
     parts.extend("\n\n#emph[" + typst_markup(n) + "]" for n in row.notes)
     return "".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """Consecutive blocks of a section, with signatures gathered so they are laid out together."""
-
-    kind: str
-    block: Block | None = None
-    signatures: tuple[tuple[str, ...], ...] = ()
-
-
-def runs(blocks: tuple[Block, ...]) -> list[_Run]:
-    out: list[_Run] = []
-    for block in blocks:
-        if block.kind == "signature":
-            if out and out[-1].kind == "signatures":
-                out[-1] = _Run("signatures", signatures=(*out[-1].signatures, block.lines))
-            else:
-                out.append(_Run("signatures", signatures=(block.lines,)))
-        else:
-            out.append(_Run(block.kind, block))
-    return out
 
 
 def typst_date(day: date | None) -> Markup:
