@@ -7,7 +7,8 @@ character of plan text can become markup in the output:
 - `latex_text`: LaTeX text mode;
 - `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
 - `typst_markup`, `typst_string`, `typst_raw`: Typst markup, string literals and raw text;
-- `typst_label`: Typst label names.
+- `typst_label`: Typst label names;
+- `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -154,3 +155,16 @@ _TYPST_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 def typst_label(text: str) -> str:
     """A Typst label name (`<mrpl-...>`): letters and digits, the rest as '-'."""
     return "mrpl-" + (_TYPST_LABEL_UNSAFE.sub("-", text).strip("-") or "x")
+
+
+# --------------------------------------------------------------------------
+# HTML (text and quoted attribute values; inline SVG is the same context)
+
+_HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+# C0/C1 controls (tab and newline excepted) have no place in a page: they are dropped.
+_HTML_ANY = re.compile(r"[&<>\"']|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def html_text(text: str) -> str:
+    """Plan text for HTML text or a double- or single-quoted attribute value."""
+    return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
