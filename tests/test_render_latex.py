@@ -135,7 +135,7 @@ def test_latex_escapes_every_special_character() -> None:
     tex = render(hostile_plan(), "tex")
     body = tex[tex.index(r"\begin{document}") :]
     assert r"\input{" not in body and r"\write18{" not in body
-    assert r"\textbackslash{}input\{/etc/passwd\}" in body
+    assert r"\textbackslash{}input\{/\hspace{0pt}etc/\hspace{0pt}passwd\}" in body
     assert r"\% \& \$ \_ \# \textasciitilde{} \textasciicircum{} \{ \}" in body
     assert "<script>" not in body
 
