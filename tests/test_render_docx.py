@@ -57,14 +57,15 @@ def test_word_headings_tables_footer_and_properties(built: dict, key: tuple[str,
     doc = build_document(plan, lang)
     word = docx.Document(io.BytesIO(data))
     headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 1"]
-    expected = [f"{s.heading.number} {s.heading.title}" for s in doc.sections]
+    expected = [f"{s.heading.number} {s.heading.title}".strip() for s in doc.sections]
     assert [re.sub(r"\d+$", "", h) if h not in expected else h for h in headings][: len(expected)] == expected
     level2 = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     for section in doc.sections:
         for table in section.tables:
-            assert f"{table.heading.number} {table.heading.title}" in level2
-    goal_tables = [t for t in word.tables if [c.text for c in t.rows[0].cells] == GOAL_HEADER[lang]]
-    assert len(goal_tables) == sum(len(s.tables) for s in doc.sections)
+            if table.level == 0:
+                assert f"{table.heading.number} {table.heading.title}".strip() in level2
+    goal_tables = [t for t in word.tables if [c.text for c in t.rows[0].cells][:4] == GOAL_HEADER[lang][:4]]
+    assert len(goal_tables) == sum(1 for s in doc.sections for t in s.tables if t.rows)
     for table in word.tables[1:]:  # every data table repeats its header row on each page
         if len(table.rows) > 1 and table.rows[0].cells[0].text:
             header = table.rows[0]._tr.trPr
@@ -152,8 +153,9 @@ def _tables(markup: bytes, source: str) -> list[list[str]]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_pandoc_reads_the_goal_tables_of_the_markdown_build(built: dict, example: Path) -> None:  # type: ignore[type-arg]
     plan, data = built[(example.stem, "da")]
-    header = GOAL_HEADER["da"]
-    from_word = [t for t in _tables(data, "docx") if t[:5] == header]
-    from_markdown = [t for t in _tables(render(plan, "md").encode(), "gfm") if t[:5] == header]
+    header = GOAL_HEADER["da"][:4]
+    from_word = [t for t in _tables(data, "docx") if t[:4] == header]
+    from_markdown = [t for t in _tables(render(plan, "md").encode(), "gfm") if t[:4] == header]
     assert from_word == from_markdown
-    assert len(from_word) == len(plan.sections)
+    doc = build_document(plan, "da")
+    assert len(from_word) == sum(1 for s in doc.sections for t in s.tables if t.rows)

@@ -15,7 +15,8 @@ from datetime import date
 from markupsafe import Markup
 
 from mrpl import ast as A
-from mrpl.render.document import Document, GoalRow, Table, runs
+from mrpl.i18n import phrase
+from mrpl.render.document import Document, GoalRow, GoalTable, Table, runs
 from mrpl.render.escape import typst_label, typst_markup, typst_raw, typst_string
 from mrpl.render.jinja import environment
 
@@ -125,21 +126,43 @@ def table(t: Table) -> Markup:
     return Markup(source)
 
 
-def goal_rows(rows: tuple[GoalRow, ...], prose: _Prose, lang: str) -> Markup:
-    """A goal table's body: the goal's number, area and text span its requirement rows."""
-    cells: list[str] = []
-    for index, row in enumerate(rows):
-        if row.first and index > 0:
-            cells.append("table.hline(stroke: 0.4pt)")
+def goal_table(t: GoalTable, prose: _Prose, lang: str) -> Markup:
+    """A call of the template's `mrpl-goal-table`: per goal its number, area and text, and
+    its rows (requirement, extra cells, weight) that those cells span."""
+    header = [phrase(k, lang) for k in ("col_number", "col_area", "col_goal", "col_requirements")]
+    header += list(t.extra)
+    if t.weights:
+        header.append(phrase("col_weight", lang))
+    goals: list[str] = []
+    rows: list[str] = []
+
+    def close(first: GoalRow) -> None:
+        goal_text = prose.blocks(first.goal_text) if first.goal_text is not None else ""
+        goals.append(
+            f"(number: [{typst_markup(first.number)}], area: [{prose.language(typst_markup(first.area))}], "
+            f"text: [{goal_text}], rows: ({''.join(r + ', ' for r in rows)}))"
+        )
+        rows.clear()
+
+    first: GoalRow | None = None
+    for row in t.rows:
+        if row.first and first is not None:
+            close(first)
         if row.first:
-            span = {"rowspan": str(row.span)} if row.span > 1 else {}
-            goal_text = prose.blocks(row.goal_text) if row.goal_text is not None else ""
-            cells.append(_cell("#strong[" + typst_markup(row.number) + "]", **span))
-            cells.append(_cell(prose.language(typst_markup(row.area)), **span))
-            cells.append(_cell(goal_text, **span))
-        cells.append(_cell(_requirement(row, prose)))
-        cells.append(_cell(typst_markup(row.weight)))
-    return Markup(",\n  ".join(cells))
+            first = row
+        cells = [_requirement(row, prose), *(typst_markup(c) for c in row.extra)]
+        if t.weights:
+            cells.append(typst_markup(row.weight))
+        rows.append("(" + "".join(f"[{c}], " for c in cells) + ")")
+    if first is not None:
+        close(first)
+    head = ", ".join(f"[{typst_markup(h)}]" for h in header)
+    weights = "true" if t.weights else "false"
+    return Markup(
+        f"#mrpl-goal-table(header: ({head},), extra: {len(t.extra)}, weights: {weights}, goals: (\n  "
+        + ",\n  ".join(goals)
+        + ",\n))"
+    )
 
 
 def _requirement(row: GoalRow, prose: _Prose) -> str:
@@ -158,6 +181,18 @@ def typst_date(day: date | None) -> Markup:
     return Markup(f"datetime(year: {day.year}, month: {day.month}, day: {day.day})")
 
 
+class _Levels:
+    """Heading levels as written, but never more than one below the previous heading:
+    PDF/UA forbids skipped levels (a core task's table heading at 3 followed by a minor heading)."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __call__(self, level: int) -> Markup:
+        self.last = min(int(level), self.last + 1)
+        return Markup(str(self.last))
+
+
 def string(value: str) -> Markup:
     return Markup('"' + typst_string(value) + '"')
 
@@ -167,8 +202,9 @@ def render_typst(doc: Document, day: date | None = None) -> str:
     prose = _Prose(doc.footnotes, doc.text_lang, doc.lang)
     filters = {
         "table": table,
-        "goal_rows": lambda rows: goal_rows(rows, prose, doc.lang),
+        "goal_table": lambda t: goal_table(t, prose, doc.lang),
         "runs": runs,
+        "heading_level": _Levels(),
         "string": string,
         "label": lambda text: Markup(typst_label(text)),
         "footnote": lambda label: Markup(prose.footnote(label)),

@@ -140,16 +140,24 @@ class _Writer:
         _repeat_header(table, header_rows)
 
     def goal_table(self, t: GoalTable) -> None:
-        self.heading(t.heading, 2)
+        self.heading(t.heading, 2 + t.level)
+        self.blocks(t.before, 4)
         if t.intro is not None:
             self.prose(t.intro)
         if t.caption:
             self.word.add_paragraph().add_run(t.caption).bold = True
+        if not t.rows:
+            return
         header = [phrase(k, self.doc.lang) for k in ("col_number", "col_area", "col_goal", "col_requirements")]
-        header.append(phrase("col_weight", self.doc.lang))
-        table = self._new_table(len(t.rows) + 1, 5, widths=(1.1, 2.8, 4.2, 6.8, 1.5))
+        header += list(t.extra)
+        widths = [1.1, 2.8, 4.2, 6.8 - 2.0 * len(t.extra), *(2.0 for _ in t.extra)]
+        if t.weights:
+            header.append(phrase("col_weight", self.doc.lang))
+            widths.append(1.5)
+        weight_column = len(header) - 1 if t.weights else -1
+        table = self._new_table(len(t.rows) + 1, len(header), widths=tuple(widths))
         for c, value in enumerate(header):
-            _cell_text(table.cell(0, c), value, bold=True, right=c == 4)
+            _cell_text(table.cell(0, c), value, bold=True, right=c == weight_column)
         for r, row in enumerate(t.rows, start=1):
             if row.first:
                 _cell_text(table.cell(r, 0), row.number, bold=True)
@@ -160,7 +168,10 @@ class _Writer:
                     for c in range(3):
                         table.cell(r, c).merge(table.cell(r + row.span - 1, c))
             self.requirement(table.cell(r, 3), row)
-            _cell_text(table.cell(r, 4), row.weight, right=True)
+            for c, value in enumerate(row.extra, start=4):
+                _cell_text(table.cell(r, c), value)
+            if t.weights:
+                _cell_text(table.cell(r, weight_column), row.weight, right=True)
         _repeat_header(table, 1)
 
     def requirement(self, cell: object, row: GoalRow) -> None:
