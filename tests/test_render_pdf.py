@@ -10,6 +10,8 @@ the document is tagged, titled and in its language.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -323,3 +325,45 @@ def test_pdfua_checker_finds_nothing(built: dict, tmp_path: Path) -> None:  # ty
         path.write_bytes(pdf.data)
         report = validate(str(path))
         assert not report.findings, (stem, lang, [(f.rule_id, f.message) for f in report.findings][:5])
+
+
+def test_a_short_goal_is_never_split_over_two_pages(case: tuple[A.Plan, Pdf, str]) -> None:
+    """No requirement row stands alone on a page: a goal shorter than a third of a page (by its
+    text) has its number and every requirement label on one page."""
+    plan, pdf, _lang = case
+    numbers = {g.number for g in plan.all_goals()}
+    places = [
+        (w.page, w.top, w.text)
+        for p in pdf.pages
+        for w in p.words
+        if w.text in numbers and w.size < 10 and MARGIN_X + 2 < w.x0 < MARGIN_X + 8
+    ]
+    for goal in plan.all_goals():
+        labels = [requirement_label(r) for r in goal.requirements if requirement_label(r)]
+        size = len(goal.text.plain() if goal.text else "") + sum(
+            len(r.text.plain()) for r in goal.requirements if r.text
+        )
+        if not labels or size > 500:
+            continue
+        mine = [(page, top) for page, top, text in places if text == goal.number]
+        assert mine, goal.number
+        page, top = mine[0]
+        following = [t for p, t, _ in places if p == page and t > top + 1]
+        bottom = min(following) if following else float("inf")
+        words = [w.text for w in pdf.pages[page].words if top - 1 <= w.top < bottom]
+        for label in labels:
+            assert label.split()[0] in words, (goal.number, label, page + 1)
+
+
+def test_every_example_builds_to_every_document_format(tmp_path: Path) -> None:
+    """`mrplc build --to pdf --to typ --to tex --to docx --to md` for an example, through the CLI."""
+    example = ROOT / "examples" / "udlaendingestyrelsen-2022.mrp"
+    formats = ("pdf", "typ", "tex", "docx", "md")
+    command = [sys.executable, "-m", "mrpl", "build", str(example), "-o", str(tmp_path), "--lang", "en"]
+    for fmt in formats:
+        command += ["--to", fmt]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == sorted(f".{f}" for f in formats)
+    assert (tmp_path / "udlaendingestyrelsen-2022.docx").read_bytes().startswith(b"PK")
+    assert "#set document(" in (tmp_path / "udlaendingestyrelsen-2022.typ").read_text(encoding="utf-8")
