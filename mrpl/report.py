@@ -28,6 +28,7 @@ from mrpl.score import (
     PERCENT_PLACES,
     POINTS_PLACES,
     ROUNDING_NOTE,
+    ROUNDING_NOTE_UNWEIGHTED,
     CheckKind,
     CheckScore,
     Counts,
@@ -107,7 +108,7 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         "dropped": dropped,
         "missing": missing,
         "pay": _pay(result) if splan.pay else None,
-        "rounding": ROUNDING_NOTE,
+        "rounding": ROUNDING_NOTE if splan.weighted else ROUNDING_NOTE_UNWEIGHTED,
     }
 
 

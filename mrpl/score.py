@@ -52,6 +52,7 @@ POINTS_PLACES = Decimal("0.01")  # points: 2 decimals
 PERCENT_PLACES = Decimal("0.1")  # percentages: 1 decimal
 DISPLAY_ROUNDING = ROUND_HALF_UP
 ROUNDING_NOTE = "Point vises med 2 decimaler og procenter med 1 decimal (afrundet halvt op); der regnes uden afrunding."
+ROUNDING_NOTE_UNWEIGHTED = "Procenter vises med 1 decimal (afrundet halvt op); der regnes uden afrunding."
 
 
 def rounded(value: Decimal, places: Decimal) -> Decimal:
