@@ -300,7 +300,7 @@ def test_string_and_raw_contexts_escape_everything() -> None:
 
 
 def test_hostile_plan_builds_and_shows_its_text(tmp_path: Path) -> None:
-    area = '#read(/etc/passwd) $x$ *b* _e_ `r` <l> @r ] [ = - +'
+    area = "#read(/etc/passwd) $x$ *b* _e_ `r` <l> @r ] [ = - +"
     source = (
         'plan {\n  titel "#panic() ]"\n  styrelse "S"\n  år 2022\n}\n'
         'afsnit 1 "A" {\n  mål 1.1 "' + area + '" {\n    tekst "= x"\n    vægt 100\n'
