@@ -133,7 +133,7 @@ def _tables(markup: bytes, source: str) -> list[list[str]]:
         out = []
         for row in rows:
             for cell in row[1]:
-                text = re.sub(r"\s+|•", "", _text(cell[4]))
+                text = re.sub(r"\s+|•|◦", "", _text(cell[4]))
                 if text:
                     out.append(text)
         return out

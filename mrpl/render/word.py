@@ -78,20 +78,28 @@ class _Writer:
             match block:
                 case A.Paragraph(inlines=nodes):
                     self.inlines(_paragraph(target, first_cell_paragraph), nodes, {})
-                case A.BulletList(items=items):
-                    for item in items:
-                        self.inlines(_paragraph(target, first_cell_paragraph, "List Bullet"), item.inlines, {})
-                        first_cell_paragraph = None
-                case A.NumberedList(start=start, items=items):
-                    # The plan's own numbers, as text: Word's list numbering would continue across lists.
-                    for n, item in enumerate(items):
-                        p = _paragraph(target, first_cell_paragraph)
-                        p.paragraph_format.left_indent = Cm(0.63)
-                        p.paragraph_format.first_line_indent = Cm(-0.63)
-                        p.add_run(f"{start + n}.\t")
-                        self.inlines(p, item.inlines, {})
-                        first_cell_paragraph = None
+                case A.BulletList() | A.NumberedList():
+                    self.list(target, block, first_cell_paragraph, 0)
             first_cell_paragraph = None
+
+    def list(self, target: object, block: A.BulletList | A.NumberedList, first: object, depth: int) -> None:
+        """A list's items, each followed by the lists nested in it, indented one step per level.
+        Numbers are the plan's own, as text: Word's list numbering would continue across lists."""
+        indent = Cm(0.63 * (depth + 1))
+        for n, item in enumerate(block.items):
+            if isinstance(block, A.BulletList):
+                p = _paragraph(target, first, "List Bullet" if depth == 0 else "List Bullet 2")
+                if depth > 0:
+                    p.paragraph_format.left_indent = indent
+            else:
+                p = _paragraph(target, first)
+                p.paragraph_format.left_indent = indent
+                p.paragraph_format.first_line_indent = Cm(-0.63)
+                p.add_run(f"{block.start + n}.\t")
+            self.inlines(p, item.inlines, {})
+            first = None
+            for child in item.children:
+                self.list(target, child, None, depth + 1)
 
     # -- structure --------------------------------------------------------
 
