@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
 import mrpl
 from mrpl.diagnostics import Diagnostic, has_errors, render_json, render_texts, summary
+
+if TYPE_CHECKING:
+    from mrpl import ast as A
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -173,7 +177,7 @@ def explain_command(code: str) -> None:
 
 @main.command("score")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
+@click.argument("results_files", metavar="[RESULTS]...", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--to", "fmt_", type=click.Choice(["text", "md", "json"]), default="text", show_default=True, help="Report format."
 )
@@ -187,18 +191,21 @@ def explain_command(code: str) -> None:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
-def score_command(plan_file: str, results_file: str | None, fmt_: str, template: bool, template_format: str,
-                  output: str | None, force: bool) -> None:  # fmt: skip
-    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template."""
-    from pathlib import Path
+@click.option("--year", type=int, help="Multi-year plans: the year of the --template, or of a CSV results file.")
+def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, template: bool, template_format: str,
+                  output: str | None, force: bool, year: int | None) -> None:  # fmt: skip
+    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template.
+
+    A multi-year plan takes one RESULTS file per year (each says its `year`) and reports
+    the years side by side and the whole period."""
 
     from mrpl.check import all_diagnostics
-    from mrpl.render.output import OutputError, write_atomic
     from mrpl.report import render_report
     from mrpl.results import read_results, results_template
     from mrpl.score import score, scoring_plan
+    from mrpl.years import is_multi_year, plan_years
 
-    if not template and results_file is None:
+    if not template and not results_files:
         fail_usage("give a RESULTS file to score, or --template to write an empty one")
     loaded = load_or_exit(plan_file)
     errors = [d for d in all_diagnostics(loaded) if d.severity.name == "ERROR"]
@@ -208,6 +215,19 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, template:
         sys.exit(EXIT_ERRORS)
     if errors:
         click.echo(f"mrplc: warning: scoring {plan_file} despite errors (--force)", err=True)
+    years = plan_years(loaded.plan) if is_multi_year(loaded.plan) else None
+    if year is not None and (years is None or year not in years):
+        fail_usage(f"--year {year}: " + (f"the plan runs {years[0]}-{years[-1]}" if years else "not a multi-year plan"))
+    if years is not None:
+        if template:
+            text = results_template(scoring_plan(loaded.plan, year or years[0]), template_format)
+        else:
+            text = _score_years(loaded.plan, years, results_files, year, fmt_)
+        _write_report(text, output, [*loaded.files, *results_files])
+        sys.exit(EXIT_OK)
+    if len(results_files) > 1:
+        fail_usage("a one-year plan is scored against one RESULTS file")
+    results_file = results_files[0] if results_files else None
     splan = scoring_plan(loaded.plan)
     if template:
         text = results_template(splan, template_format)
@@ -225,15 +245,67 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, template:
             click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
             sys.exit(EXIT_ERRORS)
         text = render_report(score(splan, results.results), fmt_, results_file, results.as_of)
+    _write_report(text, output, [*loaded.files, *([results_file] if results_file else [])])
+    sys.exit(EXIT_OK)
+
+
+def _write_report(text: str, output: str | None, inputs: list[str]) -> None:
+    from pathlib import Path
+
+    from mrpl.render.output import OutputError, write_atomic
+
     if output is None:
         click.echo(text, nl=False)
-    else:
-        try:
-            write_atomic(Path(output), text.encode("utf-8"), [*loaded.files, *([results_file] if results_file else [])])
-        except (OutputError, OSError) as exc:
-            fail_usage(str(exc))
-        click.echo(f"wrote {output}", err=True)
-    sys.exit(EXIT_OK)
+        return
+    try:
+        write_atomic(Path(output), text.encode("utf-8"), inputs)
+    except (OutputError, OSError) as exc:
+        fail_usage(str(exc))
+    click.echo(f"wrote {output}", err=True)
+
+
+def _score_years(plan: A.Plan, years: range, paths: tuple[str, ...], year: int | None, fmt_: str) -> str:
+    """Score each year's results file of a multi-year plan; the period report (exits on errors)."""
+    from mrpl.period import YearResult, score_period
+    from mrpl.report import render_period_report
+    from mrpl.results import parse_results, results_year
+    from mrpl.score import score, scoring_plan
+
+    if year is not None and len(paths) > 1:
+        fail_usage("--year names the year of one RESULTS file; with several, each file says its `year`")
+    reported: dict[int, YearResult] = {}
+    for path in paths:
+        text = _read_text(path)
+        found = year if year is not None else results_year(text, path, years)
+        if not isinstance(found, int):
+            print_diagnostics([found], {path: text})
+            click.echo(f"{path}: nothing scored (fix the errors first)", err=True)
+            sys.exit(EXIT_ERRORS)
+        if found in reported:
+            fail_usage(f"{path}: a second results file for {found} (the first is {reported[found].path})")
+        splan = scoring_plan(plan, found)
+        results = parse_results(text, path, splan)
+        print_diagnostics(results.diagnostics, {path: text})
+        if not results.ok:
+            click.echo(f"{path}: nothing scored (fix the errors first)", err=True)
+            sys.exit(EXIT_ERRORS)
+        reported[found] = YearResult(found, score(splan, results.results), path, results.as_of)
+    return render_period_report(score_period(years, list(reported.values())), fmt_)
+
+
+def _read_text(path: str) -> str:
+    """A results file's text; a usage error (exit 2) when it cannot be read."""
+    if not os.path.isfile(path):
+        fail_usage(f"{path}: no such file")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        return raw.decode("utf-8-sig")
+    except OSError as exc:
+        fail_usage(f"{path}: cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        fail_usage(f"{path}: not UTF-8 text (in Excel: save as 'CSV UTF-8')")
+    return ""
 
 
 @main.command("lsp")

@@ -128,7 +128,25 @@ def _context(splan: ScoringPlan, lang: str) -> dict[str, Any]:
         "total": splan.total,
         "dropped": splan.dropped_weight,
         "pay": pay,
+        **_pay_money(splan),
     }
+
+
+def _pay_money(splan: ScoringPlan) -> dict[str, Any]:
+    """The proportional pay rule and the amounts (mrpl.pay) as literals."""
+    rule = splan.pay_rule
+    if rule is None:
+        return {"pay_linear": None, "pay_money": (None,) * 6}
+    linear = (rule.floor, rule.full, rule.unit) if rule.floor is not None and rule.full is not None else None
+    money = (
+        rule.maximum_kroner,
+        rule.maximum_salary_percent,
+        rule.salary,
+        rule.cap_kroner,
+        rule.cap_salary_percent,
+        rule.cap_maximum_percent,
+    )
+    return {"pay_linear": linear, "pay_money": money}
 
 
 def _function_names(splan: ScoringPlan) -> dict[str, str]:
