@@ -26,6 +26,7 @@ from mrpl import ast as A
 from mrpl.i18n import describe_scoring, describe_target
 from mrpl.resources import data_dir
 from mrpl.score import Check, CheckKind, Rule, ScoringPlan, State, Unit, scoring_plan
+from mrpl.years import is_multi_year, plan_years
 
 TEMPLATE = "scoring.py.j2"
 
@@ -81,9 +82,15 @@ def _environment() -> jinja2.Environment:
 
 
 def render(plan: A.Plan, lang: str = "da") -> str:
-    """The scoring module of `plan` as Python source (compiled once to make sure it is valid)."""
+    """The scoring module of `plan` as Python source (compiled once to make sure it is valid).
+    A multi-year plan's module scores one year at a time: `score(results, year)`."""
     splan = scoring_plan(plan)
-    text = _environment().get_template(TEMPLATE).render(**_context(splan, lang))
+    context = _context(splan, lang)
+    context["years"] = _years_context(plan, lang) if is_multi_year(plan) else []
+    if context["years"]:
+        context["units"] = [u for y in context["years"] for u in y["units"]]
+        context["goals"] = context["years"][0]["goals"]  # GOALS: the first year's (score() asks for a year)
+    text = _environment().get_template(TEMPLATE).render(**context)
     compile(text, "<mrpl scoring module>", "exec")
     return text
 
@@ -147,6 +154,38 @@ def _pay_money(splan: ScoringPlan) -> dict[str, Any]:
         rule.cap_maximum_percent,
     )
     return {"pay_linear": linear, "pay_money": money}
+
+
+def _years_context(plan: A.Plan, lang: str) -> list[dict[str, Any]]:
+    """Per year of a multi-year plan: its units (functions named score_2017_...), goals and the
+    points not due that year."""
+    out = []
+    for year in plan_years(plan) or ():
+        ysplan = scoring_plan(plan, year)
+        names = {uid: name.replace("score_", f"score_{year}_", 1) for uid, name in _function_names(ysplan).items()}
+        out.append(
+            {
+                "year": year,
+                "units": [_unit(u, names[u.id], lang) for u in ysplan.units()],
+                "goals": _goals(ysplan, names),
+                "not_due": ysplan.not_due_weight,
+            }
+        )
+    return out
+
+
+def _goals(splan: ScoringPlan, names: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": g.number,
+            "requirements": [
+                {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
+                for r in g.requirements
+                if r.state is State.SCORED
+            ],
+        }
+        for g in splan.goals
+    ]
 
 
 def _function_names(splan: ScoringPlan) -> dict[str, str]:
