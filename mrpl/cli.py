@@ -175,11 +175,46 @@ def explain_command(code: str) -> None:
     click.echo(explain(entry))
 
 
+ANNUAL_FORMATS = ("md", "typ", "pdf", "docx")
+
+
+def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str, results_path: str,
+                        as_of: object) -> bytes:  # fmt: skip
+    """The annual report's målrapportering for a scored plan, through the document back-ends."""
+    from mrpl.annual_report import annual_report
+    from mrpl.render.document import plan_year
+    from mrpl.render.documents import render_document
+
+    header = plan.header or mrpl.ast.Header()
+    doc = annual_report(scored, lang, results_path, as_of, plan_year(plan), header.ministry or "")  # type: ignore[arg-type]
+    try:
+        return render_document(doc, fmt)
+    except ValueError as exc:
+        fail_usage(str(exc))
+        raise  # unreachable
+
+
 @main.command("score")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_files", metavar="[RESULTS]...", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
-    "--to", "fmt_", type=click.Choice(["text", "md", "json"]), default="text", show_default=True, help="Report format."
+    "--to",
+    "fmt_",
+    type=click.Choice(["text", "md", "json", "aarsrapport"]),
+    default="text",
+    show_default=True,
+    help="Report format; aarsrapport: the annual report's målrapportering section.",
+)
+@click.option(
+    "--as",
+    "document_format",
+    type=click.Choice(ANNUAL_FORMATS),
+    default="md",
+    show_default=True,
+    help="With --to aarsrapport: the document format (docx and pdf need -o).",
+)
+@click.option(
+    "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of --to aarsrapport."
 )
 @click.option("--template", is_flag=True, help="Write an empty results file for PLAN instead of scoring.")
 @click.option(
@@ -192,8 +227,9 @@ def explain_command(code: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
 @click.option("--year", type=int, help="Multi-year plans: the year of the --template, or of a CSV results file.")
-def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, template: bool, template_format: str,
-                  output: str | None, force: bool, year: int | None) -> None:  # fmt: skip
+def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, document_format: str, lang: str,
+                  template: bool, template_format: str, output: str | None, force: bool,
+                  year: int | None) -> None:  # fmt: skip
     """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template.
 
     A multi-year plan takes one RESULTS file per year (each says its `year`) and reports
@@ -222,12 +258,15 @@ def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, tem
         if template:
             text = results_template(scoring_plan(loaded.plan, year or years[0]), template_format)
         else:
+            if fmt_ == "aarsrapport":
+                fail_usage("--to aarsrapport takes a one-year plan; a multi-year plan reports --to text, md or json")
             text = _score_years(loaded.plan, years, results_files, year, fmt_)
-        _write_report(text, output, [*loaded.files, *results_files])
+        _write_report(text, text.encode("utf-8"), output, [*loaded.files, *results_files])
         sys.exit(EXIT_OK)
     if len(results_files) > 1:
         fail_usage("a one-year plan is scored against one RESULTS file")
     results_file = results_files[0] if results_files else None
+    inputs = [*loaded.files, *([results_file] if results_file else [])]
     splan = scoring_plan(loaded.plan)
     if template:
         text = results_template(splan, template_format)
@@ -244,12 +283,20 @@ def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, tem
         if not results.ok:
             click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
             sys.exit(EXIT_ERRORS)
-        text = render_report(score(splan, results.results), fmt_, results_file, results.as_of)
-    _write_report(text, output, [*loaded.files, *([results_file] if results_file else [])])
+        scored = score(splan, results.results)
+        if fmt_ == "aarsrapport":
+            if output is None and document_format not in ("md", "typ"):
+                fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
+            data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
+            _write_report(data.decode("utf-8") if output is None else "", data, output, inputs)
+            sys.exit(EXIT_OK)
+        text = render_report(scored, fmt_, results_file, results.as_of)
+    _write_report(text, text.encode("utf-8"), output, inputs)
     sys.exit(EXIT_OK)
 
 
-def _write_report(text: str, output: str | None, inputs: list[str]) -> None:
+def _write_report(text: str, data: bytes, output: str | None, inputs: list[str]) -> None:
+    """`text` to stdout, or `data` to the file `output` (atomically)."""
     from pathlib import Path
 
     from mrpl.render.output import OutputError, write_atomic
@@ -258,7 +305,7 @@ def _write_report(text: str, output: str | None, inputs: list[str]) -> None:
         click.echo(text, nl=False)
         return
     try:
-        write_atomic(Path(output), text.encode("utf-8"), inputs)
+        write_atomic(Path(output), data, inputs)
     except (OutputError, OSError) as exc:
         fail_usage(str(exc))
     click.echo(f"wrote {output}", err=True)
@@ -306,6 +353,92 @@ def _read_text(path: str) -> str:
     except UnicodeDecodeError:
         fail_usage(f"{path}: not UTF-8 text (in Excel: save as 'CSV UTF-8')")
     return ""
+
+
+@main.command("diff")
+@click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
+@click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
+@click.option(
+    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True,
+    help="Output format.",
+)  # fmt: skip
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: on a terminal).")
+def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str | None, colour: bool | None) -> None:
+    """What changed from plan OLD to plan NEW: exit 0 nothing, 1 something, 2 an error."""
+    from pathlib import Path
+
+    from mrpl.diff import diff_plans
+    from mrpl.diff.render import render_diff
+    from mrpl.render.output import OutputError, write_atomic
+
+    plans = []
+    for path in (old_file, new_file):
+        loaded = load_or_exit(path)
+        errors = [d for d in loaded.diagnostics if d.severity.name == "ERROR"]
+        if loaded.plan is None or errors:
+            print_diagnostics(errors, loaded.sources)
+            click.echo(f"{path}: cannot compare a plan that does not read (fix the errors first)", err=True)
+            sys.exit(EXIT_USAGE)
+        plans.append(loaded)
+    old, new = plans
+    assert old.plan is not None and new.plan is not None
+    result = diff_plans(old.plan, new.plan, os.path.basename(old_file), os.path.basename(new_file))
+    if colour is None:
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
+    if output is None:
+        click.echo(text, nl=False, color=colour)
+    else:
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), [*old.files, *new.files])
+        except (OutputError, OSError) as exc:
+            fail_usage(str(exc))
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_OK if result.empty else EXIT_ERRORS)
+
+
+@main.command("report")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.option(
+    "--to", "fmt_", type=click.Choice(["html", "md", "json"]), default="md", show_default=True, help="Report format."
+)
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> None:
+    """Report goal fulfilment for every plan in DIR (a ministry's agencies, several years).
+
+    Results files are matched to plans by name: PLAN.toml, or PLAN.uo2.toml for one of several
+    follow-ups. The diagnostics of every plan and the cross-plan checks go to stderr, as
+    `mrplc check DIR` prints them.
+    """
+    from pathlib import Path
+
+    from mrpl.portfolio import load_portfolio, portfolio_data, portfolio_diagnostics
+    from mrpl.render.output import OutputError, write_atomic
+    from mrpl.render.portfolio import render_portfolio
+
+    if not os.path.isdir(folder):
+        fail_usage(f"{folder}: no such folder")
+    try:
+        portfolio = load_portfolio(folder)
+    except mrpl.SourceError as exc:
+        fail_usage(str(exc))
+        return
+    diagnostics = portfolio_diagnostics(portfolio)
+    print_diagnostics([d for d in diagnostics if d.severity.name == "ERROR"], portfolio.sources)
+    text = render_portfolio(portfolio_data(portfolio, lang), fmt_)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        sources = [p.path for p in portfolio.plans] + [r.path for p in portfolio.plans for r in p.runs]
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), sources)
+        except (OutputError, OSError) as exc:
+            fail_usage(str(exc))
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
 @main.command("lsp")

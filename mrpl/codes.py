@@ -7,7 +7,8 @@ prints an entry; `diagnostics_markdown()` generates docs/diagnostics.md.
 Ranges: MRP0xx parser and loader, MRP1xx weights, MRP2xx numbering and
 references, MRP3xx dates, MRP4xx targets, MRP5xx budget, MRP6xx completeness,
 MRP7xx guidance, MRP8xx results files (reserved: the results reader registers
-its codes here, with `stage="results"`), MRP9xx free.
+its codes here, with `stage="results"`), MRP9xx portfolio: checks across the plans
+of a folder (registered by `mrpl.portfolio.crosscheck`, with `stage="portfolio"`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from mrpl.diagnostics import JSON_SCHEMA_VERSION, Severity
 
-STAGES = ("syntax", "load", "check", "results")
+STAGES = ("syntax", "load", "check", "results", "portfolio")
 
 RANGES: tuple[tuple[str, str], ...] = (
     ("MRP0xx", "syntax and loading (parser, imports, placeholders)"),
@@ -29,6 +30,7 @@ RANGES: tuple[tuple[str, str], ...] = (
     ("MRP6xx", "completeness"),
     ("MRP7xx", "guidance"),
     ("MRP8xx", "results files (reserved for the results reader)"),
+    ("MRP9xx", "portfolio: checks across the plans of a folder"),
 )
 
 
@@ -52,8 +54,9 @@ class Code:
 
 CODES: dict[str, Code] = {}
 
-# Modules that register their own codes when imported (the results reader: MRP8xx).
-REGISTRANTS = ("mrpl.results",)
+# Modules that register their own codes when imported (the results reader: MRP8xx;
+# the portfolio's cross-plan checks: MRP9xx).
+REGISTRANTS = ("mrpl.results", "mrpl.portfolio.crosscheck")
 
 
 def all_codes() -> dict[str, Code]:
@@ -397,6 +400,22 @@ _c("MRP306", "year-outside-period", "The plan's year is outside its period", W, 
    "år 2021\nperiode 2022-01-01 til 2022-12-31",
    "år 2022\nperiode 2022-01-01 til 2022-12-31")  # fmt: skip
 
+_c("MRP310", "text-names-other-deadline", "A requirement's text names another deadline than its `frist`", W,
+   "check",
+   """
+   The requirement's text (or its label, such as `"1. kvartal"`) names a quarter, half-year or date, and none of the
+   times it names ends on the same day as one of the requirement's `frist`. Times are compared by their last day, so
+   "1. halvår" agrees with `frist 2. kvartal`, and "ultimo marts 2022" with `frist 31. marts 2022`.
+   """,
+   "The document prints both: a reader cannot tell which deadline the agency is held to.",
+   """
+   tekst "Løsningen er i drift i 3. kvartal."
+   frist 2. kvartal
+   """,
+   """
+   tekst "Løsningen er i drift i 2. kvartal."
+   frist 2. kvartal
+   """)  # fmt: skip
 _c("MRP320", "target-years-outside-period", "A target's years lie outside the contract period", E, "check",
    "`måltal ... i 2017` (or `i 2016-2019`) names the years of a multi-year plan the target applies to; they lie "
    "inside the header's `periode`, first year first.",

@@ -5,7 +5,8 @@ character of plan text can become markup in the output:
 
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
-- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives).
+- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -100,3 +101,26 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# HTML (text and quoted attribute values; inline SVG is the same context)
+
+_HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+# C0/C1 controls (tab and newline excepted) have no place in a page: they are dropped.
+_HTML_ANY = re.compile(r"[&<>\"']|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def html_text(text: str) -> str:
+    """Plan text for HTML text or a double- or single-quoted attribute value."""
+    return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
+
+
+# C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
+# overrides and isolates that can make a line read differently than it is.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Plan text for a terminal: a control character shows as U+FFFD, never acts."""
+    return _TERMINAL_UNSAFE.sub("\ufffd", text)
