@@ -49,8 +49,8 @@ class PayRule:
 
 
 def pay_rule(pay: A.PerformancePay | None) -> PayRule | None:
-    """The plain rule of a plan's pay section (None when there is none)."""
-    if pay is None:
+    """The plain rule of a plan's pay section (None when it states neither a rule nor an amount)."""
+    if pay is None or (not pay.schedule and pay.floor is None and pay.maximum is None):
         return None
     steps = tuple(
         (

@@ -201,6 +201,7 @@ def scoring_plan(plan: A.Plan, year: int | None = None) -> ScoringPlan:
     """The scoring plan of a (loaded, checked) plan; of one year of a multi-year
     plan when `year` is given (`mrpl.years.year_view`)."""
     not_due: frozenset[str] = frozenset()
+    scored_year = year
     if year is not None:
         plan, not_due = year_view(plan, year)
     with localcontext(CONTEXT):
@@ -217,7 +218,7 @@ def scoring_plan(plan: A.Plan, year: int | None = None) -> ScoringPlan:
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
             pay_rule=pay_rule(plan.pay),
-            year=year if period is not None and period.multi_year else None,
+            year=scored_year if period is not None and period.multi_year else None,
         )
 
 

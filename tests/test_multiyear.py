@@ -36,7 +36,7 @@ from mrpl.years import compounded, year_view
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "resultatkontrakt-2016-2019.mrp"
-RESULTS = [ROOT / "examples" / "results" / f"resultatkontrakt-{y}.toml" for y in (2016, 2017)]
+RESULTS = [ROOT / "examples" / "results" / f"resultatkontrakt-2016-2019.{y}.toml" for y in (2016, 2017)]
 
 HEAD = 'plan {\n  titel "T"\n  styrelse "S"\n  periode 2016-2019\n  total 100 point\n}\n'
 
