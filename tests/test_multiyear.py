@@ -365,3 +365,26 @@ def test_generated_module_computes_the_same_pay(rule: str, value: D) -> None:
     engine = score(sp, results)
     generated = module.score({k: r.as_dict() for k, r in results.items()}, 2016)
     assert (generated["pay"], generated["pay_amount"]) == (engine.pay, engine.pay_amount)
+
+
+# ---------------------------------------------------------------- language server
+
+
+def test_lsp_hover_and_symbols_for_pay_and_yearly_rates() -> None:
+    from lsprotocol import types as T
+    from pygls.workspace import PositionCodec
+
+    from mrpl.lsp import Positions, document_symbols, hover_text
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    loaded = load_string(text, "k.mrp")
+    assert loaded.plan is not None
+    symbols = document_symbols(loaded.plan, Positions(text, PositionCodec(T.PositionEncodingKind.Utf16)))
+    pay = next(s for s in symbols if s.name == "resultatløn")
+    assert pay.detail == "maksimum 150.000 kr.; lineært fra 60 point til 100 point"
+    hover = hover_text(loaded.plan, "k.mrp", text.index("maksimum 150.000"), "da")
+    assert hover is not None and "Ingen resultatløn ved en målopfyldelse på 60 point" in hover
+    rate = hover_text(loaded.plan, "k.mrp", text.index("om året ift."), "da")
+    assert rate is not None and "2017: stigning på 4,04 pct. i forhold til 2015 (1.250)" in rate
+    years = hover_text(loaded.plan, "k.mrp", text.index("i 2018-2019"), "da")
+    assert years is not None and "mindst 90 pct. af sagerne inden for 60 dage i 2018-2019" in years
