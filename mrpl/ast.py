@@ -402,7 +402,7 @@ class ChangeTarget:
 
 def change_percent(direction: ChangeDirection, base: Decimal | None, level: Decimal) -> Decimal:
     """The change from `base` to `level` in percent of `base`, positive in the wanted
-    direction: 2.000 -> 2.400 is an increase of 20 %. Zero when there is no base (MRP422)."""
+    direction: 2.000 -> 2.400 is an increase of 20 %. Zero when there is no base (MRP441)."""
     if not base:
         return Decimal(0)
     with localcontext(Context(prec=28, rounding=ROUND_HALF_EVEN)):

@@ -495,31 +495,31 @@ _c("MRP409", "scale-points-repeat", "An assessment scale repeats a point value",
    'point 1 "Ikke tilfredsstillende"\npoint 1 "Tilfredsstillende"',
    'point 1 "Ikke tilfredsstillende"\npoint 2 "Tilfredsstillende"')  # fmt: skip
 
-_c("MRP420", "change-levels-disagree", "A change's levels and percentage disagree", E, "check",
+_c("MRP440", "change-levels-disagree", "A change's levels and percentage disagree", E, "check",
    "`stigning 20 % fra 2.000 til 2.400` states the change twice: the percentage is the step from the first level "
    "to the second, in percent of the first (rounded to the percentage's own decimals). An increase goes up, a "
    "reduction down.",
    "The document would promise two different targets.",
    "måltal stigning 25 % fra 2.000 til 2.400 \"brugere\"",
    "måltal stigning 20 % fra 2.000 til 2.400 \"brugere\"")  # fmt: skip
-_c("MRP421", "change-from-zero", "A change in percent from a level of 0", E, "check",
+_c("MRP441", "change-from-zero", "A change in percent from a level of 0", E, "check",
    "A change in percent is measured in percent of the baseline; from 0 every increase is infinite.",
    "The target cannot be computed.",
    "måltal stigning fra 0 til 400 \"brugere\"",
    "måltal antal mindst 400 \"brugere\"")  # fmt: skip
-_c("MRP424", "pay-linear-range", "The pay scale's floor is not below its full-pay point", E, "check",
+_c("MRP444", "pay-linear-range", "The pay scale's floor is not below its full-pay point", E, "check",
    "`skala lineær fra FLOOR til FULL` in `resultatløn`: no pay at or below FLOOR, full pay from FULL, linear between. "
    "FLOOR is below FULL and both have the same unit.",
    "A floor above the full-pay point pays everything or nothing.",
    "resultatløn {\n  maksimum 150.000 kr\n  skala lineær fra 100 point til 60 point\n}",
    "resultatløn {\n  maksimum 150.000 kr\n  skala lineær fra 60 point til 100 point\n}")  # fmt: skip
-_c("MRP425", "pay-cap-above-maximum", "A pay cap that caps nothing", W, "check",
+_c("MRP445", "pay-cap-above-maximum", "A pay cap that caps nothing", W, "check",
    "`loft` caps the pay below the `maksimum` (in kroner, in % of the salary, or in % of the maximum). A cap at or "
    "above the maximum, or without a maximum, has no effect.",
    "A cap that never applies suggests a typing error in one of the two amounts.",
    "maksimum 150.000 kr\nloft 200.000 kr",
    "maksimum 150.000 kr\nloft 120.000 kr")  # fmt: skip
-_c("MRP426", "pay-without-rule", "A pay maximum without a rule from points to pay", E, "check",
+_c("MRP446", "pay-without-rule", "A pay maximum without a rule from points to pay", E, "check",
    "A `resultatløn` with a `maksimum` says how points become pay: a `skala { ... }` of steps or "
    "`skala lineær fra FLOOR til FULL`.",
    "Without a rule no amount can be computed.",

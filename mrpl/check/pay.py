@@ -1,10 +1,10 @@
 """MRP42x: the change a target asks for, and the performance pay in money.
 
 `stigning fra 2.000 til 2.400` states a change twice when it also writes the
-percentage: the two agree (MRP420) and the baseline is not zero (MRP421). The
+percentage: the two agree (MRP440) and the baseline is not zero (MRP441). The
 pay section's proportional rule runs from a floor below its full-pay point
-(MRP424); a cap lies below the maximum it caps (MRP425); a maximum in money
-comes with a rule from points to pay (MRP426).
+(MRP444); a cap lies below the maximum it caps (MRP445); a maximum in money
+comes with a rule from points to pay (MRP446).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _check_levels(ctx: Context, target: A.ChangeTarget) -> None:
     if start is None or target.level is None:
         return
     if start == 0:
-        ctx.report("MRP421", "a change from 0 cannot be given in percent", target.span,
+        ctx.report("MRP441", "a change from 0 cannot be given in percent", target.span,
                    fix="state the target as a count instead: `antal mindst 400`")  # fmt: skip
         return
     level = target.level
@@ -42,7 +42,7 @@ def _check_levels(ctx: Context, target: A.ChangeTarget) -> None:
     word = "an increase" if increase else "a reduction"
     if (level <= start) if increase else (level >= start):
         ctx.report(
-            "MRP420",
+            "MRP440",
             f"{word} from {plan_number(start)} to {plan_number(level)} does not go {'up' if increase else 'down'}",
             target.span,
             fix=f"write `{'fald' if increase else 'stigning'}`, or swap the two levels",
@@ -55,7 +55,7 @@ def _check_levels(ctx: Context, target: A.ChangeTarget) -> None:
     places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)  # the plan's own decimals
     if computed.quantize(places) != target.percent.quantize(places):
         ctx.report(
-            "MRP420",
+            "MRP440",
             f"{plan_number(start)} to {plan_number(level)} is {'+' if increase else '-'}"
             f"{plan_number(computed.quantize(Decimal('0.01')).normalize())} %, not {plan_number(target.percent)} %",
             target.span,
@@ -68,11 +68,11 @@ def _check_linear(ctx: Context, pay: A.PerformancePay) -> None:
     if floor is None or full is None:
         return
     if floor.unit != full.unit:
-        ctx.report("MRP424", "the pay scale's floor and full-pay point are in different units", floor.span,
+        ctx.report("MRP444", "the pay scale's floor and full-pay point are in different units", floor.span,
                    fix="give both in points or both in %")  # fmt: skip
     elif floor.value >= full.value:
         ctx.report(
-            "MRP424",
+            "MRP444",
             f"the pay scale's floor ({plan_number(floor.value)}) is not below its full-pay point "
             f"({plan_number(full.value)})",
             floor.span,
@@ -85,15 +85,15 @@ def _check_cap(ctx: Context, pay: A.PerformancePay) -> None:
     if cap is None:
         return
     if maximum is None:
-        ctx.report("MRP425", "a cap (`loft`) without a maximum (`maksimum`) caps nothing", cap.span,
+        ctx.report("MRP445", "a cap (`loft`) without a maximum (`maksimum`) caps nothing", cap.span,
                    fix="state the maximum pay: `maksimum 150.000 kr`")  # fmt: skip
         return
     cap_kr, max_kr = _kroner(cap, pay), _kroner(maximum, pay)
     if cap.kroner is None and not cap.of_salary and cap.percent is not None and cap.percent >= 100:
-        ctx.report("MRP425", f"a cap of {plan_number(cap.percent)} % of the maximum caps nothing", cap.span)
+        ctx.report("MRP445", f"a cap of {plan_number(cap.percent)} % of the maximum caps nothing", cap.span)
     elif cap_kr is not None and max_kr is not None and cap_kr >= max_kr:
         ctx.report(
-            "MRP425",
+            "MRP445",
             f"the cap ({plan_number(cap_kr)} kr.) is not below the maximum ({plan_number(max_kr)} kr.)",
             cap.span,
             fix="a cap lower than the maximum, or no `loft`",
@@ -111,7 +111,7 @@ def _kroner(amount: A.PayAmount, pay: A.PerformancePay) -> Decimal | None:
 def _check_rule(ctx: Context, pay: A.PerformancePay) -> None:
     if pay.maximum is not None and not pay.schedule and pay.floor is None:
         ctx.report(
-            "MRP426",
+            "MRP446",
             "the performance pay has a maximum but no rule from points to pay",
             pay.maximum.span,
             fix="add `skala { mindst 90 point: 100 %; ... }` or `skala lineær fra 60 % til 100 %`",
