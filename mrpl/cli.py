@@ -230,11 +230,11 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
 def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, document_format: str, lang: str,
                   template: bool, template_format: str, output: str | None, force: bool,
                   year: int | None) -> None:  # fmt: skip
-    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template.
+    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template
+    (also when the plan has errors: they are printed, and the exit status is 1).
 
     A multi-year plan takes one RESULTS file per year (each says its `year`) and reports
     the years side by side and the whole period."""
-
     from mrpl.check import all_diagnostics
     from mrpl.report import render_report
     from mrpl.results import read_results, results_template
@@ -246,57 +246,65 @@ def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, doc
     loaded = load_or_exit(plan_file)
     errors = [d for d in all_diagnostics(loaded) if d.severity.name == "ERROR"]
     print_diagnostics(errors, loaded.sources)
+    years = plan_years(loaded.plan) if loaded.plan is not None and is_multi_year(loaded.plan) else None
+    if year is not None and (years is None or year not in years):
+        fail_usage(f"--year {year}: " + (f"the plan runs {years[0]}-{years[-1]}" if years else "not a multi-year plan"))
+    if template and loaded.plan is not None:
+        # The template is how an agency starts reporting: it is written even when the plan has errors
+        # (they are on stderr, and the exit status says so).
+        template_year = (year or years[0]) if years is not None else None
+        text = results_template(scoring_plan(loaded.plan, template_year), template_format)
+        _write_output(text, text.encode("utf-8"), output, list(loaded.files))
+        if errors:
+            click.echo(f"mrplc: warning: {plan_file} has errors; the template may change when they are fixed", err=True)
+        sys.exit(EXIT_ERRORS if errors else EXIT_OK)
     if loaded.plan is None or (errors and not force):
         click.echo(f"{plan_file}: not scored (fix the plan's errors first, or use --force)", err=True)
         sys.exit(EXIT_ERRORS)
     if errors:
         click.echo(f"mrplc: warning: scoring {plan_file} despite errors (--force)", err=True)
-    years = plan_years(loaded.plan) if is_multi_year(loaded.plan) else None
-    if year is not None and (years is None or year not in years):
-        fail_usage(f"--year {year}: " + (f"the plan runs {years[0]}-{years[-1]}" if years else "not a multi-year plan"))
     if years is not None:
-        if template:
-            text = results_template(scoring_plan(loaded.plan, year or years[0]), template_format)
-        else:
-            if fmt_ == "aarsrapport":
-                fail_usage("--to aarsrapport takes a one-year plan; a multi-year plan reports --to text, md or json")
-            text = _score_years(loaded.plan, years, results_files, year, fmt_)
-        _write_report(text, text.encode("utf-8"), output, [*loaded.files, *results_files])
+        if fmt_ == "aarsrapport":
+            fail_usage("--to aarsrapport takes a one-year plan; a multi-year plan reports --to text, md or json")
+        text = _score_years(loaded.plan, years, results_files, year, fmt_)
+        _write_output(text, text.encode("utf-8"), output, [*loaded.files, *results_files])
         sys.exit(EXIT_OK)
     if len(results_files) > 1:
         fail_usage("a one-year plan is scored against one RESULTS file")
-    results_file = results_files[0] if results_files else None
-    inputs = [*loaded.files, *([results_file] if results_file else [])]
+    results_file = results_files[0]
     splan = scoring_plan(loaded.plan)
-    if template:
-        text = results_template(splan, template_format)
+    if splan.weighted and splan.stated_total is not None and splan.stated_total != splan.total:
+        click.echo(
+            f"mrplc: warning: the weights add up to {splan.total} points, not the plan's total of "
+            f"{splan.stated_total}: scoring against {splan.total}",
+            err=True,
+        )
+    if not os.path.isfile(results_file):
+        fail_usage(f"{results_file}: no such file")
+    try:
+        results = read_results(results_file, splan)
+    except OSError as exc:
+        fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
+        return
+    print_diagnostics(results.diagnostics, {results_file: results.source})
+    if not results.ok:
+        click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
+        sys.exit(EXIT_ERRORS)
+    scored = score(splan, results.results, results.assessments)
+    if fmt_ == "aarsrapport":
+        if output is None and document_format not in ("md", "typ"):
+            fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
+        data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
+        text = data.decode("utf-8") if output is None else ""
     else:
-        assert results_file is not None
-        if not os.path.isfile(results_file):
-            fail_usage(f"{results_file}: no such file")
-        try:
-            results = read_results(results_file, splan)
-        except OSError as exc:
-            fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
-            return
-        print_diagnostics(results.diagnostics, {results_file: results.source})
-        if not results.ok:
-            click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
-            sys.exit(EXIT_ERRORS)
-        scored = score(splan, results.results)
-        if fmt_ == "aarsrapport":
-            if output is None and document_format not in ("md", "typ"):
-                fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
-            data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
-            _write_report(data.decode("utf-8") if output is None else "", data, output, inputs)
-            sys.exit(EXIT_OK)
         text = render_report(scored, fmt_, results_file, results.as_of)
-    _write_report(text, text.encode("utf-8"), output, inputs)
+        data = text.encode("utf-8")
+    _write_output(text, data, output, [*loaded.files, results_file])
     sys.exit(EXIT_OK)
 
 
-def _write_report(text: str, data: bytes, output: str | None, inputs: list[str]) -> None:
-    """`text` to stdout, or `data` to the file `output` (atomically)."""
+def _write_output(text: str, data: bytes, output: str | None, inputs: list[str]) -> None:
+    """`text` to stdout, or `data` atomically to `output` (never over one of the `inputs`)."""
     from pathlib import Path
 
     from mrpl.render.output import OutputError, write_atomic
@@ -336,7 +344,8 @@ def _score_years(plan: A.Plan, years: range, paths: tuple[str, ...], year: int |
         if not results.ok:
             click.echo(f"{path}: nothing scored (fix the errors first)", err=True)
             sys.exit(EXIT_ERRORS)
-        reported[found] = YearResult(found, score(splan, results.results), path, results.as_of)
+        scored = score(splan, results.results, results.assessments)
+        reported[found] = YearResult(found, scored, path, results.as_of)
     return render_period_report(score_period(years, list(reported.values())), fmt_)
 
 

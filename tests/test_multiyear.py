@@ -363,7 +363,7 @@ def test_generated_module_computes_the_same_pay(rule: str, value: D) -> None:
     results = {"1.1.a": Result("1.1.a", values=(value,))}
     sp = scoring_plan(plan, 2016)
     engine = score(sp, results)
-    generated = module.score({k: r.as_dict() for k, r in results.items()}, 2016)
+    generated = module.score({k: r.as_dict() for k, r in results.items()}, year=2016)
     assert (generated["pay"], generated["pay_amount"]) == (engine.pay, engine.pay_amount)
 
 

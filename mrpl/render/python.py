@@ -102,17 +102,7 @@ def render(plan: A.Plan, lang: str = "da") -> str:
 def _context(splan: ScoringPlan, lang: str) -> dict[str, Any]:
     names = _function_names(splan)
     units = [_unit(u, names[u.id], lang) for u in splan.units()]
-    goals = [
-        {
-            "number": g.number,
-            "requirements": [
-                {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
-                for r in g.requirements
-                if r.state is State.SCORED
-            ],
-        }
-        for g in splan.goals
-    ]
+    goals = _goals(splan, names)
     pay = tuple(
         (
             s.relation.value if s.relation else None,
@@ -175,9 +165,13 @@ def _years_context(plan: A.Plan, lang: str) -> list[dict[str, Any]]:
 
 
 def _goals(splan: ScoringPlan, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each goal's status rule and its scored requirements' units (weight, function name)."""
     return [
         {
             "number": g.number,
+            "weighted": g.weighted,
+            "rule": (g.rule.kind, g.rule.relation, g.rule.threshold, g.rule.partly_relation, g.rule.partly_threshold),
+            "dropped": any(r.state is State.DROPPED for r in g.requirements),
             "requirements": [
                 {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
                 for r in g.requirements
@@ -252,5 +246,6 @@ def _check(check: Check) -> dict[str, Any]:
         "direction": check.direction,
         "deadlines": tuple(check.deadlines),
         "count": count if check.kind is CheckKind.LEVEL else 0,
+        "approval": check.approval,
         "rule": (rule.kind, rule.floor, rule.ceiling, tuple(rule.steps)),
     }
