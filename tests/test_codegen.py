@@ -134,7 +134,7 @@ def test_cli_build_writes_the_module(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(plan), "--to", "py", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "udlaendingestyrelsen-2022.py").read_text(encoding="utf-8")
-    assert "def score(results: dict, assessments: dict | None = None) -> dict:" in written
+    assert "def score(results: dict, assessments: dict | None = None, year=None) -> dict:" in written
     module_of(written)
 
 
