@@ -32,6 +32,7 @@ from mrpl.score import (
     PERCENT_PLACES,
     POINTS_PLACES,
     ROUNDING_NOTE,
+    ROUNDING_NOTE_UNWEIGHTED,
     CheckKind,
     CheckScore,
     Counts,
@@ -94,6 +95,7 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         "kind": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "actual"),
         "as_of": as_of.isoformat() if as_of else None,
         "goals": goals,
+        "goal_rule": _common_rule(goals),
         "weighted": splan.weighted,
         "total": {
             "earned": result.earned,
@@ -111,9 +113,20 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         },
         "dropped": dropped,
         "missing": missing,
+<<<<<<< HEAD
         "pay": _pay(result) if splan.pay or splan.pay_rule is not None else None,
         "rounding": ROUNDING_NOTE,
+=======
+        "pay": _pay(result) if splan.pay else None,
+        "rounding": ROUNDING_NOTE if splan.weighted else ROUNDING_NOTE_UNWEIGHTED,
+>>>>>>> main
     }
+
+
+def _common_rule(goals: list[dict[str, Any]]) -> str | None:
+    """The status rule in words when every goal has the same one (printed once, under the heading)."""
+    rules = {g["rule"] for g in goals}
+    return rules.pop() if len(rules) == 1 else None
 
 
 def _goal(g: GoalScore) -> dict[str, Any]:
@@ -154,7 +167,7 @@ def _goal_remark(g: GoalScore) -> str | None:
     if not reasons:
         return None
     share = f"Målopfyldelse {display_percent(g.share)}. " if g.share is not None and g.plan.rule.kind == "share" else ""
-    return f"{share}Ikke opfyldt: " + "; ".join(reasons) + "."
+    return f"{share}Krav ikke opfyldt: " + "; ".join(reasons) + "."
 
 
 def _requirement_reason(r: RequirementScore) -> str | None:
@@ -553,8 +566,12 @@ def _goal_summary(g: dict[str, Any]) -> str:
 
 def _text(data: dict[str, Any]) -> str:
     lines = _heading_lines(data)
+    if data["goal_rule"]:
+        lines.append(f"Målstatus: {data['goal_rule']}")
     for g in data["goals"]:
-        lines += ["", f"Mål {g['number']} {g['area']}: {_goal_summary(g)}", f"  Målstatus: {g['rule']}"]
+        lines += ["", f"Mål {g['number']} {g['area']}: {_goal_summary(g)}"]
+        if not data["goal_rule"]:
+            lines.append(f"  Målstatus: {g['rule']}")
         if g["remark"]:
             lines.append(f"  Bemærkning: {g['remark']}")
         if g["note"]:
@@ -599,9 +616,12 @@ def _md_cell(text: Any) -> str:
 def _markdown(data: dict[str, Any]) -> str:
     head = _heading_lines(data)
     lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
+    if data["goal_rule"]:
+        lines += ["", f"Målstatus: {_md_cell(data['goal_rule'])}."]
     for g in data["goals"]:
         lines += ["", f"## Mål {g['number']} {_md_cell(g['area'])}", "", f"**{_md_cell(_goal_summary(g))}.**"]
-        lines += ["", f"Målstatus: {_md_cell(g['rule'])}."]
+        if not data["goal_rule"]:
+            lines += ["", f"Målstatus: {_md_cell(g['rule'])}."]
         for key, word in (("remark", "Bemærkning"), ("note", "Note")):
             if g[key]:
                 lines += ["", f"{word}: {_md_cell(g[key])}"]

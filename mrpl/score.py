@@ -14,6 +14,16 @@ Two steps, so that the engine here and the generated module
 All arithmetic is `Decimal` in one fixed context (`CONTEXT`); nothing is
 rounded until `display_points` / `display_percent` format a value for people.
 The rules are documented with worked examples in docs/scoring.md.
+
+Goal status, for status reports and the annual report's målrapportering: each
+`GoalScore` has a `status` under its goal's rule (`GoalPlan.rule`, from the
+plan's `målstatus`; by default `andel mindst 100 %`), its `share` (the goal's
+fulfilment), `not_met` (the requirements that fall short) and `counts` (whether
+it counts in "N af M mål opfyldt"); `Score.goals_met`, `Score.goals_counted`
+and `Score.goal_statuses()` count them. `goal_share`, `goal_status` and
+`share_status` are the rule itself, mirrored in templates/py/scoring.py.j2.
+An unweighted goal (`vægtning ingen`) has `GoalPlan.weighted` False: its
+requirements weigh 0 points and it is counted, not scored.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ POINTS_PLACES = Decimal("0.01")  # points: 2 decimals
 PERCENT_PLACES = Decimal("0.1")  # percentages: 1 decimal
 DISPLAY_ROUNDING = ROUND_HALF_UP
 ROUNDING_NOTE = "Point vises med 2 decimaler og procenter med 1 decimal (afrundet halvt op); der regnes uden afrunding."
+ROUNDING_NOTE_UNWEIGHTED = "Procenter vises med 1 decimal (afrundet halvt op); der regnes uden afrunding."
 
 
 def rounded(value: Decimal, places: Decimal) -> Decimal:
@@ -857,7 +868,7 @@ class Score:
     plan: ScoringPlan
     goals: tuple[GoalScore, ...]
     earned: Decimal  # points earned
-    total: Decimal  # the plan's points
+    total: Decimal  # the points scored against: the sum of the goals' weights (see ScoringPlan.stated_total)
     dropped: Decimal  # weight of dropped requirements
     missing: Decimal  # weight of the units (requirements or parts) not reported
     rebased: Decimal | None  # earned × total / (total − dropped)
@@ -884,12 +895,6 @@ class Score:
     def goal_statuses(self) -> dict[Status, int]:
         """How many goals have each status, in the order of `Status` (for an annual report's table)."""
         return {status: sum(1 for g in self.goals if g.status is status) for status in Status}
-
-    @property
-    def scored_total(self) -> Decimal:
-        """The total the points are scored against: the sum of the goals' weights. It differs from
-        the plan's stated `total` only in a plan with errors scored with `--force`."""
-        return self.total
 
 
 def status_of(value: Decimal | None) -> Status:
