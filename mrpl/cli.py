@@ -360,7 +360,6 @@ def _write_output(text: str, data: bytes, output: str | None, inputs: list[str])
     click.echo(f"wrote {output}", err=True)
 
 
-<<<<<<< HEAD
 def _score_years(plan: A.Plan, years: range, paths: tuple[str, ...], year: int | None, fmt_: str) -> str:
     """Score each year's results file of a multi-year plan; the period report (exits on errors)."""
     from mrpl.period import YearResult, score_period
@@ -406,10 +405,7 @@ def _read_text(path: str) -> str:
     return ""
 
 
-@main.command("diff")
-=======
 @main.command("diff", short_help="What changed from one plan to another (exit 1 when something did).")
->>>>>>> main
 @click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
 @click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
 @click.option(

@@ -297,7 +297,6 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
     return "\n".join(lines)
 
 
-<<<<<<< HEAD
 def _yearly_targets(plan: A.Plan, target: A.Target, lang: str) -> list[str]:
     """A yearly rate's target in each year of the period: "  2017: stigning på 4,04 pct. ..."."""
     if not isinstance(target, A.ChangeTarget) or not target.yearly:
@@ -338,7 +337,8 @@ def _pay_hover(pay: A.PerformancePay, lang: str) -> str:
     if pay.floor is not None and pay.full is not None:
         lines.append(describe_pay_linear(pay.floor, pay.full, lang))
     return "\n".join(lines)
-=======
+
+
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")  # as mrpl.prose reads them
 _SET_VALUE = re.compile(r"[ \t]*(?:sæt|set)[ \t]+([a-zæøå_][a-zæøå0-9_]*)")
 
@@ -362,7 +362,6 @@ def parameter_hover(parses: Iterable[ParseResult], line: str, column: int, lang:
                     lines += ["", f"{'Standard' if da else 'Default'}: “{p.default}”"]
                 return "\n".join(lines)
     return None
->>>>>>> main
 
 
 def _running_total(section: A.GoalSection | None, goal: A.Goal, req: A.Requirement | None) -> Decimal:

@@ -113,13 +113,8 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         },
         "dropped": dropped,
         "missing": missing,
-<<<<<<< HEAD
         "pay": _pay(result) if splan.pay or splan.pay_rule is not None else None,
-        "rounding": ROUNDING_NOTE,
-=======
-        "pay": _pay(result) if splan.pay else None,
         "rounding": ROUNDING_NOTE if splan.weighted else ROUNDING_NOTE_UNWEIGHTED,
->>>>>>> main
     }
 
 
