@@ -121,14 +121,14 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None)
     "formats",
     multiple=True,
     required=True,
-    type=click.Choice(["md", "tex", "pdf", "py"]),
+    type=click.Choice(["md", "tex", "typ", "pdf", "docx", "py"]),
     help="Output format; repeat for several.",
 )
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), help="Directory for the outputs.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
-    """Build documents (Markdown, LaTeX, PDF) or the Python scoring module from plan FILE.
+    """Build documents (Markdown, LaTeX, Typst, PDF, Word) or the Python scoring module from plan FILE.
 
     Errors are printed in full and stop the build (unless --force); warnings and notes are
     counted on one line: `mrplc check FILE` shows them.

@@ -213,7 +213,11 @@ def test_english_headings() -> None:
     assert "| No. | Area | Goal | Result requirements | Weight |" in md
     assert "from 1 January 2020 up to and including 31 December 2020" in md
     tex = render(plan, "tex", "en")
-    assert r"\usepackage[british]{babel}" in tex
+    # English phrases, the plan's Danish text hyphenated as Danish (babel's last language is the main one).
+    assert r"\usepackage[danish,british]{babel}" in tex
+    assert r"\begin{otherlanguage}{danish}" in tex
+    english = render(load(ROOT / "examples" / "english-sample.mrp"), "tex", "en")
+    assert r"\usepackage[british]{babel}" in english and "otherlanguage" not in english
 
 
 def test_introduction_names_parties_and_short_name() -> None:

@@ -8,8 +8,10 @@ backend escapes and marks them up for its own syntax.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from mrpl import ast as A
@@ -113,9 +115,34 @@ class Document:
     sections: tuple[Section, ...]
     annex: Section | None
     footnotes: tuple[A.Footnote, ...] = field(default=())
+    text_lang: str = "da"  # the language the plan's own text is written in (hyphenation, PDF tags)
+    date: date | None = None  # the plan's date: its last signature, else the start of its period
+    author: str = ""  # who issues the document: the department, else the ministry
 
     def footnote(self, label: str) -> A.Prose | None:
         return next((f.text for f in self.footnotes if f.label == label), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A block of a section, or consecutive signatures gathered to be laid out side by side."""
+
+    kind: str  # a Block kind, or "signatures"
+    block: Block | None = None
+    signatures: tuple[tuple[str, ...], ...] = ()
+
+
+def runs(blocks: tuple[Block, ...]) -> list[Run]:
+    """The blocks with each run of signatures as one item: signatures stay together on a page."""
+    out: list[Run] = []
+    for block in blocks:
+        if block.kind != "signature":
+            out.append(Run(block.kind, block))
+        elif out and out[-1].kind == "signatures":
+            out[-1] = Run("signatures", signatures=(*out[-1].signatures, block.lines))
+        else:
+            out.append(Run("signatures", signatures=(block.lines,)))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -175,7 +202,39 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
         sections=tuple(sections),
         annex=build_annex(plan, lang),
         footnotes=plan.footnotes,
+        text_lang=text_language(plan),
+        date=plan_date(header),
+        author=header.department or header.ministry or header.agency or "",
     )
+
+
+def plan_date(header: A.Header) -> date | None:
+    """The date a plan carries: the last signature's, else its period's first day."""
+    signed = [s.signed_on for s in (header.director, header.head) if s is not None and s.signed_on is not None]
+    if signed:
+        return max(signed)
+    if header.period is not None:
+        return header.period.start
+    return date(header.year, 1, 1) if header.year is not None else None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+# The commonest function words of each language: a plan's text is Danish unless English ones dominate.
+_DANISH_WORDS = frozenset({"og", "i", "at", "er", "en", "et", "den", "det", "de", "til", "af", "for", "med", "på"})
+_ENGLISH_WORDS = frozenset({"the", "and", "of", "to", "in", "is", "a", "for", "with", "on", "that", "be", "by"})
+
+
+def text_language(plan: A.Plan) -> str:
+    """The language the plan's own text is written in ("da" or "en"), whatever its keywords:
+    a plan written in Danish stays hyphenated and tagged as Danish in an English build."""
+    header = plan.header or A.Header()
+    texts = [header.title or "", *(g.area for g in plan.all_goals())]
+    texts += [g.text.plain() for g in plan.all_goals() if g.text is not None]
+    texts += [r.text.plain() for g in plan.all_goals() for r in g.requirements if r.text is not None]
+    words = [w.lower() for t in texts for w in _WORDS.findall(t)]
+    danish = sum(w in _DANISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return "en" if english > danish else "da"
 
 
 def _top(number: int, title: str, footnote: str | None = None) -> Heading:
@@ -530,11 +589,14 @@ def _next_negotiation(value: str, year: int | None, lang: str) -> str:
 
 def _signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
     """Date line (may be empty), name, title, organisation."""
-    the = phrase("the_date", lang)
+    # Danish: "København, den 20. november 2021" / "den ___ / 2021"; English has no word
+    # before a date: "Copenhagen, 20 November 2021" / "Copenhagen, ________ 2021".
+    the = phrase("the_date", lang) + " " if lang == "da" else ""
     if s.signed_on is not None:
-        when = f"{the} {format_date(s.signed_on, lang)}"
+        when = f"{the}{format_date(s.signed_on, lang)}"
     elif s.signed_year is not None:
-        when = f"{the}          / {s.signed_year}"  # a blank line to sign on
+        blank = "         / " if lang == "da" else "________ "
+        when = f"{the}{blank}{s.signed_year}"  # a blank to sign on
     else:
         when = ""
     date_line = ", ".join(p for p in (s.place or "", when) if p)
