@@ -133,7 +133,7 @@ def test_fmt_round_trips_in_both_languages(source: str) -> None:
     english = format_source(source, language="en")
     assert format_source(danish) == danish
     assert parse_source(danish).plan == first == parse_source(english).plan
-    assert "150.000 kr." in danish or "1.200.000 kr." in danish  # amounts keep their thousands dots
+    assert "150.000 kr" in danish or "1.200.000 kr" in danish  # amounts keep their thousands dots
 
 
 def test_the_example_checks_clean() -> None:
