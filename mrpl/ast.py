@@ -15,7 +15,7 @@ import calendar
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +207,7 @@ class DeadlineKind(enum.Enum):
     HALF = "half"  # 1. halvår 2022, H1 2022
     YEAR = "year"  # 2022 (as a scope)
     PERIOD_END = "period_end"  # periodens udgang
+    YEARS = "years"  # 2016-2019 (as a scope): `year` is the first, `last_year` the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +225,7 @@ class Deadline:
     day: int | None = None
     written: str = field(default="", compare=False)
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    last_year: int | None = None  # YEARS: the last year of the range
 
     @property
     def date(self) -> date | None:
@@ -251,6 +253,8 @@ class Deadline:
                 return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
             case DeadlineKind.YEAR_END | DeadlineKind.YEAR | DeadlineKind.PERIOD_END:
                 return date(y, 12, 31)
+            case DeadlineKind.YEARS:
+                return date(self.last_year or y, 12, 31)
         raise ValueError(self.kind)
 
     def due(self, period: Period | None, year: int) -> date:
@@ -268,7 +272,7 @@ class Deadline:
                 return date(y, 3 * (self.number or 1) - 2, 1)
             case DeadlineKind.HALF:
                 return date(y, 1 if self.number == 1 else 7, 1)
-            case DeadlineKind.YEAR:
+            case DeadlineKind.YEAR | DeadlineKind.YEARS:
                 return date(y, 1, 1)
         return self.end_date(year)
 
@@ -281,10 +285,17 @@ class Period:
     end: date
     long_dates: bool = field(default=False, compare=False)  # written "1. januar 2020", not ISO
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    # written as years, `periode 2016-2019`: the same period as 2016-01-01 til 2019-12-31
+    in_years: bool = field(default=False, compare=False)
+    dotted: bool = field(default=False, compare=False)  # written 01.01.2016 til 31.12.2019
 
     @property
     def years(self) -> range:
         return range(self.start.year, self.end.year + 1)
+
+    @property
+    def multi_year(self) -> bool:
+        return self.end.year > self.start.year
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -297,6 +308,22 @@ class Scope:
     text: str
     within: Deadline | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    """`i 2017` or `i 2016-2019` after a target: the years of a multi-year plan it applies to."""
+
+    first: int
+    last: int
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.first <= year <= self.last
+
+    def words(self) -> str:
+        """ "2017" or "2016-2019"."""
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
 # --------------------------------------------------------------------------
@@ -327,6 +354,7 @@ class ShareTarget:
     of: str | None = None  # denominator in words
     limit: str | None = None  # a limit in words: `inden for "fristerne i Dublin-forordningen"`
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +365,7 @@ class TimeTarget:
     relation: Relation
     duration: Duration
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +376,7 @@ class CountTarget:
     value: Decimal
     unit: str | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,16 +386,37 @@ class Baseline:
     label: str | None = None
     value: Decimal | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `ift. 2011-2015`, `ift. 2015 2.000`, `fra 2.000 i 2015`
 
 
 @dataclass(frozen=True, slots=True)
 class ChangeTarget:
-    """`fald 10 % ift. "ultimo 2021"`: increase or reduction against a baseline."""
+    """`fald 10 % ift. "ultimo 2021"`: increase or reduction against a baseline.
+
+    `stigning fra 2.000 til 2.400 "brugere"` gives the baseline's value and the
+    level to reach (`level`); `percent` is then computed from the two when the plan
+    does not write it (`percent_written` False). `stigning 2 % om året` (`yearly`)
+    moves the target by the rate every year after the baseline, compounded."""
 
     direction: ChangeDirection
     percent: Decimal
     baseline: Baseline | None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    level: Decimal | None = None
+    unit: str | None = None
+    yearly: bool = False
+    percent_written: bool = field(default=True, compare=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
+
+
+def change_percent(direction: ChangeDirection, base: Decimal | None, level: Decimal) -> Decimal:
+    """The change from `base` to `level` in percent of `base`, positive in the wanted
+    direction: 2.000 -> 2.400 is an increase of 20 %. Zero when there is no base (MRP441)."""
+    if not base:
+        return Decimal(0)
+    with localcontext(Context(prec=28, rounding=ROUND_HALF_EVEN)):
+        moved = level - base if direction is ChangeDirection.INCREASE else base - level
+        return (moved * 100 / base).normalize() + 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +429,7 @@ class LevelTarget:
     areas: tuple[str, ...] = ()
     area_count: int | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
     words: str | None = None
 
 
@@ -401,6 +453,7 @@ class MilestoneTarget:
     """`milepæl`: delivered by the requirement's deadline (and approved by then, with `approval`)."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
     approval: Approval | None = None
 
 
@@ -416,6 +469,7 @@ class AssessmentTarget:
     points: Decimal | None
     maximum: Decimal
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,6 +477,7 @@ class StatusTarget:
     """`fastholdt`: a status kept (yes/no)."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 Target = (
@@ -860,13 +915,33 @@ class WeightTable:
 
 
 @dataclass(frozen=True, slots=True)
+class PayAmount:
+    """`150.000 kr`, `10 % af lønnen`, or (for `loft` only) `80 %` of the maximum."""
+
+    kroner: Decimal | None = None
+    percent: Decimal | None = None
+    of_salary: bool = False
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class PerformancePay:
-    """`resultatløn { tekst ...; skala { mindst 90 point: 100 % ... } }`."""
+    """`resultatløn { tekst ...; maksimum 150.000 kr; skala { mindst 90 point: 100 % ... } }`.
+
+    The rule from points to pay is either `schedule` (steps) or proportional:
+    `skala lineær fra 60 % til 100 %` (`floor`, `full`): nothing at or below the
+    floor, full pay from `full`, linear between. `maximum` is the full pay (in
+    kroner, or a share of `salary`); `cap`, if given, is a ceiling on the amount."""
 
     text: Prose | None = None
     schedule: tuple[Step, ...] = ()
     footnote: str | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    maximum: PayAmount | None = None
+    salary: Decimal | None = None
+    cap: PayAmount | None = None
+    floor: Quantity | None = None
+    full: Quantity | None = None
 
 
 @dataclass(frozen=True, slots=True)

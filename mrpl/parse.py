@@ -26,6 +26,7 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from mrpl import ast as A
+from mrpl.ast import change_percent
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
@@ -465,6 +466,7 @@ _KEY_KEYWORD = {
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
+    "pay_maximum": "MAXIMUM", "pay_cap": "CAP", "salary": "SALARY",
     "weighting": "WEIGHTING", "goal_rule": "GOAL_STATUS",
 }  # fmt: skip
 
@@ -502,7 +504,19 @@ _KEYWORDS_AND_BRACES = _BRACES | {f"KW_{kw.name}" for kw in keywords()}
 
 
 def _decimal(token: Token) -> Decimal:
-    return Decimal(token.value.replace(",", "."))
+    """A number as written: decimal comma, dots between thousands ("2.400" is 2400)."""
+    return Decimal(token.value.replace(".", "").replace(",", "."))
+
+
+def full_year(written: str) -> int:
+    """The year of a dotted date: "2017", or "17" for 2017 (plans write two digits for this century)."""
+    return int(written) + 2000 if len(written) == 2 else int(written)
+
+
+def _year_range(token: Token) -> tuple[int, int]:
+    """ "2016-2019" (or with an en dash) -> (2016, 2019)."""
+    first, last = token.value.replace("\u2013", "-").split("-")
+    return int(first), int(last)
 
 
 def _unquote(token: Token) -> str:
@@ -801,8 +815,16 @@ class _Builder:
 
     def period(self, meta: _Meta, children: list[Any]) -> _Item:
         start, end = self._values(children)
-        long_dates = not self._written(start.span)[:4].isdigit() or "-" not in self._written(start.span)
-        return self._item("period", A.Period(start.value, end.value, long_dates, self.span(meta)), meta)
+        written = self._written(start.span)
+        dotted = bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", written))
+        long_dates = not dotted and (not written[:4].isdigit() or "-" not in written)
+        period = A.Period(start.value, end.value, long_dates, self.span(meta), dotted=dotted)
+        return self._item("period", period, meta)
+
+    def period_years(self, meta: _Meta, children: list[Any]) -> _Item:
+        first, last = _year_range(self._values(children)[0])
+        period = A.Period(date(first, 1, 1), date(last, 12, 31), span=self.span(meta), in_years=True)
+        return self._item("period", period, meta)
 
     def total(self, meta: _Meta, children: list[Any]) -> _Item:
         number, unit = self._values(children)
@@ -1103,6 +1125,10 @@ class _Builder:
         day, month, year = children
         return self._make_date(meta, int(year), month_number(month.value), int(day.value.rstrip(".")))
 
+    def dotted_date(self, meta: _Meta, children: list[Any]) -> _DateLiteral:
+        day, month, year = children[0].value.split(".")
+        return self._make_date(meta, full_year(year), int(month), int(day))
+
     def _make_date(self, meta: _Meta, year: int, month: int, day: int) -> _DateLiteral:
         span = self.span(meta)
         try:
@@ -1146,10 +1172,22 @@ class _Builder:
     def whole_year(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.YEAR, year=int(children[0]))
 
+    def year_range(self, meta: _Meta, children: list[Any]) -> A.Deadline:
+        first, last = _year_range(children[0])
+        return self._deadline(meta, A.DeadlineKind.YEARS, year=first, last_year=last)
+
     # ---- targets
 
     def target(self, meta: _Meta, children: list[Any]) -> _Item:
-        return self._item("target", self._values(children)[0], meta)
+        body, years = self._values(children)[:2]
+        if years is not None:
+            body = dataclasses.replace(body, years=years)
+        return self._item("target", body, meta)
+
+    def target_years(self, meta: _Meta, children: list[Any]) -> A.Years:
+        token = self._values(children)[0]
+        first, last = _year_range(token) if token.type == "YEAR_RANGE" else (int(token), int(token))
+        return A.Years(first, last, self.span(meta))
 
     def relation(self, meta: _Meta, children: list[Any]) -> _Positioned:
         return _Positioned(_RELATIONS[children[0].type[3:]], self.span(meta))
@@ -1202,8 +1240,8 @@ class _Builder:
         return A.CountTarget(_unwrap(relation), _decimal(number), self._str(unit), self.span(meta))
 
     def _change(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
-        percent, _pct, baseline = self._values(children)
-        return A.ChangeTarget(direction, _decimal(percent), baseline, self.span(meta))
+        percent, _pct, yearly, baseline = self._values(children)
+        return A.ChangeTarget(direction, _decimal(percent), baseline, yearly=yearly is not None, span=self.span(meta))
 
     def increase(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.INCREASE, meta, children)
@@ -1211,11 +1249,40 @@ class _Builder:
     def reduction(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.REDUCTION, meta, children)
 
+    def yearly(self, meta: _Meta, children: list[Any]) -> bool:
+        return True
+
+    def _change_levels(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        percent, _pct, levels = self._values(children)
+        baseline, level, unit = levels
+        written = percent is not None
+        value = _decimal(percent) if written else change_percent(direction, baseline.value, level)
+        return A.ChangeTarget(
+            direction, value, baseline, self.span(meta), level=level, unit=unit, percent_written=written
+        )
+
+    def increase_levels(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change_levels(A.ChangeDirection.INCREASE, meta, children)
+
+    def reduction_levels(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change_levels(A.ChangeDirection.REDUCTION, meta, children)
+
+    def change_levels(self, meta: _Meta, children: list[Any]) -> tuple[A.Baseline, Decimal, str | None]:
+        start, years, end, unit = self._values(children)
+        baseline = A.Baseline(None, _decimal(start), self.span(meta), years=years)
+        return baseline, _decimal(end), self._str(unit)
+
     def baseline(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         values = [v for v in children if v is not None]
         label = next((_unquote(v) for v in values if v.type == "STRING"), None)
-        value = next((_decimal(v) for v in values if v.type in ("NUMBER", "INT")), None)
-        return A.Baseline(label, value, self.span(meta))
+        years = next((_year_range(v) for v in values if v.type == "YEAR_RANGE"), None)
+        numbers = [v for v in values if v.type in ("NUMBER", "INT")]
+        if years is None and len(numbers) == 2:  # `ift. 2015 2.000`: a year, then the value
+            year = int(numbers.pop(0))
+            years = (year, year)
+        value = _decimal(numbers[0]) if numbers else None
+        span = self.span(meta)
+        return A.Baseline(label, value, span, years=A.Years(*years, span=span) if years else None)
 
     def level(self, meta: _Meta, children: list[Any]) -> A.LevelTarget:
         value, areas = self._values(children)
@@ -1362,11 +1429,45 @@ class _Builder:
 
     def pay(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "performance pay")
-        pay = A.PerformancePay(f.get("text"), f.get("schedule", ()), f.get("pay_footnote"), self.span(meta))
+        rule = f.get("schedule", ())
+        floor, full = rule if isinstance(rule, list) else (None, None)
+        pay = A.PerformancePay(
+            f.get("text"),
+            rule if isinstance(rule, tuple) else (),
+            f.get("pay_footnote"),
+            self.span(meta),
+            maximum=f.get("pay_maximum"),
+            salary=f.get("salary"),
+            cap=f.get("pay_cap"),
+            floor=floor,
+            full=full,
+        )
         return self._item("pay", pay, meta)
 
     def schedule(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("schedule", tuple(c for c in children if isinstance(c, A.Step)), meta)
+
+    def schedule_linear(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("schedule", list(self._values(children)), meta)  # [floor, full]: see `pay`
+
+    def pay_maximum(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("pay_maximum", self._values(children)[0], meta)
+
+    def pay_cap(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("pay_cap", self._values(children)[0], meta)
+
+    def pay_amount(self, meta: _Meta, children: list[Any]) -> A.PayAmount:
+        values = self._values(children)
+        if isinstance(values[0], _Positioned):
+            return A.PayAmount(kroner=values[0].value, span=values[0].span)
+        of_salary = any(isinstance(c, Token) and c.type == "KW_SALARY" for c in children)
+        return A.PayAmount(percent=_decimal(values[0]), of_salary=of_salary, span=self.span(meta))
+
+    def salary(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("salary", self._values(children)[0].value, meta)
+
+    def money(self, meta: _Meta, children: list[Any]) -> _Positioned:
+        return _Positioned(_decimal(self._values(children)[0]), self.span(meta))
 
     def pay_footnote(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("pay_footnote", self._values(children)[0].value, meta)

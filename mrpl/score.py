@@ -37,6 +37,9 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 
 from mrpl import ast as A
 from mrpl.i18n import format_deadline
+from mrpl.pay import PayRule, pay_kroner, pay_rule
+from mrpl.pay import pay_percent as pay_share
+from mrpl.years import year_view
 
 # 28 significant digits, banker's rounding: Python's default, fixed here so a
 # changed global context cannot change a score. The generated module uses the same.
@@ -149,6 +152,7 @@ class Unit:
 class State(enum.Enum):
     SCORED = "scored"
     DROPPED = "dropped"  # udgået: excluded, the total is rebased
+    NOT_DUE = "not_due"  # ikke aktuelt i året: nothing due this year of a multi-year plan; rebased likewise
     UNSCORED = "unscored"  # ikke scoret: a support requirement without points
 
 
@@ -209,6 +213,13 @@ class ScoringPlan:
     goals: tuple[GoalPlan, ...]
     period: A.Period | None
     pay: tuple[A.Step, ...] = ()
+    pay_rule: PayRule | None = None  # the pay section in plain values (mrpl.pay)
+    year: int | None = None  # the year scored, in a multi-year plan
+
+    @property
+    def not_due_weight(self) -> Decimal:
+        return sum((r.weight for r in self.requirements() if r.state is State.NOT_DUE), ZERO)
+
     stated_total: Decimal | None = None  # the header's `total`, when it gives one
 
     @property
@@ -236,12 +247,18 @@ class ScoringPlan:
         return sum((r.weight for r in self.requirements() if r.state is State.DROPPED), ZERO)
 
 
-def scoring_plan(plan: A.Plan) -> ScoringPlan:
-    """The scoring plan of a (loaded, checked) plan."""
+def scoring_plan(plan: A.Plan, year: int | None = None) -> ScoringPlan:
+    """The scoring plan of a (loaded, checked) plan; of one year of a multi-year
+    plan when `year` is given (`mrpl.years.year_view`)."""
+    not_due: frozenset[str] = frozenset()
+    scored_year = year
+    if year is not None:
+        plan, not_due = year_view(plan, year)
     with localcontext(CONTEXT):
         header = plan.header or A.Header()
         period = _period_of(header)
-        year = period.start.year if period else (header.year or date.today().year)
+        if year is None:
+            year = period.start.year if period else (header.year or date.today().year)
         table = {e.ref: e.weight.value for e in plan.weights.entries} if plan.weights else {}
         goals = tuple(
             _goal_plan(g, table if plan.is_weighted(g) else {}, year, period, plan.is_weighted(g), plan.goal_rule_of(g))
@@ -250,11 +267,29 @@ def scoring_plan(plan: A.Plan) -> ScoringPlan:
         return ScoringPlan(
             title=header.title or "",
             agency=header.agency or "",
-            goals=goals,
+            goals=_not_due(goals, not_due),
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
+            pay_rule=pay_rule(plan.pay),
+            year=scored_year if period is not None and period.multi_year else None,
             stated_total=header.total.value if header.total is not None else None,
         )
+
+
+def _not_due(goals: tuple[GoalPlan, ...], ids: frozenset[str]) -> tuple[GoalPlan, ...]:
+    """The goals with the requirements in `ids` marked not due this year."""
+    if not ids:
+        return goals
+    return tuple(
+        dataclasses.replace(
+            g,
+            requirements=tuple(
+                dataclasses.replace(r, state=State.NOT_DUE) if r.id in ids and r.state is State.SCORED else r
+                for r in g.requirements
+            ),
+        )
+        for g in goals
+    )
 
 
 def _period_of(header: A.Header) -> A.Period | None:
@@ -751,6 +786,8 @@ class Status(enum.Enum):
     PARTLY = "Delvist opfyldt"
     NOT_MET = "Ikke opfyldt"
     DROPPED = "Udgået"
+    NOT_DUE = "Ikke aktuelt i året"
+    NOT_YET = "Ikke opgjort endnu"  # a year of a multi-year plan that is not reported yet
     MISSING = "Ikke opgjort"
     UNSCORED = "Ikke scoret"
 
@@ -841,8 +878,10 @@ class Score:
     rebased: Decimal | None  # earned × total / (total − dropped)
     met: int
     counted: int
-    pay: Decimal | None  # performance pay in percent, from the schedule
+    pay: Decimal | None  # performance pay in percent of the full pay, from the schedule or the linear rule
     kinds: tuple[str, ...]  # result kinds used: "actual", "expected"
+    pay_amount: Decimal | None = None  # the pay in kroner (capped), when the plan states the full pay in money
+    not_due: Decimal = ZERO  # weight of requirements with nothing due in the year scored (multi-year plans)
 
     def requirements(self) -> Iterator[RequirementScore]:
         for goal in self.goals:
@@ -894,6 +933,8 @@ def _score_requirement(req: RequirementPlan, results: Mapping[str, Result]) -> R
         return RequirementScore(req, Status.UNSCORED, (), None, None)
     if req.state is State.DROPPED:
         return RequirementScore(req, Status.DROPPED, (), None, None)
+    if req.state is State.NOT_DUE:
+        return RequirementScore(req, Status.NOT_DUE, (), None, None)
     units = tuple(score_unit(u, results.get(u.id)) for u in req.units)
     earned = [u.points for u in units if u.points is not None]
     points = sum(earned, ZERO) if earned else None
@@ -1010,7 +1051,7 @@ def score(
         total = splan.total
         dropped = splan.dropped_weight
         missing = sum((u.unit.weight for r in reqs for u in r.units if u.fulfilment is None), ZERO)
-        rebased = rebase(earned, total, dropped)
+        rebased = rebase(earned, total, dropped + splan.not_due_weight)
         kinds = tuple(sorted({r.kind for r in results.values()}))
         return Score(
             plan=splan,
@@ -1022,8 +1063,10 @@ def score(
             rebased=rebased,
             met=sum(g.met for g in goals),
             counted=sum(g.counted for g in goals),
-            pay=pay_percent(splan.pay, rebased, total),
+            pay=pay_share(splan.pay_rule, rebased, total),
             kinds=kinds,
+            pay_amount=pay_kroner(splan.pay_rule, pay_share(splan.pay_rule, rebased, total)),
+            not_due=splan.not_due_weight,
         )
 
 
@@ -1043,4 +1086,5 @@ def plain_score(result: Score) -> dict[str, object]:
         "dropped": result.dropped,
         "rebased": result.rebased,
         "pay": result.pay,
+        "pay_amount": result.pay_amount,
     }

@@ -143,6 +143,9 @@ def deadlines(draw: st.DrawFn, allow_year: bool = True) -> A.Deadline:
         return A.Deadline(kind, draw(years), draw(st.integers(1, 12)))
     if kind in (_K.YEAR_END, _K.YEAR_START, _K.YEAR):
         return A.Deadline(kind, draw(years))
+    if kind is _K.YEARS:
+        first = draw(years)
+        return A.Deadline(kind, first, last_year=draw(st.integers(first, 2045)))
     if kind in (_K.QUARTER, _K.HALF):
         top = 4 if kind is _K.QUARTER else 2
         written = draw(st.sampled_from(["", "Q", "H"]))
@@ -162,11 +165,32 @@ def share_targets(draw: st.DrawFn) -> A.ShareTarget:
     return A.ShareTarget(draw(relations), draw(decimals(0, 100)), within, by, draw(st.none() | texts), words)
 
 
+year_spans = st.builds(lambda first, n: A.Years(first, first + n), years, st.integers(0, 5))
 baselines = st.one_of(
     st.builds(A.Baseline, texts, st.none() | decimals()),
     st.builds(A.Baseline, st.none(), decimals()),
+    # multi-year baselines: `ift. 2011-2015 [8,0]`, `ift. 2015 1.250` (a single year needs its value)
+    st.builds(
+        lambda y, v: A.Baseline(None, v, years=y), year_spans.filter(lambda y: y.first < y.last), st.none() | decimals()
+    ),
+    st.builds(lambda y, v: A.Baseline(None, v, years=A.Years(y, y)), years, decimals()),
 )
-targets = st.one_of(
+whole = st.integers(0, 2_000_000).map(Decimal)
+
+
+@st.composite
+def level_changes(draw: st.DrawFn) -> A.ChangeTarget:
+    """`stigning [20 %] fra 2.000 [i 2015] til 2.400 ["brugere"]`."""
+    direction = draw(st.sampled_from(list(A.ChangeDirection)))
+    start, level = draw(whole.filter(bool)), draw(whole)
+    base = A.Baseline(None, start, years=draw(st.none() | year_spans))
+    written = draw(st.booleans())
+    percent = draw(decimals(0, 100)) if written else A.change_percent(direction, start, level)
+    unit = draw(st.none() | texts)
+    return A.ChangeTarget(direction, percent, base, level=level, unit=unit, percent_written=written)
+
+
+_plain_targets = st.one_of(
     share_targets(),
     st.builds(A.TimeTarget, st.sampled_from(["average", "maximum"]), relations, durations),
     st.builds(A.CountTarget, relations, decimals(), st.none() | texts),
@@ -179,6 +203,16 @@ targets = st.one_of(
     st.builds(A.AssessmentTarget, relations, decimals(0, 200), decimals(0, 200)),
     st.builds(A.AssessmentTarget, st.none(), st.none(), decimals(0, 200)),
     st.just(A.StatusTarget()),
+    level_changes(),
+    st.builds(
+        lambda d, p, b: A.ChangeTarget(d, p, b, yearly=True),
+        st.sampled_from(list(A.ChangeDirection)),
+        decimals(0, 100),
+        st.none() | baselines,
+    ),
+)
+targets = st.builds(
+    lambda t, y: dataclasses.replace(t, years=y) if y is not None else t, _plain_targets, st.none() | year_spans
 )
 quantities = st.builds(
     A.Quantity, decimals(-50, 500), st.sampled_from([None, "%", "point", *(u.value for u in A.TimeUnit)])
@@ -370,7 +404,27 @@ _PLACES = ("introduction", "strategy", "goals", "follow_up", "pay", "signatures"
 weight_tables = st.builds(
     A.WeightTable, _small(st.builds(A.WeightEntry, refs, weights), 3), st.none() | texts, st.sampled_from(_PLACES)
 )
-pays = st.builds(A.PerformancePay, st.none() | prose, _small(steps, 3), st.none() | st.integers(1, 9).map(str))
+pay_amounts = st.one_of(
+    st.builds(lambda k: A.PayAmount(kroner=k), whole),
+    st.builds(lambda p, s: A.PayAmount(percent=p, of_salary=s), decimals(0, 100), st.booleans()),
+)
+
+
+@st.composite
+def pays(draw: st.DrawFn) -> A.PerformancePay:
+    linear = draw(st.booleans())
+    return A.PerformancePay(
+        draw(st.none() | prose),
+        () if linear else draw(_small(steps, 3)),
+        draw(st.none() | st.integers(1, 9).map(str)),
+        maximum=draw(st.none() | pay_amounts),
+        salary=draw(st.none() | whole),
+        cap=draw(st.none() | pay_amounts),
+        floor=draw(quantities) if linear else None,
+        full=draw(quantities) if linear else None,
+    )
+
+
 annexes = st.builds(
     A.Annex,
     texts,
@@ -442,7 +496,7 @@ plans = st.builds(
     sections=_small(sections(), 2),
     weights=st.none() | weight_tables,
     follow_up=st.none() | prose,
-    pay=st.none() | pays,
+    pay=st.none() | pays(),
     footnotes=_small(st.builds(A.Footnote, st.integers(1, 20).map(str), prose)),
     annexes=_small(annexes, 1),
     goals=_small(goals, 1),

@@ -118,6 +118,8 @@ def _check_in_period(ctx: Context, deadline: A.Deadline, period: A.Period, is_sc
         first, last = deadline.start_date(year), deadline.end_date(year)
     except ValueError:  # an impossible date is the parser's MRP020
         return
+    if is_scope and deadline.kind is A.DeadlineKind.YEARS and last < period.start:
+        return  # a measurement window before the contract (`i 2011-2015`), as baselines are
     if is_scope:
         first = first if first <= last else last
         if last < period.start or first > period.end:

@@ -16,10 +16,13 @@ from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.i18n import (
+    describe_pay_amount,
+    describe_pay_linear,
     describe_step,
     describe_target,
     format_date,
     format_deadline,
+    format_kroner,
     format_number,
     format_points,
     format_weight,
@@ -575,7 +578,23 @@ def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section
         blocks.append(
             Block("table", table=Table((phrase("pay_schedule", lang), phrase("pay_share", lang)), rows, align="lr"))
         )
+    blocks += _pay_amount_blocks(pay, lang)
     return Section(_top(number, phrase("pay", lang), footnote), tuple(blocks))
+
+
+def _pay_amount_blocks(pay: A.PerformancePay, lang: str) -> list[Block]:
+    """The pay in money as the plan states it: maximum, salary, cap, and a proportional rule."""
+    blocks: list[Block] = []
+    if pay.maximum is not None:
+        blocks.append(Block("field", label=phrase("pay_maximum", lang), value=describe_pay_amount(pay.maximum, lang)))
+    if pay.salary is not None:
+        blocks.append(Block("field", label=phrase("pay_salary", lang), value=format_kroner(pay.salary, lang)))
+    if pay.cap is not None:
+        blocks.append(Block("field", label=phrase("pay_cap", lang), value=describe_pay_amount(pay.cap, lang)))
+    if pay.floor is not None and pay.full is not None:
+        rule = describe_pay_linear(pay.floor, pay.full, lang)
+        blocks.append(Block("field", label=phrase("pay_rule", lang), value=rule))
+    return blocks
 
 
 def _period_blocks(plan: A.Plan, header: A.Header, year: int | None, lang: str) -> tuple[Block, ...]:
