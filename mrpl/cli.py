@@ -185,7 +185,8 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
     """Check plans: weights, numbering, dates, targets, budget, completeness.
 
     A directory stands for every .mrp file under it; a module of shared goals is checked alone
-    and in each plan that imports it (a diagnostic found twice is reported once).
+    and in each plan that imports it (a diagnostic found twice is reported once). A directory is
+    also checked as a portfolio: its results files, and the checks across its plans (MRP9xx).
     """
     from mrpl.check import all_diagnostics
     from mrpl.diagnostics import promote_warnings
@@ -198,9 +199,31 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
         sources.update(result.sources)
         for d in all_diagnostics(result):
             found.setdefault((d.code, d.span, d.message), d)
+    for d in folder_diagnostics(paths, sources):
+        found.setdefault((d.code, d.span, d.message), d)
     diagnostics = promote_warnings(found.values()) if strict else list(found.values())
     print_diagnostics(diagnostics, sources, fmt_)
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
+
+
+def folder_diagnostics(paths: Iterable[str], sources: dict[str, str]) -> list[Diagnostic]:
+    """For each directory checked: the checks across its plans (MRP9xx) and its results files'."""
+    from mrpl.portfolio import cross_plan_diagnostics, load_portfolio
+
+    out: list[Diagnostic] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        try:
+            portfolio = load_portfolio(path)
+        except mrpl.SourceError as exc:
+            fail_usage(str(exc))
+            raise  # unreachable
+        sources.update(portfolio.sources)
+        out += portfolio.diagnostics
+        out += [d for entry in portfolio.plans for run in entry.runs for d in run.diagnostics]
+        out += cross_plan_diagnostics(portfolio)
+    return out
 
 
 @main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")

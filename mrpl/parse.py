@@ -1289,8 +1289,8 @@ class _Builder:
         words = _unquote(value) if value.type == "STRING" else None
         level = None if words is not None else _decimal(value)
         if isinstance(areas, int):
-            return A.LevelTarget(level, (), areas, self.span(meta), words)
-        return A.LevelTarget(level, areas, None, self.span(meta), words)
+            return A.LevelTarget(level, (), areas, self.span(meta), words=words)
+        return A.LevelTarget(level, areas, None, self.span(meta), words=words)
 
     def area_count(self, meta: _Meta, children: list[Any]) -> int:
         return int(self._values(children)[0])
