@@ -68,12 +68,13 @@ def _deadlines(goals: tuple[A.Goal, ...]) -> Iterator[tuple[A.Deadline, bool]]:
                 yield req.dropped.on, False
             if req.scope is not None and req.scope.within is not None:
                 yield req.scope.within, True
-            for target in _targets(req):
+            for target in requirement_targets(req):
                 if isinstance(target, A.ShareTarget) and target.by is not None:
                     yield target.by, False
 
 
-def _targets(req: A.Requirement) -> Iterator[A.Target]:
+def requirement_targets(req: A.Requirement) -> Iterator[A.Target]:
+    """The requirement's targets and those of its sub-weight members, at any depth."""
     yield from req.targets
     stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
     while stack:

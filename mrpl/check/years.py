@@ -9,10 +9,9 @@ counts from the baseline's year, which the plan should state (MRP322).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from mrpl import ast as A
 from mrpl.check.context import Context
+from mrpl.check.dates import requirement_targets as _targets
 
 
 def check_years(ctx: Context) -> None:
@@ -30,17 +29,6 @@ def check_years(ctx: Context) -> None:
             for target in targets:
                 if isinstance(target, A.ChangeTarget):
                     _check_baseline(ctx, target, period)
-
-
-def _targets(req: A.Requirement) -> Iterator[A.Target]:
-    yield from req.targets
-    stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
-    while stack:
-        member = stack.pop()
-        if isinstance(member, A.SubWeight):
-            yield from member.targets
-        else:
-            stack.extend(member.members)
 
 
 def _check_years_in_period(ctx: Context, target: A.Target, period: A.Period) -> None:
