@@ -11,7 +11,6 @@ The tree is produced by `mrpl.parse` and is the only thing later stages
 
 from __future__ import annotations
 
-import calendar
 import enum
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +35,12 @@ class Span:
 
 
 NO_SPAN = Span(0, 0, 1, 1, 1, 1)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """The last day of a month (without `calendar`, which imports `locale`: start-up time)."""
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return (first_of_next - date(year, month, 1)).days
 
 
 # --------------------------------------------------------------------------
@@ -241,14 +246,14 @@ class Deadline:
                 return date(y, self.number or 1, self.day or 1)
             case DeadlineKind.MONTH_END:
                 m = self.number or 12
-                return date(y, m, calendar.monthrange(y, m)[1])
+                return date(y, m, _days_in_month(y, m))
             case DeadlineKind.MONTH_START:
                 return date(y, self.number or 1, 1)
             case DeadlineKind.YEAR_START:
                 return date(y, 1, 1)
             case DeadlineKind.QUARTER:
                 m = 3 * (self.number or 4)
-                return date(y, m, calendar.monthrange(y, m)[1])
+                return date(y, m, _days_in_month(y, m))
             case DeadlineKind.HALF:
                 return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
             case DeadlineKind.YEAR_END | DeadlineKind.YEAR | DeadlineKind.PERIOD_END:

@@ -28,7 +28,6 @@ from lark.lexer import TerminalDef
 from mrpl import ast as A
 from mrpl.ast import change_percent
 from mrpl.diagnostics import Diagnostic, Severity
-from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
@@ -196,6 +195,8 @@ def write_tables(path: str | None = None) -> str:
     data, memo = Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
     payload = {"stamp": _stamp(grammar), "data": data, "memo": memo}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n"
+    from mrpl.files import replace_atomically  # tempfile and pathlib: not for reading plans
+
     replace_atomically(target, text.encode("utf-8"))
     return target
 
