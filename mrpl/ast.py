@@ -12,9 +12,11 @@ The tree is produced by `mrpl.parse` and is the only thing later stages
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+
+from mrpl.astgen import dataclass  # dataclasses.dataclass, its methods generated ahead (mrpl/astgen)
 
 
 @dataclass(frozen=True, slots=True)
