@@ -30,6 +30,7 @@ from mrpl.ast import change_percent
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
+from mrpl.lark_memo import rebuild_memo
 from mrpl.prose import parse_prose
 from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
@@ -172,7 +173,8 @@ def _read_tables(stamp: str) -> dict[str, Any] | None:
         if stored.get("stamp") != stamp:
             return None
         _restore_int_keys(stored)
-    except (OSError, ValueError, KeyError, AttributeError):
+        stored["memo"] = rebuild_memo(stored["memo"])
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         return None
     return stored
 

@@ -520,6 +520,24 @@ def test_stored_scanners_are_the_patterns_re_compiles() -> None:
             assert (a and (a.group(0), a.lastgroup)) == (b and (b.group(0), b.lastgroup))
 
 
+def test_the_tables_memo_is_rebuilt_as_lark_rebuilds_it() -> None:
+    from lark.utils import SerializeMemoizer
+
+    from mrpl.lark_memo import MEMO_TYPES, rebuild_memo
+    from mrpl.parse import TABLES_FILE, _restore_int_keys, grammar_path
+
+    with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
+        stored = json.load(fh)
+    _restore_int_keys(stored)
+    theirs = SerializeMemoizer.deserialize(stored["memo"], MEMO_TYPES, {})
+    mine = rebuild_memo(stored["memo"])
+    assert mine.keys() == theirs.keys()
+    for key, made in mine.items():
+        assert type(made) is type(theirs[key]) and made.serialize() == theirs[key].serialize() == stored["memo"][key]
+        if type(made).__name__ == "Rule":  # terminal definitions compare by identity
+            assert made == theirs[key] and hash(made) == hash(theirs[key])
+
+
 def test_a_foreign_scanners_file_is_not_used(tmp_path: Path) -> None:
     from mrpl.scanners import read_scanners
 
