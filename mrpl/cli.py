@@ -112,12 +112,21 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), help="Directory for the outputs.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
-def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
+@click.option("--allonge", "allonge_itself", is_flag=True,
+              help="FILE is an allonge: build the allonge itself, not the plan as amended.")  # fmt: skip
+def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool,
+          allonge_itself: bool) -> None:  # fmt: skip
     """Build documents (Markdown, LaTeX, PDF) from plan FILE."""
     from mrpl.check import all_diagnostics
     from mrpl.render.build import BuildError, write_outputs
 
     result = load_or_exit(file)
+    amendment = None
+    if allonge_itself:
+        own = result.root.plan.amendments if result.root.plan is not None else ()
+        if not own:
+            fail_usage(f"{file}: --allonge builds an allonge, and this file is not one")
+        amendment = own[0]
     diagnostics = all_diagnostics(result)
     print_diagnostics(diagnostics, result.sources)
     if has_errors(diagnostics) or result.plan is None:
@@ -126,7 +135,7 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
             sys.exit(EXIT_ERRORS)
         click.echo(f"mrplc: warning: building {file} despite errors (--force)", err=True)
     try:
-        for path in write_outputs(result, file, formats, out_dir, lang):
+        for path in write_outputs(result, file, formats, out_dir, lang, amendment):
             click.echo(f"wrote {path}", err=True)
     except BuildError as exc:
         click.echo(f"mrplc: error: {exc}", err=True)

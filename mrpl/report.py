@@ -95,8 +95,29 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         "dropped": dropped,
         "missing": missing,
         "pay": _pay(result) if splan.pay else None,
+        "amendments": [_amendment(a) for a in splan.amendments],
         "rounding": ROUNDING_NOTE,
     }
+
+
+def _amendment(amendment: Any) -> dict[str, Any]:
+    from mrpl.amend import amendment_title, describe_operations
+
+    return {
+        "title": amendment_title(amendment),
+        "date": amendment.date.isoformat() if amendment.date else None,
+        "changes": describe_operations(amendment),
+    }
+
+
+def _amendment_lines(data: dict[str, Any]) -> list[str]:
+    """Which allonges the plan was scored as amended by, in the order they applied."""
+    lines = []
+    for a in data.get("amendments") or []:
+        when = f" af {format_date(_iso(a['date']))}" if a["date"] else ""
+        n = len(a["changes"])
+        lines.append(f"Scoret efter {a['title']}{when} ({n} {'ændring' if n == 1 else 'ændringer'})")
+    return lines
 
 
 def _requirement(r: RequirementScore) -> dict[str, Any]:
@@ -355,7 +376,7 @@ def _total_lines(data: dict[str, Any]) -> list[str]:
 
 
 def _text(data: dict[str, Any]) -> str:
-    lines = _heading_lines(data)
+    lines = _heading_lines(data) + _amendment_lines(data)
     for g in data["goals"]:
         lines += [
             "",
@@ -398,6 +419,7 @@ def _md_cell(text: Any) -> str:
 def _markdown(data: dict[str, Any]) -> str:
     head = _heading_lines(data)
     lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
+    lines += [f"\n{_md_cell(line)}" for line in _amendment_lines(data)]
     for g in data["goals"]:
         lines += [
             "",

@@ -166,6 +166,7 @@ class ScoringPlan:
     goals: tuple[GoalPlan, ...]
     period: A.Period | None
     pay: tuple[A.Step, ...] = ()
+    amendments: tuple[A.Amendment, ...] = ()  # the allonges the plan is scored as amended by
 
     def requirements(self) -> Iterator[RequirementPlan]:
         for goal in self.goals:
@@ -201,6 +202,7 @@ def scoring_plan(plan: A.Plan) -> ScoringPlan:
             goals=goals,
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
+            amendments=plan.amendments,
         )
 
 

@@ -30,7 +30,7 @@ EXAMPLES = ROOT / "examples"
 GOLDEN = ROOT / "tests" / "golden" / "diff"
 OLD = EXAMPLES / "udlaendingestyrelsen-2022.mrp"
 NEW = EXAMPLES / "udlaendingestyrelsen-2023.mrp"
-PLANS = sorted(EXAMPLES.glob("*.mrp"))
+PLANS = sorted(EXAMPLES.glob("*.mrp")) + sorted((EXAMPLES / "allonger").glob("*.mrp"))
 
 
 def load(path: Path) -> A.Plan:

@@ -46,6 +46,22 @@ BACKENDS: dict[str, Callable[[A.Plan, str], str]] = {"md": _markdown, "tex": _la
 EXTENSIONS = {"md": ".md", "tex": ".tex", "pdf": ".pdf", "py": ".py"}
 
 
+def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str = "da") -> str:
+    """The allonge itself as a document ("md", "tex"), read against the plan it amends."""
+    from mrpl.render.allonge import build_amendment_document
+
+    document = build_amendment_document(plan, amendment, lang)
+    if fmt == "md":
+        from mrpl.render.markdown import render_markdown
+
+        return render_markdown(document)
+    if fmt == "tex":
+        from mrpl.render.latex import render_latex
+
+        return render_latex(document)
+    raise ValueError(f"an allonge is built as md or tex (and pdf from tex), not {fmt!r}")
+
+
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     """The document text of `plan` in format `fmt` ("md", "tex", "py")."""
     if fmt not in BACKENDS:
@@ -55,4 +71,4 @@ def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     return BACKENDS[fmt](plan, lang)
 
 
-__all__ = ["BACKENDS", "EXTENSIONS", "BackendUnavailable", "render"]
+__all__ = ["BACKENDS", "EXTENSIONS", "BackendUnavailable", "render", "render_amendment"]

@@ -164,6 +164,12 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
     sections.append(_period(header, year, lang, next(numbers)))
     if weights is not None and weights.after == "signatures":
         sections.append(_weights_section(plan, weights, lang, None))
+    if plan.amendments:  # a consolidated plan: what changed, when, why, who signed
+        from mrpl.render.allonge import amendment_log
+
+        log = amendment_log(plan, lang, next(numbers))
+        if log is not None:
+            sections.append(log)
     return Document(
         lang=lang,
         ministry=header.ministry or "",
@@ -489,7 +495,7 @@ def _period(header: A.Header, year: int | None, lang: str, number: int) -> Secti
         blocks.append(Block("prose", prose=_prose(_next_negotiation(header.next_negotiation, year, lang))))
     for signatory in (header.director, header.head):
         if signatory is not None:
-            blocks.append(Block("signature", lines=_signature_lines(signatory, header, lang)))
+            blocks.append(Block("signature", lines=signature_lines(signatory, header, lang)))
     return Section(_top(number, phrase("period", lang)), tuple(blocks))
 
 
@@ -501,7 +507,7 @@ def _next_negotiation(value: str, year: int | None, lang: str) -> str:
     return phrase("next_negotiation", lang).format(year=year + 1, when=value)
 
 
-def _signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
+def signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
     """Date line (may be empty), name, title, organisation."""
     the = phrase("the_date", lang)
     if s.signed_on is not None:

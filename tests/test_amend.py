@@ -1,0 +1,161 @@
+"""Allonges: loading, applying in date order, checking, building and scoring the amended plan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import mrpl
+from mrpl import ast as A
+from mrpl.check import all_diagnostics
+from mrpl.cli import main
+from mrpl.diff import Kind, apply_diff, diff_plans
+from mrpl.fmt import format_source
+from mrpl.parse import parse_source
+from mrpl.results import read_results
+from mrpl.score import score, scoring_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "examples" / "udlaendingestyrelsen-2022.mrp"
+ALLONGE = ROOT / "examples" / "allonger" / "udlaendingestyrelsen-2022-allonge-1.mrp"
+FIXTURES = ROOT / "tests" / "fixtures" / "amend"
+RESULTS = FIXTURES / "results-2022.csv"
+
+
+def load(path: Path) -> A.Plan:
+    result = mrpl.load_file(str(path))
+    assert result.plan is not None, result.diagnostics
+    return result.plan
+
+
+def requirement(plan: A.Plan, ref: str) -> A.Requirement:
+    for goal in plan.all_goals():
+        for req in goal.requirements:
+            if A.requirement_id(goal, req) == ref:
+                return req
+    raise KeyError(ref)
+
+
+def weight(plan: A.Plan, ref: str) -> Decimal | None:
+    w = requirement(plan, ref).weight
+    return None if w is None else w.value
+
+
+def test_the_allonge_checks_clean_as_a_whole() -> None:
+    errors = [d for d in all_diagnostics(mrpl.load_file(str(ALLONGE))) if d.severity.name == "ERROR"]
+    assert errors == []
+
+
+def test_operations_change_the_plan() -> None:
+    amended = load(ALLONGE)
+    assert weight(amended, "1.1.a") == 5 and weight(amended, "1.1.b") == 15
+    dropped = requirement(amended, "1.1.c").dropped
+    assert dropped is not None and dropped.reason == "Sagerne er afsluttet" and dropped.on is not None
+    assert dropped.on.end_date(2022).isoformat() == "2022-06-15"
+    target = requirement(amended, "1.1.b").targets
+    assert target == (A.TimeTarget("average", A.Relation.AT_MOST, A.Duration(Decimal(110), A.TimeUnit.DAYS)),)
+    (deadline,) = requirement(amended, "1.4").deadlines
+    assert deadline.end_date(2022).isoformat() == "2022-09-30"
+    assert [a.title for a in amended.amendments] == ["Allonge 1 til mål- og resultatplan 2022"]
+
+
+def test_the_diff_of_plan_and_amended_plan_is_what_the_allonge_says() -> None:
+    old, new = load(PLAN), load(ALLONGE)
+    diff = diff_plans(old, new)
+    assert {(c.kind, c.ref) for c in diff.changes if c.kind is not Kind.FIELD} == {
+        (Kind.WEIGHT, "1.1.a"), (Kind.WEIGHT, "1.1.b"), (Kind.TARGET, "1.1.b"), (Kind.DROPPED, "1.1.c"),
+        (Kind.DEADLINE, "1.4"), (Kind.TEXT, "1.4"),
+    }  # fmt: skip
+    assert apply_diff(old, diff) == new
+
+
+def test_the_amended_plan_scores_as_computed_by_hand() -> None:
+    """The 2022 results against the plan as amended, by hand:
+    1.1.a 5 of 5 (91,2 % ≥ 90 %); 1.1.b 0 of 15 (124 days > 110); 1.1.c dropped (10 points);
+    1.1.d 5 of 5; 1.2: 15 + 0 + 10 + 10 = 35 of 40 (1.2.b 88,9 % < 90 %); 1.3 5 of 5; 1.4 5 of 5
+    (delivered 24 June, due end of September); 2.1 5; 2.2 5; 2.3 0 (the 4th-quarter report missed).
+    Earned 5 + 0 + 5 + 35 + 5 + 5 + 5 + 5 + 0 = 65 of 100, 10 dropped: 65 × 100 / 90 = 72,22...;
+    11 of 14 counted requirements met (1.1.b, 1.2.b and 2.3 not)."""
+    splan = scoring_plan(load(ALLONGE))
+    results = read_results(str(RESULTS), splan)
+    assert results.ok, results.diagnostics
+    result = score(splan, results.results)
+    assert (result.earned, result.total, result.dropped) == (Decimal(65), Decimal(100), Decimal(10))
+    assert result.rebased is not None and round(result.rebased, 2) == Decimal("72.22")
+    assert (result.met, result.counted) == (11, 14)
+
+
+def test_the_report_says_which_allonges_applied() -> None:
+    out = CliRunner().invoke(main, ["score", str(ALLONGE), str(RESULTS)]).stdout
+    assert "Scoret efter Allonge 1 til mål- og resultatplan 2022 af 15. juni 2022 (6 ændringer)" in out
+    assert "I alt: 65 af 100 point; 11 af 14 krav opfyldt" in out
+
+
+def test_several_allonges_apply_in_date_order() -> None:
+    later = load(FIXTURES / "allonge-2.mrp")  # 1 June (15) then 1 September (12)
+    assert [a.date.isoformat() for a in later.amendments if a.date] == ["2022-06-15", "2022-09-01"]
+    assert weight(later, "1.1.b") == 12 and weight(later, "1.1.d") == 8 and weight(later, "1.1.a") == 5
+    earlier = load(FIXTURES / "allonge-early.mrp")  # written after allonge 1, dated before it
+    assert [a.title for a in earlier.amendments] == ["Allonge 0", "Allonge 1 til mål- og resultatplan 2022"]
+    assert weight(earlier, "1.1.b") == 15 and weight(earlier, "1.2.a") == 10
+
+
+def test_weights_must_still_add_up() -> None:
+    """Allonge 2 moves 3 points from 1.1.b to 1.1.d: still 100. Allonge 0 takes 5 from 1.2.a
+    and gives them nowhere (its 1.1.b is overridden by allonge 1): 95, an error."""
+    codes = [d.code for d in all_diagnostics(mrpl.load_file(str(FIXTURES / "allonge-2.mrp")))]
+    assert "MRP101" not in codes
+    found = [d for d in all_diagnostics(mrpl.load_file(str(FIXTURES / "allonge-early.mrp"))) if d.code == "MRP101"]
+    assert len(found) == 1 and "95" in found[0].message
+
+
+def test_build_the_consolidated_plan_with_its_log_and_the_allonge_itself(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(ALLONGE), "--to", "md", "--to", "tex", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    plan_md = (tmp_path / "udlaendingestyrelsen-2022-allonge-1.md").read_text(encoding="utf-8")
+    assert "## 7.0 Allonger" in plan_md and "- Vægten af 1.1.b ændres til 15 point." in plan_md
+    assert "**Underskrevet af:** Niels Henrik Larsen, Direktør; Pernille Breinholdt Mikkelsen" in plan_md
+    out = tmp_path / "allonge"
+    result = runner.invoke(main, ["build", str(ALLONGE), "--allonge", "--to", "md", "--to", "tex", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    md = (out / "udlaendingestyrelsen-2022-allonge-1.md").read_text(encoding="utf-8")
+    assert md.splitlines()[2] == "# Allonge 1 til mål- og resultatplan 2022"
+    assert "Denne allonge ændrer Mål- og resultatplan 2022 for Udlændingestyrelsen." in md
+    assert "- Resultatkrav 1.1.c udgår: Sagerne er afsluttet." in md
+    tex = (out / "udlaendingestyrelsen-2022-allonge-1.tex").read_text(encoding="utf-8")
+    assert "Allonge 1 til mål-{} og resultatplan 2022" in tex
+    again = runner.invoke(main, ["build", str(ALLONGE), "--allonge", "--to", "md", "-o", str(tmp_path / "b")])
+    assert again.exit_code == 0
+    assert (tmp_path / "b" / "udlaendingestyrelsen-2022-allonge-1.md").read_bytes() == md.encode("utf-8")
+
+
+def test_building_a_plan_as_an_allonge_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(PLAN), "--allonge", "--to", "md", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "not one" in result.stderr
+
+
+def test_english_keywords_give_the_same_allonge() -> None:
+    source = ALLONGE.read_text(encoding="utf-8")
+    english = format_source(source, str(ALLONGE), "en")
+    assert "dropped 1.1.c" in english and "weight 1.1.b 15" in english
+    assert parse_source(english, str(ALLONGE)).plan == parse_source(source, str(ALLONGE)).plan
+
+
+def test_a_missing_plan_is_a_diagnostic_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "a.mrp"
+    path.write_text('allonge { plan "nowhere.mrp"; dato 2022-06-15 }\n', encoding="utf-8")
+    result = mrpl.load_file(str(path))
+    assert result.plan is None
+    assert [d.code for d in result.diagnostics] == ["MRP090"]
+    out = CliRunner().invoke(main, ["check", str(path)])
+    assert out.exit_code == 1 and "MRP090" in out.stderr
+
+
+def test_an_allonge_cycle_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.mrp").write_text('allonge { plan "b.mrp" }\n', encoding="utf-8")
+    (tmp_path / "b.mrp").write_text('allonge { plan "a.mrp" }\n', encoding="utf-8")
+    result = mrpl.load_file(str(tmp_path / "a.mrp"))
+    assert result.plan is None and "MRP008" in [d.code for d in result.diagnostics]
