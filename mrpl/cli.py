@@ -294,8 +294,8 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
 @click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
 @click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
 @click.option(
-    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True,
-    help="Output format.",
+    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json", "allonge"]), default="text", show_default=True,
+    help="Output format; `allonge` writes the allonge that makes OLD into NEW.",
 )  # fmt: skip
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
@@ -322,7 +322,10 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     result = diff_plans(old.plan, new.plan, os.path.basename(old_file), os.path.basename(new_file))
     if colour is None:
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
+    if fmt_ == "allonge":
+        text = _as_allonge(result, old_file, output, lang)
+    else:
+        text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
     if output is None:
         click.echo(text, nl=False, color=colour)
     else:
@@ -374,6 +377,26 @@ def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> Non
             fail_usage(str(exc))
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
+
+
+def _as_allonge(result: object, old_file: str, output: str | None, lang: str) -> str:
+    """The allonge that makes the old plan into the new one; exit 2 naming what an allonge cannot state."""
+    from mrpl.amend.write import allonge_from_diff
+    from mrpl.diff.words import entries
+
+    where = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
+    plan_ref = os.path.relpath(os.path.abspath(old_file), where).replace(os.sep, "/")
+    written = allonge_from_diff(result, plan_ref, lang)  # type: ignore[arg-type]
+    if written.text is None:
+        if not written.unsupported:
+            click.echo("mrplc: nothing changed: no allonge to write", err=True)
+            sys.exit(EXIT_OK)
+        shown = [e for e in entries(result, "en") if e.change in written.unsupported]  # type: ignore[arg-type]
+        click.echo("mrplc: error: an allonge cannot state these changes (they belong in a new plan):", err=True)
+        for e in shown:
+            click.echo(f"  {e.group}: {e.what}", err=True)
+        sys.exit(EXIT_USAGE)
+    return written.text
 
 
 @main.command("lsp")

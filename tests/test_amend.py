@@ -159,3 +159,31 @@ def test_an_allonge_cycle_is_reported(tmp_path: Path) -> None:
     (tmp_path / "b.mrp").write_text('allonge { plan "a.mrp" }\n', encoding="utf-8")
     result = mrpl.load_file(str(tmp_path / "a.mrp"))
     assert result.plan is None and "MRP008" in [d.code for d in result.diagnostics]
+
+
+def test_a_diff_written_as_an_allonge_makes_the_same_plan() -> None:
+    import dataclasses
+    from datetime import date
+
+    from mrpl.amend import apply_amendments
+    from mrpl.amend.write import allonge_from_diff
+
+    old, amended = load(PLAN), load(ALLONGE)
+    new = dataclasses.replace(amended, amendments=())
+    written = allonge_from_diff(diff_plans(old, new), "plan.mrp", on=date(2022, 6, 15))
+    assert written.text is not None and written.unsupported == ()
+    parsed = parse_source(written.text, "allonge.mrp").plan
+    assert parsed is not None
+    problems: list[object] = []
+    replayed = apply_amendments(old, parsed.amendments, problems.append)
+    assert [getattr(p, "code", None) for p in problems] == ["MRP690"]  # to be reasoned and signed
+    assert dataclasses.replace(replayed, amendments=()) == new
+
+
+def test_diff_to_allonge_refuses_what_an_allonge_cannot_state() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["diff", str(PLAN), str(ALLONGE), "--to", "allonge", "--lang", "en"])
+    assert result.exit_code == 1 and "weight 1.1.b 15" in result.stdout
+    newer = ROOT / "examples" / "udlaendingestyrelsen-2023.mrp"
+    result = runner.invoke(main, ["diff", str(PLAN), str(newer), "--to", "allonge"])
+    assert result.exit_code == 2 and "belong in a new plan" in result.stderr and "header · period" in result.stderr

@@ -1,0 +1,86 @@
+"""Writing a change as an allonge: the operations that turn one plan into another.
+
+`allonge_from_diff` maps a semantic diff (mrpl.diff) onto allonge operations —
+weights, dropped requirements, deadlines, targets, texts and new requirements —
+and says which changes an allonge cannot state (a renumbered goal, a new
+section, a changed header: those belong in a new plan, not an addendum).
+`mrplc diff OLD NEW --to allonge` and the language server's code action
+"write this change as an allonge" both use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from mrpl import ast as A
+from mrpl.diff.model import Change, Field, Item, Kind, PlanDiff
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The allonge, or None with the changes it cannot state."""
+
+    text: str | None
+    operations: tuple[A.Operation, ...]
+    unsupported: tuple[Change, ...]
+
+
+def _ref(change: Change) -> str | None:
+    """The id an operation names: the requirement's ("1.1.b") or the goal's ("1.4")."""
+    items = [s for s in change.path if isinstance(s, Item)]
+    if items and items[-1].field == "requirements":
+        return change.ref
+    if items and items[-1].field == "goals":
+        return items[-1].key
+    return None
+
+
+def operations(diff: PlanDiff) -> tuple[list[A.Operation], list[Change]]:
+    ops: list[A.Operation] = []
+    unsupported: list[Change] = []
+    for change in diff.changes:
+        if change.path[:1] == (Field("amendments"),):
+            continue  # the allonges the new plan already went through: not a change to state
+        op = _operation(change)
+        if op is None:
+            unsupported.append(change)
+        else:
+            ops += op
+    return ops, unsupported
+
+
+def _operation(change: Change) -> list[A.Operation] | None:
+    ref = _ref(change)
+    if ref is None:
+        return None
+    if change.kind is Kind.REQUIREMENT_ADDED:
+        return [A.AddRequirement(ref, change.new)]
+    last = change.path[-1] if change.path else None
+    field = last.name if isinstance(last, Field) else None
+    on_requirement = any(isinstance(s, Item) and s.field == "requirements" for s in change.path)
+    match field:
+        case "weight" if isinstance(change.new, A.Weight):
+            return [A.SetWeight(ref, change.new)]
+        case "dropped" if isinstance(change.new, A.Dropped) and on_requirement:
+            return [A.DropRequirement(ref, change.new.reason)]
+        case "deadlines" if change.new and on_requirement:
+            return [A.MoveDeadline(ref, d) for d in change.new]
+        case "targets" if change.new and on_requirement:
+            return [A.ReplaceTarget(ref, t) for t in change.new]
+        case "text" if isinstance(change.new, A.Prose):
+            return [A.ReplaceText(ref, change.new)]
+    return None
+
+
+def allonge_from_diff(
+    diff: PlanDiff, plan_file: str, language: str = "da", title: str | None = None, on: date | None = None
+) -> Written:
+    """The allonge source that changes the plan in `plan_file` as `diff` says, when an allonge can."""
+    from mrpl.fmt import format_plan
+
+    ops, unsupported = operations(diff)
+    if unsupported or not ops:
+        return Written(None, tuple(ops), tuple(unsupported))
+    amendment = A.Amendment(title=title, plan=plan_file, date=on, operations=tuple(ops))
+    return Written(format_plan(A.Plan(amendments=(amendment,)), language), tuple(ops), ())
