@@ -191,7 +191,10 @@ def edited(draw: st.DrawFn, plan: A.Plan) -> A.Plan:
             del reqs[r]
         elif action == "text":
             reqs[r] = dataclasses.replace(
-                reqs[r], text=A.Prose((A.Paragraph((A.Text(draw(st.text("abc æø", min_size=1))),)),))
+                reqs[r],
+                text=A.Prose(
+                    (A.Paragraph((A.Text(draw(st.from_regex(r"[a-cæø]{1,8}( [a-cæø]{1,8}){0,3}", fullmatch=True))),)),)
+                ),
             )
         elif action == "target":
             reqs[r] = dataclasses.replace(

@@ -59,8 +59,11 @@ def _operation(change: Change) -> list[A.Operation] | None:
     last = change.path[-1] if change.path else None
     field = last.name if isinstance(last, Field) else None
     on_requirement = any(isinstance(s, Item) and s.field == "requirements" for s in change.path)
+    unlabelled = on_requirement and isinstance(change.path[-2], Item) and change.path[-2].key == ""
     match field:
-        case "weight" if isinstance(change.new, A.Weight):
+        case "weight" if isinstance(change.new, A.Weight) and not unlabelled:
+            # (the weight of a goal's one unlabelled requirement has the goal's id: `vægt 1.4` sets
+            # the goal's, so that change is left to a new plan rather than stated ambiguously)
             return [A.SetWeight(ref, change.new)]
         case "dropped" if isinstance(change.new, A.Dropped) and on_requirement:
             return [A.DropRequirement(ref, change.new.reason)]
