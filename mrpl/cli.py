@@ -233,11 +233,9 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
 def score_command(plan_file: str, results_file: str | None, fmt_: str, document_format: str, lang: str,
                   template: bool, template_format: str, output: str | None, force: bool) -> None:  # fmt: skip
-    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template."""
-    from pathlib import Path
-
+    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template
+    (also when the plan has errors: they are printed, and the exit status is 1)."""
     from mrpl.check import all_diagnostics
-    from mrpl.render.output import OutputError, write_atomic
     from mrpl.report import render_report
     from mrpl.results import read_results, results_template
     from mrpl.score import score, scoring_plan
@@ -247,47 +245,65 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
     loaded = load_or_exit(plan_file)
     errors = [d for d in all_diagnostics(loaded) if d.severity.name == "ERROR"]
     print_diagnostics(errors, loaded.sources)
+    if template and loaded.plan is not None:
+        # The template is how an agency starts reporting: it is written even when the plan has errors
+        # (they are on stderr, and the exit status says so).
+        text = results_template(scoring_plan(loaded.plan), template_format)
+        _write_output(text, text.encode("utf-8"), output, list(loaded.files))
+        if errors:
+            click.echo(f"mrplc: warning: {plan_file} has errors; the template may change when they are fixed", err=True)
+        sys.exit(EXIT_ERRORS if errors else EXIT_OK)
     if loaded.plan is None or (errors and not force):
         click.echo(f"{plan_file}: not scored (fix the plan's errors first, or use --force)", err=True)
         sys.exit(EXIT_ERRORS)
     if errors:
         click.echo(f"mrplc: warning: scoring {plan_file} despite errors (--force)", err=True)
     splan = scoring_plan(loaded.plan)
-    if template:
-        text = results_template(splan, template_format)
+    if splan.weighted and splan.stated_total is not None and splan.stated_total != splan.total:
+        click.echo(
+            f"mrplc: warning: the weights add up to {splan.total} points, not the plan's total of "
+            f"{splan.stated_total}: scoring against {splan.total}",
+            err=True,
+        )
+    assert results_file is not None
+    if not os.path.isfile(results_file):
+        fail_usage(f"{results_file}: no such file")
+    try:
+        results = read_results(results_file, splan)
+    except OSError as exc:
+        fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
+        return
+    print_diagnostics(results.diagnostics, {results_file: results.source})
+    if not results.ok:
+        click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
+        sys.exit(EXIT_ERRORS)
+    scored = score(splan, results.results, results.assessments)
+    if fmt_ == "aarsrapport":
+        if output is None and document_format not in ("md", "typ"):
+            fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
+        data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
+        text = data.decode("utf-8") if output is None else ""
     else:
-        assert results_file is not None
-        if not os.path.isfile(results_file):
-            fail_usage(f"{results_file}: no such file")
-        try:
-            results = read_results(results_file, splan)
-        except OSError as exc:
-            fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
-            return
-        print_diagnostics(results.diagnostics, {results_file: results.source})
-        if not results.ok:
-            click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
-            sys.exit(EXIT_ERRORS)
-        scored = score(splan, results.results)
-        if fmt_ == "aarsrapport":
-            if output is None and document_format not in ("md", "typ"):
-                fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
-            data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
-            text = data.decode("utf-8") if output is None else ""
-        else:
-            text = render_report(scored, fmt_, results_file, results.as_of)
-            data = text.encode("utf-8")
-    if template:
+        text = render_report(scored, fmt_, results_file, results.as_of)
         data = text.encode("utf-8")
+    _write_output(text, data, output, [*loaded.files, results_file])
+    sys.exit(EXIT_OK)
+
+
+def _write_output(text: str, data: bytes, output: str | None, inputs: list[str]) -> None:
+    """`text` to stdout, or `data` atomically to `output` (never over one of the `inputs`)."""
+    from pathlib import Path
+
+    from mrpl.render.output import OutputError, write_atomic
+
     if output is None:
         click.echo(text, nl=False)
-    else:
-        try:
-            write_atomic(Path(output), data, [*loaded.files, *([results_file] if results_file else [])])
-        except (OutputError, OSError) as exc:
-            fail_usage(str(exc))
-        click.echo(f"wrote {output}", err=True)
-    sys.exit(EXIT_OK)
+        return
+    try:
+        write_atomic(Path(output), data, inputs)
+    except (OutputError, OSError) as exc:
+        fail_usage(str(exc))
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command("diff")

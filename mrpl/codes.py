@@ -279,6 +279,26 @@ _c("MRP109", "weight-table-duplicate", "The weight table names something twice",
    "vægttabel { 1.1 60; 1.1 40 }",
    "vægttabel { 1.1 60; 1.2 40 }")  # fmt: skip
 
+_c("MRP120", "weight-in-unweighted", "A weight in a plan or section without weights", E, "check",
+   """
+   The plan header, or a goal section, says `vægtning ingen`: its goals are counted (met or not), not scored in
+   points. A `vægt` on such a goal, requirement or part, a `vægttabel` entry for one, or the plan's `total` in an
+   unweighted plan contradicts that.
+   """,
+   "A weight that counts for nothing would tell the reader the goal is scored in points.",
+   """
+   afsnit 2 "Udviklingsaktiviteter" {
+     vægtning ingen
+     mål 2.1 "Kompetencer" { vægt 10 ... }
+   }
+   """,
+   """
+   afsnit 2 "Udviklingsaktiviteter" {
+     vægtning ingen
+     mål 2.1 "Kompetencer" { ... }
+   }
+   """)  # fmt: skip
+
 # --------------------------------------------------------------------------
 # MRP2xx: numbering and references
 
@@ -470,6 +490,13 @@ _c("MRP409", "scale-points-repeat", "An assessment scale repeats a point value",
    "An assessor could not tell which definition a score means.",
    'point 1 "Ikke tilfredsstillende"\npoint 1 "Tilfredsstillende"',
    'point 1 "Ikke tilfredsstillende"\npoint 2 "Tilfredsstillende"')  # fmt: skip
+
+_c("MRP420", "goal-status-rule", "A goal-status rule cannot be applied", E, "check",
+   "`målstatus andel R X %` compares a goal's fulfilment with X from below (`mindst` or `over`); an optional "
+   "`delvist R Y %` names a lower threshold for \"Delvist opfyldt\", so Y lies below X.",
+   "A rule that makes a goal partly met above the line for met, or met by falling short, cannot give a status.",
+   "målstatus andel mindst 80 % delvist mindst 90 %",
+   "målstatus andel mindst 80 % delvist mindst 50 %")  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP5xx: budget table

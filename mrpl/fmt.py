@@ -300,6 +300,7 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("PERIOD", start, self.kw("TO"), end, span=p.span))
         if h.total is not None:
             items.append(self.stmt("TOTAL", self.weight(h.total), span=h.total.span))
+        self._scoring_choices(items, h.weighting, h.goal_rule)
         for signatory in (h.director, h.head):
             if signatory is not None:
                 items.append(self.signatory(signatory))
@@ -309,6 +310,26 @@ class _PlanWriter(_Writer):
         if h.running_numbers:
             items.append(self.stmt("NUMBERING", self.kw("RUNNING")))
         return self.stmt("PLAN", span=h.span, children=items)
+
+    def _scoring_choices(self, items: list[_Stmt], weighting: A.Weighting | None, rule: A.GoalRule | None) -> None:
+        """`vægtning ingen` and `målstatus ...`, in the header, a section or (the rule) a goal."""
+        if weighting is not None:
+            items.append(self.stmt("WEIGHTING", self.kw("NONE"), span=weighting.span))
+        if rule is not None:
+            items.append(self.goal_rule(rule))
+
+    def goal_rule(self, rule: A.GoalRule) -> _Stmt:
+        match rule.kind:
+            case A.GoalRuleKind.ALL:
+                return self.stmt("GOAL_STATUS", self.kw("ALL"), span=rule.span)
+            case A.GoalRuleKind.ASSESSMENT:
+                return self.stmt("GOAL_STATUS", self.kw("ASSESSMENT"), span=rule.span)
+        if rule.relation is None or rule.threshold is None:
+            raise FormatError("a share rule needs a threshold")
+        parts = [self.kw("SHARE"), self.relation(rule.relation), self.number(rule.threshold), "%"]
+        if rule.partly_relation is not None and rule.partly_threshold is not None:
+            parts += [self.kw("PARTLY"), self.relation(rule.partly_relation), self.number(rule.partly_threshold), "%"]
+        return self.stmt("GOAL_STATUS", *parts, span=rule.span)
 
     def _opt_str(self, items: list[_Stmt], keyword: str, value: str | None) -> None:
         if value is not None:
@@ -406,6 +427,7 @@ class _PlanWriter(_Writer):
         if s.columns:
             names = {"type": "TYPE", "deadline": "DEADLINE"}
             items.append(self.stmt("COLUMNS", " | ".join(self.kw(names[c]) for c in s.columns)))
+        self._scoring_choices(items, s.weighting, s.goal_rule)
         items += self._spaced(self._section_goals(s) + [self.import_(i) for i in s.imports], items)
         return self.stmt("SECTION", str(s.number), self.string(s.title), span=s.span, children=items)
 
@@ -455,6 +477,7 @@ class _PlanWriter(_Writer):
         self._opt_prose(items, "TEXT", g.text)
         if g.weight is not None:
             items.append(self.stmt("WEIGHT", self.weight(g.weight), span=g.weight.span))
+        self._scoring_choices(items, None, g.goal_rule)
         self._opt_prose(items, "PREAMBLE", g.preamble)
         big = [self.requirement(r) for r in g.requirements]
         self._opt_prose(big, "POSTSCRIPT", g.postscript)
@@ -544,8 +567,12 @@ class _PlanWriter(_Writer):
                 else:
                     areas = " | ".join(self.string(a) for a in t.areas)
                 return f"{self.kw('LEVEL')} {self.number(t.level)} {self.kw('ON')} {areas}"
-            case A.MilestoneTarget():
+            case A.MilestoneTarget(approval=None):
                 return self.kw("MILESTONE")
+            case A.MilestoneTarget(approval=approval):
+                if approval.kind is A.ApprovalKind.APPROVED:
+                    return f"{self.kw('MILESTONE')} {self.kw('APPROVED')} {self.string(approval.party)}"
+                return f"{self.kw('MILESTONE')} {self.kw('JOINTLY')} {self.string(approval.party)}"
             case A.AssessmentTarget():
                 top = self.number(t.maximum)
                 if t.relation is None or t.points is None:

@@ -189,6 +189,8 @@ def document_symbols(plan: A.Plan, positions: Positions) -> list[T.DocumentSymbo
     def goal_symbol(goal: A.Goal) -> T.DocumentSymbol:
         weight = weight_of_goal(goal) if goal.weight is None and goal.requirements else goal.weight
         suffix = f" ({_weight_words(weight)})" if weight is not None else ""
+        if not plan.is_weighted(goal):
+            suffix = " (uvægtet)"
         reqs = [requirement_symbol(goal, r) for r in goal.requirements if r.span.end > r.span.start]
         name = f"{goal.number} {goal.area}".rstrip() + suffix
         symbol = _symbol(name, T.SymbolKind.Class, goal.span, positions, reqs)
@@ -277,6 +279,14 @@ def describe_node(
     kind = req.type if req is not None and req.type else goal.type
     if kind:
         lines.append(f"Type: {kind}")
+    if not plan.is_weighted(goal):
+        lines.append("Uvægtet (`vægtning ingen`): tælles som opfyldt eller ej" if da
+                     else "Unweighted (`weighting none`): counted as met or not")  # fmt: skip
+        weight = None
+    if req is None:
+        from mrpl.i18n import describe_goal_rule
+
+        lines.append(f"{'Målstatus' if da else 'Goal status'}: {describe_goal_rule(plan.goal_rule_of(goal), lang)}")
     if weight is not None:
         share = (
             f" — {_points(weight * 100 / total)} % {'af planens' if da else 'of the plan total'} {_points(total)}"
@@ -284,7 +294,7 @@ def describe_node(
             else ""
         )
         lines.append(f"{'Vægt' if da else 'Weight'}: {_points(weight)} point{share}")
-    if section is not None:
+    if section is not None and plan.is_weighted(goal):
         lines.append(
             f"{'Løbende sum i afsnit' if da else 'Running total in section'} {section.number}: {_points(running)} point"
         )

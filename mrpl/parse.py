@@ -410,6 +410,7 @@ _KEY_KEYWORD = {
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
     "amends": "PLAN", "amend_date": "DATE", "reason": "REASON",
+    "weighting": "WEIGHTING", "goal_rule": "GOAL_STATUS",
 }  # fmt: skip
 
 # Top-level statements that are parts of the document's body, with the part a
@@ -747,6 +748,8 @@ class _Builder:
             next_negotiation=f.get("next_negotiation"),
             running_numbers=f.get("numbering") is not None,
             span=self.span(meta),
+            weighting=f.get("weighting"),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("plan", header, meta)
 
@@ -973,6 +976,8 @@ class _Builder:
             core_tasks=tuple(tasks),
             columns=f.get("table_columns", ()),
             span=self.span(meta),
+            weighting=f.get("weighting"),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("section", section, meta)
 
@@ -1004,6 +1009,7 @@ class _Builder:
             methods=f.many("method"),
             attributes=tuple(attributes),
             span=self.span(meta),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("goal", goal, meta)
 
@@ -1223,7 +1229,45 @@ class _Builder:
         return tuple(_unquote(t) for t in self._values(children))
 
     def milestone(self, meta: _Meta, children: list[Any]) -> A.MilestoneTarget:
-        return A.MilestoneTarget(self.span(meta))
+        (approval,) = self._values(children)
+        return A.MilestoneTarget(span=self.span(meta), approval=approval)
+
+    def approved(self, meta: _Meta, children: list[Any]) -> A.Approval:
+        (party,) = self._values(children)
+        return A.Approval(A.ApprovalKind.APPROVED, _unquote(party), self.span(meta))
+
+    def jointly(self, meta: _Meta, children: list[Any]) -> A.Approval:
+        (party,) = self._values(children)
+        return A.Approval(A.ApprovalKind.JOINT, _unquote(party), self.span(meta))
+
+    # ---- weighting and goal status
+
+    def weighting(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("weighting", A.Weighting(A.WeightingKind.NONE, self.span(meta)), meta)
+
+    def goal_status_all(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("goal_rule", A.GoalRule(A.GoalRuleKind.ALL, span=self.span(meta)), meta)
+
+    def goal_status_assessment(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("goal_rule", A.GoalRule(A.GoalRuleKind.ASSESSMENT, span=self.span(meta)), meta)
+
+    def goal_status_share(self, meta: _Meta, children: list[Any]) -> _Item:
+        values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
+        relation, number, partly = values
+        rule = A.GoalRule(
+            A.GoalRuleKind.SHARE,
+            _unwrap(relation),
+            _decimal(number),
+            partly[0] if partly else None,
+            partly[1] if partly else None,
+            self.span(meta),
+        )
+        return self._item("goal_rule", rule, meta)
+
+    def partly(self, meta: _Meta, children: list[Any]) -> tuple[A.Relation, Decimal]:
+        values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
+        relation, number = values
+        return _unwrap(relation), _decimal(number)
 
     def assessment(self, meta: _Meta, children: list[Any]) -> A.AssessmentTarget:
         relation, points, maximum = self._values(children)

@@ -309,6 +309,26 @@ def test_latency_helper_measures_round_trips(plan_dir: Path) -> None:
     assert len(timings) == 2 and all(t > 0 for t in timings)
 
 
+def test_hover_and_outline_of_an_unweighted_goal() -> None:
+    from mrpl import load_string
+    from mrpl.lsp import Positions, document_symbols, hover_text
+
+    text = (
+        'plan {\n  titel "T"\n  vægtning ingen\n  målstatus andel mindst 80 %\n}\n'
+        'afsnit 1 "A" {\n  mål 1.1 "Kurser" {\n    resultatkrav a { måltal antal mindst 12 "kurser" }\n  }\n}\n'
+    )
+    loaded = load_string(text, "t.mrp")
+    assert loaded.plan is not None
+    hover = hover_text(loaded.plan, "t.mrp", text.index("mål 1.1") + 2, "da")
+    assert hover is not None
+    assert "Uvægtet" in hover and "Målstatus: opfyldt ved en målopfyldelse på mindst 80 %" in hover
+    assert "point" not in hover
+    from pygls.workspace.position_codec import PositionCodec
+
+    symbols = document_symbols(loaded.plan, Positions(text, PositionCodec()))
+    assert symbols[0].children is not None and symbols[0].children[0].name == "1.1 Kurser (uvægtet)"
+
+
 SHAPES = """\
 plan { titel "P"; år 2024; kravnummerering fortløbende }
 afsnit 1 "Kerneopgavemål" {
