@@ -93,7 +93,7 @@ def test_the_amended_plan_scores_as_computed_by_hand() -> None:
 def test_the_report_says_which_allonges_applied() -> None:
     out = CliRunner().invoke(main, ["score", str(ALLONGE), str(RESULTS)]).stdout
     assert "Scoret efter Allonge 1 til mål- og resultatplan 2022 af 15. juni 2022 (6 ændringer)" in out
-    assert "I alt: 65 af 100 point; 11 af 14 krav opfyldt" in out
+    assert "I alt: 65 af 100 point;" in out and "11 af 14 krav opfyldt" in out
 
 
 def test_several_allonges_apply_in_date_order() -> None:
