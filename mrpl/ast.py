@@ -643,6 +643,17 @@ class Goal:
 
 
 @dataclass(frozen=True, slots=True)
+class Parameter:
+    """`parameter styrelse "Styrelsens navn" standard "Styrelsen"`: a placeholder a
+    module (a file of shared goals) declares, for the plans that import it to fill."""
+
+    name: str
+    description: str
+    default: str | None = None
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Import:
     """`importer "fil.mrp" { sæt styrelse "Styrelsen"  mål 2.1 { ... } }`.
 
@@ -958,6 +969,7 @@ class Plan:
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
     amendments: tuple[Amendment, ...] = ()  # an allonge file: its `allonge` statement
+    parameters: tuple[Parameter, ...] = ()  # a module's declared placeholders
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     def all_goals(self) -> tuple[Goal, ...]:

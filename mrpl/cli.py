@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import click
 
 import mrpl
-from mrpl.diagnostics import Diagnostic, has_errors, render_json, render_texts, summary
+from mrpl.diagnostics import Diagnostic, Severity, has_errors, render_json, render_texts, summary, unread_summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -67,12 +67,23 @@ def parse(file: str, spans: bool, no_imports: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(errors) else EXIT_OK)
 
 
-@main.command("fmt")
+@main.command("fmt", short_help="Lay out plan files canonically (your words, order and line breaks kept).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and name the files that would change.")
-@click.option("--lang", type=click.Choice(["da", "en"]), help="Keyword language (default: the file's own).")
-def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
-    """Rewrite plan FILES in the canonical layout (comments kept)."""
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Translate the keywords to this language.")
+@click.option(
+    "--wrap",
+    type=click.IntRange(min=40),
+    metavar="N",
+    help="Refill the paragraphs of text blocks to N columns (default: keep the line breaks as written).",
+)
+def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None) -> None:
+    """Rewrite plan FILES in the canonical layout.
+
+    Only layout that carries no meaning changes (indentation, spacing, blank lines, tables
+    aligned); the order of statements, the words, the line breaks in texts and the comments
+    stay as written. A symbolic link stays a link: the file it points to is rewritten.
+    """
     from mrpl.fmt import format_file, write_atomic
 
     status = EXIT_OK
@@ -80,7 +91,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
         if not os.path.isfile(path):
             fail_usage(f"{path}: no such file")
         try:
-            outcome = format_file(path, lang)
+            outcome = format_file(path, lang, wrap)
         except mrpl.SourceError as exc:
             fail_usage(str(exc))
             raise  # unreachable
@@ -99,7 +110,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
     sys.exit(status)
 
 
-@main.command()
+@main.command(short_help="Build the contract (Markdown, LaTeX, PDF) or the scoring module.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--to",
@@ -116,7 +127,11 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
               help="FILE is an allonge: build the allonge itself, not the plan as amended.")  # fmt: skip
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool,
           allonge_itself: bool) -> None:  # fmt: skip
-    """Build documents (Markdown, LaTeX, PDF) from plan FILE."""
+    """Build documents (Markdown, LaTeX, PDF) or the Python scoring module from plan FILE.
+
+    Errors are printed in full and stop the build (unless --force); warnings and notes are
+    counted on one line: `mrplc check FILE` shows them.
+    """
     from mrpl.check import all_diagnostics
     from mrpl.render.build import BuildError, write_outputs
 
@@ -128,7 +143,10 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
             fail_usage(f"{file}: --allonge builds an allonge, and this file is not one")
         amendment = own[0]
     diagnostics = all_diagnostics(result)
-    print_diagnostics(diagnostics, result.sources)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    print_diagnostics(errors, result.sources)
+    if (line := unread_summary(diagnostics, file, lang)) is not None:  # `check` shows them in full
+        click.echo(line, err=True)
     if has_errors(diagnostics) or result.plan is None:
         if not force or result.plan is None:
             click.echo(f"{file}: not built (fix the errors first, or use --force)", err=True)
@@ -143,18 +161,41 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
     sys.exit(EXIT_OK)
 
 
-@main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def plan_files(paths: Iterable[str]) -> list[str]:
+    """The files named, a directory standing for every `.mrp` under it (sorted)."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.endswith(".mrp")
+            )
+            if not found:
+                fail_usage(f"{path}: no .mrp files in this directory")
+            out += found
+        elif os.path.isfile(path):
+            out.append(path)
+        else:
+            fail_usage(f"{path}: no such file")
+    return list(dict.fromkeys(out))
+
+
+@main.command("check", short_help="Check plans and modules (a directory: every .mrp under it).")
+@click.argument("paths", metavar="PLAN...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Report warnings as errors.")
-def check_command(files: tuple[str, ...], fmt_: str, strict: bool) -> None:
-    """Check plan FILES: weights, numbering, dates, targets, budget, completeness."""
+def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
+    """Check plans: weights, numbering, dates, targets, budget, completeness.
+
+    A directory stands for every .mrp file under it; a module of shared goals is checked alone
+    and in each plan that imports it (a diagnostic found twice is reported once).
+    """
     from mrpl.check import all_diagnostics
     from mrpl.diagnostics import promote_warnings
 
-    for path in files:  # every file must exist before any is reported
-        if not os.path.isfile(path):
-            fail_usage(f"{path}: no such file")
+    files = plan_files(paths)  # every file must exist before any is reported
     found: dict[tuple[object, ...], Diagnostic] = {}  # files importing the same shared file report it once
     sources: dict[str, str] = {}
     for path in files:
@@ -167,7 +208,7 @@ def check_command(files: tuple[str, ...], fmt_: str, strict: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
-@main.command("explain")
+@main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")
 @click.argument("code")
 def explain_command(code: str) -> None:
     """Explain a diagnostic CODE (MRP101, 101 or its name, e.g. weights-total)."""
@@ -199,7 +240,7 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
         raise  # unreachable
 
 
-@main.command("score")
+@main.command("score", short_help="Score a plan against a results file, or write an empty one.")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
 @click.option(
@@ -306,7 +347,7 @@ def _write_output(text: str, data: bytes, output: str | None, inputs: list[str])
     click.echo(f"wrote {output}", err=True)
 
 
-@main.command("diff")
+@main.command("diff", short_help="What changed from one plan to another (exit 1 when something did).")
 @click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
 @click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
 @click.option(
@@ -353,7 +394,7 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     sys.exit(EXIT_OK if result.empty else EXIT_ERRORS)
 
 
-@main.command("report")
+@main.command("report", short_help="Goal fulfilment for every plan in a folder, with checks across plans.")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
 @click.option(
     "--to", "fmt_", type=click.Choice(["html", "md", "json"]), default="md", show_default=True, help="Report format."

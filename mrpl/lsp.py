@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -306,6 +306,31 @@ def describe_node(
     return "\n".join(lines)
 
 
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")  # as mrpl.prose reads them
+_SET_VALUE = re.compile(r"[ \t]*(?:sæt|set)[ \t]+([a-zæøå_][a-zæøå0-9_]*)")
+
+
+def parameter_hover(parses: Iterable[ParseResult], line: str, column: int, lang: str) -> str | None:
+    """On `{{name}}` or `sæt name`: the module parameter's declaration (description, default)."""
+    name = next((m.group(1) for m in _PLACEHOLDER.finditer(line) if m.start() <= column < m.end()), None)
+    if name is None and (m := _SET_VALUE.match(line)) is not None and m.start(1) <= column <= m.end(1):
+        name = m.group(1)
+    if name is None:
+        return None
+    for parse in parses:
+        for p in parse.plan.parameters if parse.plan is not None else ():
+            if p.name == name:
+                da = lang == "da"
+                lines = [
+                    f"**{{{{{p.name}}}}}** — {'parameter i' if da else 'parameter of'} `{os.path.basename(parse.path)}`"
+                ]
+                lines += ["", p.description]
+                if p.default is not None:
+                    lines += ["", f"{'Standard' if da else 'Default'}: “{p.default}”"]
+                return "\n".join(lines)
+    return None
+
+
 def _running_total(section: A.GoalSection | None, goal: A.Goal, req: A.Requirement | None) -> Decimal:
     if section is None:
         return weight_of_goal(goal)
@@ -571,6 +596,9 @@ def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
     offset = positions.offset(params.position)
     line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
     text = code_explanation(line, offset - positions.starts[min(params.position.line, len(positions.starts) - 1)])
+    if text is None:
+        column = offset - positions.starts[min(params.position.line, len(positions.starts) - 1)]
+        text = parameter_hover(analysis.load.parses.values(), line, column, analysis.language)
     if text is None and analysis.load.plan is not None:
         text = hover_text(analysis.load.plan, analysis.path, offset, analysis.language)
     if text is None and analysis.load.plan is not None and _is_allonge(analysis):

@@ -21,7 +21,7 @@ from typing import Any
 
 import lark
 from lark import Lark, Token
-from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
@@ -31,8 +31,9 @@ from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
+from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
-from mrpl.syntax_messages import describe_unexpected
+from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
 MAX_SYNTAX_ERRORS = 20
@@ -305,10 +306,17 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
 
     def on_error(exc: UnexpectedInput) -> bool:
         line = getattr(exc, "line", 0)
+        unclosed = missing_brace(exc, source)
         if line not in error_lines and len(error_lines) < MAX_SYNTAX_ERRORS:
             error_lines.add(line)
-            diagnostics.append(_syntax_diagnostic(exc, source, path))
-        return len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
+            diagnostics.append(_missing_brace_diagnostic(unclosed, exc, source, path) if unclosed else
+                               _syntax_diagnostic(exc, source, path))  # fmt: skip
+        going_on = len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
+        if going_on and unclosed is not None:
+            close_blocks(exc, source)  # type: ignore[arg-type]
+        elif going_on and _drops_the_statement(exc, source):
+            recover(exc, source)
+        return going_on
 
     try:
         plan = _parser().parse(_without_bom(source), on_error=on_error)
@@ -320,6 +328,25 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
         return None
     return plan if isinstance(plan, A.Plan) else None
+
+
+def _drops_the_statement(exc: UnexpectedInput, source: str) -> bool:
+    """A character that cannot start anything is skipped alone (the rest of the statement
+    may be fine); an unexpected word, or a quote never closed, costs the statement."""
+    if getattr(exc, "interactive_parser", None) is None:
+        return False
+    if isinstance(exc, UnexpectedCharacters):
+        return source[exc.pos_in_stream : exc.pos_in_stream + 1] == '"'
+    return True
+
+
+def _missing_brace_diagnostic(block: OpenBlock, exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
+    """At the line where the `}` belongs (mrpl.recovery.where_brace_belongs)."""
+    offset = exc.token.start_pos or 0  # type: ignore[attr-defined]
+    span = _point_span(source, where_brace_belongs(source, block, offset), path)
+    what = f"`{block.keyword}`" if block.keyword else "the block"
+    message = f"`}}` is missing: {what} opened on line {block.line} is not closed"
+    return _error("MRP002", message, span, f"add `}}` at the indentation of line {block.line}")
 
 
 def _without_bom(source: str) -> str:
@@ -345,8 +372,36 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnost
             offset -= 2
             exc.pos_in_stream = offset
         span = _point_span(source, offset, path)
-    code, message, fix = describe_unexpected(exc, source)
+    code, message, fix = describe_unexpected(exc, source, _curated_for(exc))
     return _error(code, message, span, fix)
+
+
+def _curated_for(exc: UnexpectedInput) -> Curated | None:
+    if not isinstance(exc, UnexpectedToken) or exc.state is None:
+        return None
+    return _curated_signatures().get((exc.state.position, exc.token.type))
+
+
+@cache
+def _curated_signatures() -> dict[tuple[int, str], Curated]:
+    """Where the parser stands when it fails on each curated example (see
+    mrpl.syntax_messages.CURATED): its LALR state and the kind of token it found."""
+    out: dict[tuple[int, str], Curated] = {}
+    saved = (getattr(_local, "comments", None), getattr(_local, "keywords", None), getattr(_local, "builder", None))
+    try:
+        for entry in CURATED:
+            for example in entry.examples:
+                _local.comments, _local.keywords = [], _KeywordLog()
+                _local.builder = _Builder("<example>", example, [])
+                try:
+                    _parser().parse(example)
+                except UnexpectedToken as exc:
+                    out.setdefault((exc.state.position, exc.token.type), entry)
+                except UnexpectedInput:
+                    pass
+    finally:
+        _local.comments, _local.keywords, _local.builder = saved
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -363,7 +418,7 @@ class _Item:
 _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
-    "import", "set_value", "step", "scale_point", "column", "budget_row", "section_task",
+    "import", "set_value", "parameter", "step", "scale_point", "column", "budget_row", "section_task",
     "table_column", "amendment", "operation",
 }  # fmt: skip
 
@@ -664,6 +719,7 @@ class _Builder:
             goals=tuple(goals),
             imports=tuple(imports),
             amendments=f.many("amendment"),
+            parameters=f.many("parameter"),
             span=self.span(meta),
         )
 
@@ -1389,6 +1445,12 @@ class _Builder:
         imp = A.Import(_unquote(values[0]), f.many("set_value"), f.many("goal"), self.span(meta))
         return self._item("import", imp, meta)
 
+    def parameter(self, meta: _Meta, children: list[Any]) -> _Item:
+        name, description, *rest = self._values(children)  # rest: the default, or None placeholders
+        default = next((v for v in rest if v is not None), None)
+        parameter = A.Parameter(name.value, _unquote(description), self._str(default), self.span(meta))
+        return self._item("parameter", parameter, meta)
+
     def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("set_value", (name.value, _unquote(value)), meta)
@@ -1400,7 +1462,7 @@ def _running(section: A.GoalSection) -> A.GoalSection:
 
     def goal(g: A.Goal) -> A.Goal:
         if id(g) not in done:
-            reqs = tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+            reqs = tuple(dataclasses.replace(r, qualified=r.label is None) for r in g.requirements)
             done[id(g)] = dataclasses.replace(g, requirements=reqs)
         return done[id(g)]
 

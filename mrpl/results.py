@@ -39,7 +39,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 
 from mrpl import ast as A
 from mrpl.codes import CODES, Code, register
-from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors
+from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors, plural
 from mrpl.i18n import describe_target, format_date
 from mrpl.keywords import MONTHS_DA, MONTHS_EN
 from mrpl.score import CheckKind, Counts, GoalAssessment, Result, ScoringPlan, State, Status, Unit
@@ -514,7 +514,7 @@ def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list
                                               fix="the first row names the columns: " + ",".join(CSV_COLUMNS)))  # fmt: skip
             continue
         if len(row) > len(header):
-            diagnostics.append(Diagnostic("MRP808", E, f"this row has {len(row)} cells, the header {len(header)}",
+            diagnostics.append(Diagnostic("MRP808", E, f"this row has {plural(len(row), 'cell', 'cells')}, the header {len(header)}",
                                           span(len(header))))  # fmt: skip
             continue
         fields = {
@@ -832,7 +832,7 @@ class _Typer:
         raw = f.value if isinstance(f.value, list) else [f.value]
         if len(raw) != count:
             what = "; ".join(_describe(c.target) for c in _value_checks(unit))
-            self.error("MRP810", f"{unit.id} takes {count} value(s), one per target, not {len(raw)}", f.span,
+            self.error("MRP810", f"{unit.id} takes {plural(count, 'value', 'values')}, one per target, not {len(raw)}", f.span,
                        fix=f"in this order: {what}" if count > 1 else "write a single value")  # fmt: skip
             return (None,) * count, (None,) * count
         out: list[Decimal | bool | None] = []
@@ -991,7 +991,8 @@ class _Typer:
         raw = f.value if isinstance(f.value, list) else [f.value]
         if len(raw) != len(check.deadlines):
             due = ", ".join(check.deadline_words)
-            self.error("MRP810", f"{unit.id} has {len(check.deadlines)} milestone(s) ({due}), not {len(raw)} delivery date(s)",
+            self.error("MRP810", f"{unit.id} has {plural(len(check.deadlines), 'milestone', 'milestones')} ({due}), "
+                       f"not {plural(len(raw), 'delivery date', 'delivery dates')}",
                        f.span, fix="one date per `frist`, in order; false for a milestone not delivered")  # fmt: skip
             return ()
         days: list[date | None] = []
@@ -1030,7 +1031,9 @@ class _Typer:
             total += parsed[0]
         if check.maximum is not None and total > check.maximum:
             self.error(
-                "MRP812", f"{unit.id}: {total} points in all, above the scale's maximum of {check.maximum}", f.span
+                "MRP812",
+                f"{unit.id}: {plural(total, 'point', 'points')} in all, above the scale's maximum of {check.maximum}",
+                f.span,
             )
             return None
         return total
@@ -1065,7 +1068,11 @@ class _Typer:
             self.error("MRP811", f"{unit.id}: no level reported for {', '.join(repr(a) for a in missing)}", f.span)
             return ()
         if check.area_count is not None and not check.areas and len(levels) != check.area_count:
-            self.error("MRP810", f"{unit.id}: the target counts {check.area_count} areas, not {len(levels)}", f.span)
+            self.error(
+                "MRP810",
+                f"{unit.id}: the target counts {plural(check.area_count, 'area', 'areas')}, not {len(levels)}",
+                f.span,
+            )
             return ()
         return tuple(levels)
 

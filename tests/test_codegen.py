@@ -4,6 +4,7 @@ and in agreement with the engine on random results for every example plan."""
 from __future__ import annotations
 
 import ast
+import importlib
 import sys
 import types
 from datetime import date, timedelta
@@ -127,9 +128,25 @@ def test_cli_build_writes_the_module(tmp_path: Path) -> None:
     plan = ROOT / "examples" / "udlaendingestyrelsen-2022.mrp"
     result = CliRunner().invoke(main, ["build", str(plan), "--to", "py", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    written = (tmp_path / "udlaendingestyrelsen-2022.py").read_text(encoding="utf-8")
+    written = (tmp_path / "udlaendingestyrelsen_2022.py").read_text(encoding="utf-8")
     assert "def score(results: dict, assessments: dict | None = None) -> dict:" in written
     module_of(written)
+    sys.path.insert(0, str(tmp_path))
+    try:  # the file name is one `import` can load
+        assert importlib.import_module("udlaendingestyrelsen_2022").score({})["total"] == 100
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("udlaendingestyrelsen_2022", None)
+
+
+@pytest.mark.parametrize(
+    ("stem", "module"), [("siri-2020", "siri_2020"), ("2022 plan", "_2022_plan"), ("import", "import_"), ("mål", "mål")]
+)
+def test_python_outputs_get_importable_names(stem: str, module: str) -> None:
+    from mrpl.render.output import module_name, output_path
+
+    assert module_name(stem) == module and module.isidentifier()
+    assert output_path(f"x/{stem}.mrp", None, ".md").name == f"{stem}.md"
 
 
 # ---------------------------------------------------------------- the property: module == engine

@@ -126,7 +126,8 @@ def _check_target(ctx: Context, target: A.Target) -> None:
                 points = "" if target.points is None else f"{plan_number(target.points)} of "
                 ctx.report(
                     "MRP408",
-                    f"{points}{plan_number(target.maximum)} points cannot be reached",
+                    f"{points}{plan_number(target.maximum)} {'point' if target.maximum == 1 else 'points'} "
+                    "cannot be reached",
                     target.span,
                 )
 

@@ -32,7 +32,7 @@ class _Value:
 
 def check_weights(ctx: Context) -> None:
     table = _table_entries(ctx)
-    total = Decimal(0)
+    parts: list[tuple[A.Goal, Decimal]] = []
     missing = 0
     weighted_goals = [g for g in ctx.goals if ctx.plan.is_weighted(g)]
     weighted_ids = {id(g) for g in weighted_goals}
@@ -41,7 +41,7 @@ def check_weights(ctx: Context) -> None:
             _check_unweighted_goal(ctx, goal, table)
             continue
         points, unweighted = _goal_points(ctx, goal, table)
-        total += points
+        parts.append((goal, points))
         missing += unweighted
     if ctx.plan.weights is not None:
         _check_table_coverage(ctx, table, weighted_goals)
@@ -49,7 +49,7 @@ def check_weights(ctx: Context) -> None:
     if header is not None and header.weighting is not None and header.total is not None:
         _report_unweighted(ctx, header.total, "the plan's `total`", "the plan")
     elif header is not None and weighted_goals:
-        _check_total(ctx, total, missing)
+        _check_total(ctx, parts, missing)
 
 
 def _report_unweighted(ctx: Context, weight: A.Weight | A.WeightEntry, what: str, scope: str) -> None:
@@ -254,9 +254,11 @@ def _check_table_coverage(ctx: Context, table: dict[str, A.WeightEntry], goals: 
         )
 
 
-def _check_total(ctx: Context, total: Decimal, missing: int) -> None:
+def _check_total(ctx: Context, parts: list[tuple[A.Goal, Decimal]], missing: int) -> None:
+    """MRP101 at the plan's total, with the goals and weights that make up the sum."""
     header = ctx.header
     assert header is not None
+    total = sum((points for _, points in parts), Decimal(0))
     expected = header.total.value if header.total is not None else DEFAULT_TOTAL
     if total == expected:
         return
@@ -272,4 +274,14 @@ def _check_total(ctx: Context, total: Decimal, missing: int) -> None:
         span = ctx.plan.weights.span
     else:
         span = header.span
-    ctx.report("MRP101", message, span)
+    weighed = [(goal, points) for goal, points in parts if points]
+    breakdown = " + ".join(f"{plan_number(points)} ({goal.number})" for goal, points in weighed)
+    related = tuple(
+        Related(
+            goal.weight.span if goal.weight is not None else goal.span, f"goal {goal.number}: {plan_number(points)}"
+        )
+        for goal, points in weighed
+    )
+    notes = (f"{breakdown} = {plan_number(total)}",) if weighed else ()
+    total_where = "" if header.total is not None else f" (no `total`: the plan's total is {plan_number(expected)})"
+    ctx.report("MRP101", message + total_where, span, notes=notes, related=related)
