@@ -68,12 +68,13 @@ def _deadlines(goals: tuple[A.Goal, ...]) -> Iterator[tuple[A.Deadline, bool]]:
                 yield req.dropped.on, False
             if req.scope is not None and req.scope.within is not None:
                 yield req.scope.within, True
-            for target in _targets(req):
+            for target in requirement_targets(req):
                 if isinstance(target, A.ShareTarget) and target.by is not None:
                     yield target.by, False
 
 
-def _targets(req: A.Requirement) -> Iterator[A.Target]:
+def requirement_targets(req: A.Requirement) -> Iterator[A.Target]:
+    """The requirement's targets and those of its sub-weight members, at any depth."""
     yield from req.targets
     stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
     while stack:
@@ -118,6 +119,8 @@ def _check_in_period(ctx: Context, deadline: A.Deadline, period: A.Period, is_sc
         first, last = deadline.start_date(year), deadline.end_date(year)
     except ValueError:  # an impossible date is the parser's MRP020
         return
+    if is_scope and deadline.kind is A.DeadlineKind.YEARS and last < period.start:
+        return  # a measurement window before the contract (`i 2011-2015`), as baselines are
     if is_scope:
         first = first if first <= last else last
         if last < period.start or first > period.end:

@@ -1,8 +1,9 @@
 """Rendering a loaded plan to documents: `render(plan, fmt, lang) -> str`.
 
-Backends: "md" (Markdown), "tex" (LaTeX), "py" (a Python module, from
-`mrpl.render.python` when present). PDF is built from the LaTeX text by
-`mrpl.render.pdf`, since it needs a TeX run, not just text.
+Text backends: "md" (Markdown), "tex" (LaTeX), "typ" (Typst), "py" (a
+Python module, from `mrpl.render.python` when present). Binary formats are
+built by `render_bytes`: "pdf" (the Typst source compiled in-process,
+mrpl.render.pdf) and "docx" (Word, mrpl.render.word).
 """
 
 from __future__ import annotations
@@ -32,6 +33,27 @@ def _latex(plan: A.Plan, lang: str) -> str:
     return render_latex(build_document(plan, lang))
 
 
+def _typst(plan: A.Plan, lang: str) -> str:
+    from mrpl.render.document import build_document
+    from mrpl.render.pdf import typst_source
+
+    return typst_source(build_document(plan, lang))
+
+
+def _pdf(plan: A.Plan, lang: str) -> bytes:
+    from mrpl.render.document import build_document
+    from mrpl.render.pdf import build_pdf
+
+    return build_pdf(build_document(plan, lang))
+
+
+def _docx(plan: A.Plan, lang: str) -> bytes:
+    from mrpl.render.document import build_document
+    from mrpl.render.word import build_docx
+
+    return build_docx(build_document(plan, lang))
+
+
 def _python(plan: A.Plan, lang: str) -> str:
     try:
         module = importlib.import_module("mrpl.render.python")
@@ -42,28 +64,36 @@ def _python(plan: A.Plan, lang: str) -> str:
     return str(module.render(plan, lang=lang))
 
 
-BACKENDS: dict[str, Callable[[A.Plan, str], str]] = {"md": _markdown, "tex": _latex, "py": _python}
-EXTENSIONS = {"md": ".md", "tex": ".tex", "pdf": ".pdf", "py": ".py"}
+BACKENDS: dict[str, Callable[[A.Plan, str], str]] = {"md": _markdown, "tex": _latex, "typ": _typst, "py": _python}
+BINARY_BACKENDS: dict[str, Callable[[A.Plan, str], bytes]] = {"pdf": _pdf, "docx": _docx}
+EXTENSIONS = {"md": ".md", "tex": ".tex", "typ": ".typ", "pdf": ".pdf", "docx": ".docx", "py": ".py"}
 
 
-def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str = "da") -> str:
-    """The allonge itself as a document ("md", "tex"), read against the plan it amends."""
+AMENDMENT_FORMATS = ("md", "tex", "typ", "pdf", "docx")
+
+
+def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str = "da") -> bytes:
+    """The allonge itself as a document, read against the plan it amends: any document format
+    ("md", "tex", "typ", "pdf", "docx"); an allonge has no scoring module of its own (the
+    amended plan's is built without --allonge)."""
+    if fmt not in AMENDMENT_FORMATS:
+        raise ValueError(f"an allonge is built as {', '.join(AMENDMENT_FORMATS)}, not {fmt!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
     from mrpl.render.allonge import build_amendment_document
 
     document = build_amendment_document(plan, amendment, lang)
-    if fmt == "md":
-        from mrpl.render.markdown import render_markdown
-
-        return render_markdown(document)
     if fmt == "tex":
         from mrpl.render.latex import render_latex
 
-        return render_latex(document)
-    raise ValueError(f"an allonge is built as md or tex (and pdf from tex), not {fmt!r}")
+        return render_latex(document).encode("utf-8")
+    from mrpl.render.documents import render_document
+
+    return render_document(document, fmt)
 
 
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
-    """The document text of `plan` in format `fmt` ("md", "tex", "py")."""
+    """The document text of `plan` in format `fmt` ("md", "tex", "typ", "py")."""
     if fmt not in BACKENDS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(BACKENDS)}")
     if lang not in LANGUAGES:
@@ -71,4 +101,22 @@ def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     return BACKENDS[fmt](plan, lang)
 
 
-__all__ = ["BACKENDS", "EXTENSIONS", "BackendUnavailable", "render", "render_amendment"]
+def render_bytes(plan: A.Plan, fmt: str, lang: str = "da") -> bytes:
+    """The file contents of `plan` in any format: text formats as UTF-8, "pdf" and "docx" as built."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    if fmt in BINARY_BACKENDS:
+        return BINARY_BACKENDS[fmt](plan, lang)
+    return render(plan, fmt, lang).encode("utf-8")
+
+
+__all__ = [
+    "AMENDMENT_FORMATS",
+    "BACKENDS",
+    "BINARY_BACKENDS",
+    "EXTENSIONS",
+    "BackendUnavailable",
+    "render",
+    "render_amendment",
+    "render_bytes",
+]

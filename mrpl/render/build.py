@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import mrpl
-from mrpl.render import EXTENSIONS, BackendUnavailable, render, render_amendment
+from mrpl.render import AMENDMENT_FORMATS, EXTENSIONS, BackendUnavailable, render_amendment, render_bytes
 from mrpl.render.output import OutputError, output_path, write_atomic
-from mrpl.render.pdf import PdfError, build_pdf
+from mrpl.render.pdf import PdfError
 
 
 class BuildError(Exception):
@@ -19,32 +19,19 @@ class BuildError(Exception):
         self.unavailable = unavailable
 
 
-def produce(
-    plan: mrpl.ast.Plan,
-    fmt: str,
-    lang: str,
-    name: str,
-    files: tuple[str, ...] = (),
-    amendment: mrpl.ast.Amendment | None = None,
-) -> bytes:
-    """The bytes of one output format; `files` name the plan's files in TeX errors.
-    With `amendment`, the allonge itself rather than the (consolidated) plan."""
-
-    def text(target: str) -> str:
-        if amendment is None:
-            return render(plan, target, lang)
-        if target not in ("md", "tex"):
-            raise BuildError(f"--to {fmt}: an allonge is built as md, tex or pdf")
-        return render_amendment(plan, amendment, target, lang)
-
+def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, amendment: mrpl.ast.Amendment | None = None) -> bytes:
+    """The bytes of one output format; with `amendment`, the allonge itself rather than the
+    (consolidated) plan."""
     try:
-        if fmt == "pdf":
-            return build_pdf(text("tex"), name, files)
-        return text(fmt).encode("utf-8")
+        if amendment is None:
+            return render_bytes(plan, fmt, lang)
+        if fmt not in AMENDMENT_FORMATS:
+            raise BuildError(f"--to {fmt}: an allonge is built as {', '.join(AMENDMENT_FORMATS)}", unavailable=True)
+        return render_amendment(plan, amendment, fmt, lang)
     except BackendUnavailable as exc:
         raise BuildError(f"--to {fmt}: not available ({exc})", unavailable=True) from None
     except PdfError as exc:
-        raise BuildError(str(exc), unavailable="apt-get install" in str(exc)) from None
+        raise BuildError(str(exc)) from None
 
 
 def write_outputs(
@@ -60,7 +47,7 @@ def write_outputs(
     written = []
     for fmt in dict.fromkeys(formats):
         target = output_path(source, out_dir, EXTENSIONS[fmt])
-        data = produce(result.plan, fmt, lang, Path(source).stem, result.files, amendment)
+        data = produce(result.plan, fmt, lang, amendment)
         try:
             write_atomic(target, data, [source, *result.files])
         except OutputError as exc:

@@ -6,6 +6,8 @@ character of plan text can become markup in the output:
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
 - `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `typst_markup`, `typst_string`, `typst_raw`: Typst markup, string literals and raw text;
+- `typst_label`: Typst label names;
 - `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
@@ -70,11 +72,14 @@ _TEX_CHARS: dict[str, str] = {
     "≤": r"\ensuremath{\leq}",
     "→": r"\ensuremath{\rightarrow}",
     "\u2009": r"\,",
+    # A line may break after a slash and the word after it may hyphenate
+    # ("Leverandørstyring/databehandlerforhold" in a narrow column).
+    "/": r"/\hspace{0pt}",
 }
 # Characters T1 + utf8 inputenc typeset as they are.
 _TEX_SAFE = re.compile(r"[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]")
 _TEX_ANY = re.compile(
-    r"[\\{}$&#^_~%<>|\"'`\[\]\-]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
+    r"[\\{}$&#^_~%<>|\"'`\[\]\-/]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
 )
 
 
@@ -101,6 +106,55 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# Typst
+#
+# Three contexts: markup (text in a document or in a `[...]` content block),
+# string literals ("..." in code: metadata, labels' texts) and raw text
+# (placeholders shown as code). Raw text is written as `#raw("...")`, so it
+# rests on the string escape and needs no fence that plan text could close.
+
+# Every ASCII character that starts markup, a shorthand ("--", "...", "~",
+# "-1" as a minus, "'" and '"' as smart quotes), a comment ("//", "/*"), a
+# URL ("https://" links itself), a label ("<"), a reference ("@"), code ("#"),
+# math ("$"), raw text ("`"), a content block's end ("]") or, at a line start,
+# a heading ("="), a list ("-", "+", "1."), a term ("/"). Typst reads a
+# backslash before any of them as that character itself.
+_TYPST_MARKUP = re.compile(r"([\\#$*_`<>@\[\]{}/=\-+~'\".])")
+_TYPST_SPACE = re.compile(r"\s+")
+# Characters that are never text: C0/C1 controls and the Unicode line/paragraph separators.
+_TYPST_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def typst_markup(text: str) -> str:
+    """Plan text as Typst markup: whitespace collapsed to single spaces (a newline
+    cannot open a block), controls dropped, every markup character escaped."""
+    flat = _TYPST_SPACE.sub(" ", _TYPST_CONTROL.sub(" ", text))
+    return _TYPST_MARKUP.sub(r"\\\1", flat)
+
+
+_TYPST_STRING = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def typst_string(text: str) -> str:
+    """Plan text as the inside of a Typst string literal (the quotes are the caller's)."""
+    clean = _TYPST_CONTROL.sub(" ", text)
+    return "".join(_TYPST_STRING.get(c, c) for c in clean)
+
+
+def typst_raw(text: str) -> str:
+    """Plan text shown verbatim in monospace: a `#raw("...")` call on the escaped string."""
+    return '#raw("' + typst_string(text) + '")'
+
+
+_TYPST_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def typst_label(text: str) -> str:
+    """A Typst label name (`<mrpl-...>`): letters and digits, the rest as '-'."""
+    return "mrpl-" + (_TYPST_LABEL_UNSAFE.sub("-", text).strip("-") or "x")
 
 
 # --------------------------------------------------------------------------
