@@ -476,7 +476,7 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     if colour is None:
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if fmt_ == "allonge":
-        text = _as_allonge(result, old_file, output, lang)
+        text = _as_allonge(result, new.plan, old_file, output, lang)
     else:
         text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
     if output is None:
@@ -532,14 +532,14 @@ def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> Non
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
-def _as_allonge(result: object, old_file: str, output: str | None, lang: str) -> str:
+def _as_allonge(result: object, new: object, old_file: str, output: str | None, lang: str) -> str:
     """The allonge that makes the old plan into the new one; exit 2 naming what an allonge cannot state."""
     from mrpl.amend.write import allonge_from_diff
     from mrpl.diff.words import entries
 
     where = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
     plan_ref = os.path.relpath(os.path.abspath(old_file), where).replace(os.sep, "/")
-    written = allonge_from_diff(result, plan_ref, lang)  # type: ignore[arg-type]
+    written = allonge_from_diff(result, new, plan_ref, lang)  # type: ignore[arg-type]
     if written.text is None:
         if not written.unsupported:
             click.echo("mrplc: nothing changed: no allonge to write", err=True)

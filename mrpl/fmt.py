@@ -316,7 +316,9 @@ class _PlanWriter(_Writer):
                 return self.stmt("TEXT", ref, self.prose(text), span=op.span)
             case A.AddRequirement(ref=ref, requirement=req):
                 stmt = self.requirement(req)
-                stmt.head = " ".join([self.kw("REQUIREMENT"), ref, *stmt.head.split(" ", 1)[1:]]).rstrip()
+                # the ref names the new requirement (its label is the ref's last part): no label after it
+                display = self.string(req.display) if req.display is not None else ""
+                stmt.head = " ".join(p for p in (self.kw("REQUIREMENT"), ref, display) if p)
                 stmt.span = op.span if _has_span(op.span) else None
                 return stmt
         raise FormatError(f"unknown allonge change {op!r}")

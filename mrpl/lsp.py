@@ -783,7 +783,8 @@ def allonge_action(analysis: Analysis, positions: Positions) -> T.CodeAction | N
     if saved.plan is None or any(d.severity is Severity.ERROR for d in saved.diagnostics):
         return None
     plan_file = os.path.basename(analysis.path)
-    written = allonge_from_diff(diff_plans(saved.plan, analysis.load.plan), plan_file, analysis.language)
+    new = analysis.load.plan
+    written = allonge_from_diff(diff_plans(saved.plan, new), new, plan_file, analysis.language)
     if written.text is None:
         return None
     target = _free_name(os.path.dirname(analysis.path), os.path.splitext(plan_file)[0])

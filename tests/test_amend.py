@@ -173,7 +173,7 @@ def test_a_diff_written_as_an_allonge_makes_the_same_plan() -> None:
 
     old, amended = load(PLAN), load(ALLONGE)
     new = dataclasses.replace(amended, amendments=())
-    written = allonge_from_diff(diff_plans(old, new), "plan.mrp", on=date(2022, 6, 15))
+    written = allonge_from_diff(diff_plans(old, new), new, "plan.mrp", on=date(2022, 6, 15))
     assert written.text is not None and written.unsupported == ()
     parsed = parse_source(written.text, "allonge.mrp").plan
     assert parsed is not None
@@ -192,6 +192,45 @@ def test_diff_to_allonge_refuses_what_an_allonge_cannot_state() -> None:
     assert result.exit_code == 2 and "belong in a new plan" in result.stderr and "header · period" in result.stderr
 
 
+def _with_requirement(plan: A.Plan, goal_number: str, req: A.Requirement, at: int | None = None) -> A.Plan:
+    import dataclasses
+
+    from test_diff import _edit_goal
+
+    for i, section in enumerate(plan.sections):
+        for j, goal in enumerate(section.goals):
+            if goal.number == goal_number:
+                reqs = list(goal.requirements)
+                reqs.insert(len(reqs) if at is None else at, req)
+                return _edit_goal(plan, (i, j), dataclasses.replace(goal, requirements=tuple(reqs)))
+    raise KeyError(goal_number)
+
+
+def test_an_added_requirement_with_a_numeric_label_replays() -> None:
+    """Goal 2.1 numbers its requirements 1, 2: a third, `resultatkrav 2.1.3 { ... }`, replays."""
+    import dataclasses
+
+    old = load(PLAN)
+    second = old.sections[1].goals[0].requirements[1]
+    new = _with_requirement(old, "2.1", dataclasses.replace(second, label="3", display="3. halvår"))
+    replayed = _replay(old, new)
+    assert replayed == new
+
+
+def test_a_requirement_added_between_others_belongs_in_a_new_plan() -> None:
+    """An allonge adds after a goal's requirements; one inserted before 1.1.b cannot be stated."""
+    import dataclasses
+    from datetime import date
+
+    from mrpl.amend.write import allonge_from_diff
+
+    old = load(PLAN)
+    first = requirement(old, "1.1.a")
+    new = _with_requirement(old, "1.1", dataclasses.replace(first, label="e"), at=1)
+    written = allonge_from_diff(diff_plans(old, new), new, "plan.mrp", on=date(2022, 6, 15))
+    assert written.text is None and [c.ref for c in written.unsupported] == ["1.1.e"]
+
+
 def _replay(old: A.Plan, new: A.Plan) -> A.Plan | None:
     """Write the change from old to new as an allonge, read it back, apply it to old."""
     import dataclasses
@@ -201,13 +240,12 @@ def _replay(old: A.Plan, new: A.Plan) -> A.Plan | None:
     from mrpl.amend.write import allonge_from_diff
 
     diff = diff_plans(old, new)
-    if any(c.kind is Kind.REQUIREMENT_ADDED for c in diff.changes):
-        return None  # known gap: a copied requirement under a numeric label does not replay yet
-    written = allonge_from_diff(diff, "plan.mrp", on=date(2022, 6, 15))
+    written = allonge_from_diff(diff, new, "plan.mrp", on=date(2022, 6, 15))
     if written.text is None:
         return None
-    parsed = parse_source(written.text, "allonge.mrp").plan
-    assert parsed is not None, written.text
+    result = parse_source(written.text, "allonge.mrp")
+    assert result.plan is not None and not result.diagnostics, written.text
+    parsed = result.plan
     errors: list[object] = []
     replayed = apply_amendments(
         old, parsed.amendments, lambda d: errors.append(d) if d.severity.name == "ERROR" else None

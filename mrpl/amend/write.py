@@ -36,18 +36,37 @@ def _ref(change: Change) -> str | None:
     return None
 
 
-def operations(diff: PlanDiff) -> tuple[list[A.Operation], list[Change]]:
+def operations(diff: PlanDiff, new: A.Plan) -> tuple[list[A.Operation], list[Change]]:
+    """The allonge's operations for `diff` (whose new side is `new`), and the changes it cannot state."""
     ops: list[A.Operation] = []
     unsupported: list[Change] = []
+    appended = _appended(diff, new)
     for change in diff.changes:
         if change.path[:1] == (Field("amendments"),):
             continue  # the allonges the new plan already went through: not a change to state
+        if change.kind is Kind.REQUIREMENT_ADDED and change.ref not in appended:
+            unsupported.append(change)  # an allonge adds after the goal's requirements, not between them
+            continue
         op = _operation(change)
         if op is None:
             unsupported.append(change)
         else:
             ops += op
     return ops, unsupported
+
+
+def _appended(diff: PlanDiff, new: A.Plan) -> set[str]:
+    """The added requirements that follow every kept requirement of their goal in `new`: the
+    ones an allonge can add (`resultatkrav 1.3.c { ... }` goes after the goal's requirements)."""
+    added = {c.ref for c in diff.changes if c.kind is Kind.REQUIREMENT_ADDED}
+    out: set[str] = set()
+    for goal in new.all_goals():
+        ids = [A.requirement_id(goal, r) for r in goal.requirements]
+        tail = len(ids)
+        while tail > 0 and ids[tail - 1] in added:
+            tail -= 1
+        out.update(ids[tail:])
+    return out
 
 
 def _operation(change: Change) -> list[A.Operation] | None:
@@ -77,12 +96,18 @@ def _operation(change: Change) -> list[A.Operation] | None:
 
 
 def allonge_from_diff(
-    diff: PlanDiff, plan_file: str, language: str = "da", title: str | None = None, on: date | None = None
+    diff: PlanDiff,
+    new: A.Plan,
+    plan_file: str,
+    language: str = "da",
+    title: str | None = None,
+    on: date | None = None,
 ) -> Written:
-    """The allonge source that changes the plan in `plan_file` as `diff` says, when an allonge can."""
+    """The allonge source that changes the plan in `plan_file` into `new` as `diff` says, when an
+    allonge can."""
     from mrpl.fmt import format_plan
 
-    ops, unsupported = operations(diff)
+    ops, unsupported = operations(diff, new)
     if unsupported or not ops:
         return Written(None, tuple(ops), tuple(unsupported))
     amendment = A.Amendment(title=title, plan=plan_file, date=on, operations=tuple(ops))
