@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from test_diff import edited
@@ -25,6 +26,7 @@ PLAN = ROOT / "examples" / "udlaendingestyrelsen-2022.mrp"
 ALLONGE = ROOT / "examples" / "allonger" / "udlaendingestyrelsen-2022-allonge-1.mrp"
 FIXTURES = ROOT / "tests" / "fixtures" / "amend"
 RESULTS = FIXTURES / "results-2022.csv"
+GOLDEN = ROOT / "tests" / "golden" / "allonge"
 
 
 def load(path: Path) -> A.Plan:
@@ -133,6 +135,76 @@ def test_build_the_consolidated_plan_with_its_log_and_the_allonge_itself(tmp_pat
     again = runner.invoke(main, ["build", str(ALLONGE), "--allonge", "--to", "md", "-o", str(tmp_path / "b")])
     assert again.exit_code == 0
     assert (tmp_path / "b" / "udlaendingestyrelsen-2022-allonge-1.md").read_bytes() == md.encode("utf-8")
+
+
+DOCUMENT_FORMATS = ("md", "tex", "typ", "pdf", "docx")
+
+
+def test_the_allonge_builds_to_every_target_in_both_languages(tmp_path: Path) -> None:
+    """The consolidated plan to every target (the scoring module too), the allonge itself to every
+    document target; in Danish and English."""
+    runner = CliRunner()
+    for lang in ("da", "en"):
+        plan_dir, allonge_dir = tmp_path / lang / "plan", tmp_path / lang / "allonge"
+        targets = [a for f in (*DOCUMENT_FORMATS, "py") for a in ("--to", f)]
+        args = ["build", str(ALLONGE), *targets, "-o", str(plan_dir), "--lang", lang]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.stderr
+        assert sorted(p.suffix for p in plan_dir.iterdir()) == sorted(f".{f}" for f in (*DOCUMENT_FORMATS, "py"))
+        targets = [a for f in DOCUMENT_FORMATS for a in ("--to", f)]
+        result = runner.invoke(
+            main, ["build", str(ALLONGE), "--allonge", *targets, "-o", str(allonge_dir), "--lang", lang]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert sorted(p.suffix for p in allonge_dir.iterdir()) == sorted(f".{f}" for f in DOCUMENT_FORMATS)
+        for folder in (plan_dir, allonge_dir):
+            stem = folder / "udlaendingestyrelsen-2022-allonge-1"
+            assert stem.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+            assert stem.with_suffix(".docx").read_bytes().startswith(b"PK")
+        allonge_md = (allonge_dir / "udlaendingestyrelsen-2022-allonge-1.md").read_text(encoding="utf-8")
+        assert ("Requirement 1.1.c is dropped" if lang == "en" else "Resultatkrav 1.1.c udgår") in allonge_md
+
+
+def test_the_amended_plans_scoring_module_scores_as_amended(tmp_path: Path) -> None:
+    """`--to py` of an allonge is the amended plan's module: it scores the 2022 results as computed
+    by hand (65 of 100, 10 points dropped, 72,22 rebased)."""
+    import importlib.util
+
+    result = CliRunner().invoke(main, ["build", str(ALLONGE), "--to", "py", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    spec = importlib.util.spec_from_file_location("amended", tmp_path / "udlaendingestyrelsen_2022_allonge_1.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = read_results(str(RESULTS), scoring_plan(load(ALLONGE)))
+    assert results.ok, results.diagnostics
+    out = module.score({uid: r.as_dict() for uid, r in results.results.items()})
+    assert (out["earned"], out["total"], out["dropped"]) == (Decimal(65), Decimal(100), Decimal(10))
+    assert round(out["rebased"], 2) == Decimal("72.22") and "1.1.c" not in out["units"]
+
+
+def test_the_allonge_has_no_scoring_module_of_its_own(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["build", str(ALLONGE), "--allonge", "--to", "md", "--to", "py", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "--allonge --to py" in result.stderr
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())  # nothing half written
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "typ"])
+@pytest.mark.parametrize("itself", [False, True], ids=["consolidated", "allonge"])
+def test_golden(fmt: str, itself: bool, request: pytest.FixtureRequest) -> None:
+    """tests/golden/allonge/: the consolidated plan and the allonge itself, reviewed by diff."""
+    from mrpl.render import render_amendment, render_bytes
+
+    plan = load(ALLONGE)
+    data = render_amendment(plan, plan.amendments[-1], fmt) if itself else render_bytes(plan, fmt)
+    golden = GOLDEN / f"{ALLONGE.stem}{'.allonge' if itself else ''}.{fmt}"
+    if request.config.getoption("--update-goldens"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(data)
+    assert golden.is_file(), f"no golden {golden.name}: run pytest --update-goldens"
+    assert data == golden.read_bytes()
 
 
 def test_building_a_plan_as_an_allonge_is_a_usage_error(tmp_path: Path) -> None:
