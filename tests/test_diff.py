@@ -258,6 +258,22 @@ def test_golden(fmt: str, lang: str, request: pytest.FixtureRequest) -> None:
     assert out.encode("utf-8") == golden.read_bytes()
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_golden_allonge(lang: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--to allonge`: the allonge that makes the 2022 plan into the example allonge's amended
+    plan, written from the allonge's folder (so it names `../udlaendingestyrelsen-2022.mrp`)."""
+    allonge = EXAMPLES / "allonger" / "udlaendingestyrelsen-2022-allonge-1.mrp"
+    monkeypatch.chdir(allonge.parent)
+    code, out, err = run(str(OLD), str(allonge), "--to", "allonge", "--lang", lang)
+    assert code == 1, err
+    golden = GOLDEN / f"udlaendingestyrelsen-2022-allonge-1.{lang}.allonge"
+    if request.config.getoption("--update-goldens"):
+        golden.write_bytes(out.encode("utf-8"))
+    assert golden.is_file(), f"no golden {golden.name}: run pytest --update-goldens"
+    assert out.encode("utf-8") == golden.read_bytes()
+    assert not parse_source(out, "allonge.mrp").diagnostics
+
+
 def test_json_schema() -> None:
     _, out, _ = run(str(OLD), str(NEW), "--to", "json")
     data = json.loads(out)
