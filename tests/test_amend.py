@@ -96,6 +96,14 @@ def test_the_report_says_which_allonges_applied() -> None:
     out = CliRunner().invoke(main, ["score", str(ALLONGE), str(RESULTS)]).stdout
     assert "Scoret efter Allonge 1 til mål- og resultatplan 2022 af 15. juni 2022 (6 ændringer)" in out
     assert "I alt: 65 af 100 point;" in out and "11 af 14 krav opfyldt" in out
+    for lang, line in (
+        ("da", "Opgjort efter planen som ændret ved Allonge 1 til mål- og resultatplan 2022 af 15. juni 2022."),
+        ("en", "Scored against the plan as amended by Allonge 1 til mål- og resultatplan 2022 of 15 June 2022."),
+    ):
+        args = ["score", str(ALLONGE), str(RESULTS), "--to", "aarsrapport", "--as", "md", "--lang", lang]
+        report = CliRunner().invoke(main, args)
+        assert report.exit_code == 0, report.stderr
+        assert line in report.stdout
 
 
 def test_several_allonges_apply_in_date_order() -> None:
