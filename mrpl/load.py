@@ -193,6 +193,9 @@ class _Loader:
                         fix="move the other statements to the plan, or each allonge to its own file")  # fmt: skip
             return None, []
         if amendment.plan is None:
+            parsed_here = self.parses.get(path)
+            if parsed_here is not None and parsed_here.diagnostics:
+                return None, []  # a syntax error lost the statement: that error is the one message
             self._error("MRP090", "the allonge does not name the plan it amends", amendment.span,
                         fix='add `plan "file.mrp"` (the plan\'s file, relative to the allonge)')  # fmt: skip
             return None, []

@@ -237,6 +237,15 @@ def test_a_missing_plan_is_a_diagnostic_not_a_crash(tmp_path: Path) -> None:
     assert out.exit_code == 1 and "MRP090" in out.stderr
 
 
+def test_a_syntax_error_in_an_allonge_is_its_one_message(tmp_path: Path) -> None:
+    """The recovery may lose the allonge's `plan` line with the statement in error: no second
+    message that the allonge names no plan."""
+    path = tmp_path / "a.mrp"
+    path.write_text(f'allonge {{ plan "{PLAN}"; måltal 1.1.b mindst 3 }}\n', encoding="utf-8")
+    codes = [d.code for d in all_diagnostics(mrpl.load_file(str(path)))]
+    assert codes == ["MRP002"]
+
+
 def test_an_allonge_cycle_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.mrp").write_text('allonge { plan "b.mrp" }\n', encoding="utf-8")
     (tmp_path / "b.mrp").write_text('allonge { plan "a.mrp" }\n', encoding="utf-8")
