@@ -6,10 +6,12 @@ that renders a `Document` renders them too.
 
 from __future__ import annotations
 
+from datetime import date
+
 from mrpl import ast as A
 from mrpl.amend.words import amendment_title, describe_operations, signed_by
 from mrpl.i18n import format_date, phrase
-from mrpl.render.document import Block, Document, Heading, Section, signature_lines
+from mrpl.render.document import Block, Document, Heading, Section, signature_lines, text_language
 
 
 def _bullets(lines: list[str]) -> A.Prose:
@@ -70,4 +72,12 @@ def build_amendment_document(plan: A.Plan, amendment: A.Amendment, lang: str = "
     if signatures:
         sections.append(Section(Heading(f"{len(sections) + 1}.0", phrase("amendment_signatures", lang)), signatures))
     return Document(lang=lang, ministry=header.ministry or "", title=title, agency=header.agency or "",
-                    sections=tuple(sections), annex=None)  # fmt: skip
+                    sections=tuple(sections), annex=None, text_lang=text_language(plan),
+                    date=_amendment_date(amendment), author=header.department or header.ministry or header.agency or "",
+                    compact=True)  # fmt: skip
+
+
+def _amendment_date(amendment: A.Amendment) -> date | None:
+    """The date the allonge carries (the PDF's and Word file's date): its last signature's, else its own."""
+    signed = [s.signed_on for s in (amendment.director, amendment.head) if s is not None and s.signed_on is not None]
+    return max(signed) if signed else amendment.date

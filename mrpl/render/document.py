@@ -118,6 +118,7 @@ class Document:
     text_lang: str = "da"  # the language the plan's own text is written in (hyphenation, PDF tags)
     date: date | None = None  # the plan's date: its last signature, else the start of its period
     author: str = ""  # who issues the document: the department, else the ministry
+    compact: bool = False  # a short document (an allonge): no title page and no contents
 
     def footnote(self, label: str) -> A.Prose | None:
         return next((f.text for f in self.footnotes if f.label == label), None)
