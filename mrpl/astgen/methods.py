@@ -1979,6 +1979,221 @@ def _Annex(cls, _mrpl_d_text, _mrpl_d_methods, _mrpl_d_closing, _mrpl_d_weights,
     return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
+def _SetWeight(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', weight: 'Weight', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'weight', weight)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, weight={self.weight!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.weight,) == (other.ref, other.weight,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.weight,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'weight', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'weight', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _DropRequirement(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', reason: 'str', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'reason', reason)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, reason={self.reason!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.reason,) == (other.ref, other.reason,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.reason,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'reason', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'reason', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _MoveDeadline(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', deadline: 'Deadline', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'deadline', deadline)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, deadline={self.deadline!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.deadline,) == (other.ref, other.deadline,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.deadline,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'deadline', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'deadline', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _ReplaceTarget(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', target: 'Target', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'target', target)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, target={self.target!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.target,) == (other.ref, other.target,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.target,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'target', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'target', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _ReplaceText(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', text: 'Prose', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'text', text)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, text={self.text!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.text,) == (other.ref, other.text,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.text,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'text', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'text', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _AddRequirement(cls, _mrpl_d_span):
+    def __init__(self, ref: 'str', requirement: 'Requirement', span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'ref', ref)
+        _mrpl_setattr(self, 'requirement', requirement)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(ref={self.ref!r}, requirement={self.requirement!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.ref, self.requirement,) == (other.ref, other.requirement,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.ref, self.requirement,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('ref', 'requirement', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('ref', 'requirement', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def _Amendment(cls, _mrpl_d_title, _mrpl_d_plan, _mrpl_d_date, _mrpl_d_reason, _mrpl_d_director, _mrpl_d_head, _mrpl_d_operations, _mrpl_d_span):
+    def __init__(self, title: 'str | None' = _mrpl_d_title, plan: 'str | None' = _mrpl_d_plan, date: 'date | None' = _mrpl_d_date, reason: 'Prose | None' = _mrpl_d_reason, director: 'Signatory | None' = _mrpl_d_director, head: 'Signatory | None' = _mrpl_d_head, operations: 'tuple[Operation, ...]' = _mrpl_d_operations, span: 'Span' = _mrpl_d_span) -> None:
+        _mrpl_setattr(self, 'title', title)
+        _mrpl_setattr(self, 'plan', plan)
+        _mrpl_setattr(self, 'date', date)
+        _mrpl_setattr(self, 'reason', reason)
+        _mrpl_setattr(self, 'director', director)
+        _mrpl_setattr(self, 'head', head)
+        _mrpl_setattr(self, 'operations', operations)
+        _mrpl_setattr(self, 'span', span)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(title={self.title!r}, plan={self.plan!r}, date={self.date!r}, reason={self.reason!r}, director={self.director!r}, head={self.head!r}, operations={self.operations!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.title, self.plan, self.date, self.reason, self.director, self.head, self.operations,) == (other.title, other.plan, other.date, other.reason, other.director, other.head, other.operations,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.title, self.plan, self.date, self.reason, self.director, self.head, self.operations,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('title', 'plan', 'date', 'reason', 'director', 'head', 'operations', 'span'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('title', 'plan', 'date', 'reason', 'director', 'head', 'operations', 'span'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
 def _StandardText(cls, _mrpl_d_span):
     def __init__(self, kind: 'StandardTextKind', span: 'Span' = _mrpl_d_span) -> None:
         _mrpl_setattr(self, 'kind', kind)
@@ -2008,8 +2223,8 @@ def _StandardText(cls, _mrpl_d_span):
     return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def _Plan(cls, _mrpl_d_header, _mrpl_d_introduction, _mrpl_d_strategy, _mrpl_d_goals_intro, _mrpl_d_sections, _mrpl_d_weights, _mrpl_d_follow_up, _mrpl_d_pay, _mrpl_d_footnotes, _mrpl_d_annexes, _mrpl_d_goals, _mrpl_d_imports, _mrpl_d_parameters, _mrpl_d_standard_texts, _mrpl_d_span):
-    def __init__(self, header: 'Header | None' = _mrpl_d_header, introduction: 'Prose | None' = _mrpl_d_introduction, strategy: 'Strategy | None' = _mrpl_d_strategy, goals_intro: 'Prose | None' = _mrpl_d_goals_intro, sections: 'tuple[GoalSection, ...]' = _mrpl_d_sections, weights: 'WeightTable | None' = _mrpl_d_weights, follow_up: 'Prose | None' = _mrpl_d_follow_up, pay: 'PerformancePay | None' = _mrpl_d_pay, footnotes: 'tuple[Footnote, ...]' = _mrpl_d_footnotes, annexes: 'tuple[Annex, ...]' = _mrpl_d_annexes, goals: 'tuple[Goal, ...]' = _mrpl_d_goals, imports: 'tuple[Import, ...]' = _mrpl_d_imports, parameters: 'tuple[Parameter, ...]' = _mrpl_d_parameters, standard_texts: 'tuple[StandardText, ...]' = _mrpl_d_standard_texts, span: 'Span' = _mrpl_d_span) -> None:
+def _Plan(cls, _mrpl_d_header, _mrpl_d_introduction, _mrpl_d_strategy, _mrpl_d_goals_intro, _mrpl_d_sections, _mrpl_d_weights, _mrpl_d_follow_up, _mrpl_d_pay, _mrpl_d_footnotes, _mrpl_d_annexes, _mrpl_d_goals, _mrpl_d_imports, _mrpl_d_amendments, _mrpl_d_parameters, _mrpl_d_standard_texts, _mrpl_d_span):
+    def __init__(self, header: 'Header | None' = _mrpl_d_header, introduction: 'Prose | None' = _mrpl_d_introduction, strategy: 'Strategy | None' = _mrpl_d_strategy, goals_intro: 'Prose | None' = _mrpl_d_goals_intro, sections: 'tuple[GoalSection, ...]' = _mrpl_d_sections, weights: 'WeightTable | None' = _mrpl_d_weights, follow_up: 'Prose | None' = _mrpl_d_follow_up, pay: 'PerformancePay | None' = _mrpl_d_pay, footnotes: 'tuple[Footnote, ...]' = _mrpl_d_footnotes, annexes: 'tuple[Annex, ...]' = _mrpl_d_annexes, goals: 'tuple[Goal, ...]' = _mrpl_d_goals, imports: 'tuple[Import, ...]' = _mrpl_d_imports, amendments: 'tuple[Amendment, ...]' = _mrpl_d_amendments, parameters: 'tuple[Parameter, ...]' = _mrpl_d_parameters, standard_texts: 'tuple[StandardText, ...]' = _mrpl_d_standard_texts, span: 'Span' = _mrpl_d_span) -> None:
         _mrpl_setattr(self, 'header', header)
         _mrpl_setattr(self, 'introduction', introduction)
         _mrpl_setattr(self, 'strategy', strategy)
@@ -2022,28 +2237,29 @@ def _Plan(cls, _mrpl_d_header, _mrpl_d_introduction, _mrpl_d_strategy, _mrpl_d_g
         _mrpl_setattr(self, 'annexes', annexes)
         _mrpl_setattr(self, 'goals', goals)
         _mrpl_setattr(self, 'imports', imports)
+        _mrpl_setattr(self, 'amendments', amendments)
         _mrpl_setattr(self, 'parameters', parameters)
         _mrpl_setattr(self, 'standard_texts', standard_texts)
         _mrpl_setattr(self, 'span', span)
 
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(header={self.header!r}, introduction={self.introduction!r}, strategy={self.strategy!r}, goals_intro={self.goals_intro!r}, sections={self.sections!r}, weights={self.weights!r}, follow_up={self.follow_up!r}, pay={self.pay!r}, footnotes={self.footnotes!r}, annexes={self.annexes!r}, goals={self.goals!r}, imports={self.imports!r}, parameters={self.parameters!r}, standard_texts={self.standard_texts!r})"
+        return self.__class__.__qualname__ + f"(header={self.header!r}, introduction={self.introduction!r}, strategy={self.strategy!r}, goals_intro={self.goals_intro!r}, sections={self.sections!r}, weights={self.weights!r}, follow_up={self.follow_up!r}, pay={self.pay!r}, footnotes={self.footnotes!r}, annexes={self.annexes!r}, goals={self.goals!r}, imports={self.imports!r}, amendments={self.amendments!r}, parameters={self.parameters!r}, standard_texts={self.standard_texts!r})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.header, self.introduction, self.strategy, self.goals_intro, self.sections, self.weights, self.follow_up, self.pay, self.footnotes, self.annexes, self.goals, self.imports, self.parameters, self.standard_texts,) == (other.header, other.introduction, other.strategy, other.goals_intro, other.sections, other.weights, other.follow_up, other.pay, other.footnotes, other.annexes, other.goals, other.imports, other.parameters, other.standard_texts,)
+            return (self.header, self.introduction, self.strategy, self.goals_intro, self.sections, self.weights, self.follow_up, self.pay, self.footnotes, self.annexes, self.goals, self.imports, self.amendments, self.parameters, self.standard_texts,) == (other.header, other.introduction, other.strategy, other.goals_intro, other.sections, other.weights, other.follow_up, other.pay, other.footnotes, other.annexes, other.goals, other.imports, other.amendments, other.parameters, other.standard_texts,)
         return NotImplemented
 
     def __hash__(self):
-        return hash((self.header, self.introduction, self.strategy, self.goals_intro, self.sections, self.weights, self.follow_up, self.pay, self.footnotes, self.annexes, self.goals, self.imports, self.parameters, self.standard_texts,))
+        return hash((self.header, self.introduction, self.strategy, self.goals_intro, self.sections, self.weights, self.follow_up, self.pay, self.footnotes, self.annexes, self.goals, self.imports, self.amendments, self.parameters, self.standard_texts,))
 
     def __setattr__(self, name, value):
-        if type(self) is cls or name in ('header', 'introduction', 'strategy', 'goals_intro', 'sections', 'weights', 'follow_up', 'pay', 'footnotes', 'annexes', 'goals', 'imports', 'parameters', 'standard_texts', 'span'):
+        if type(self) is cls or name in ('header', 'introduction', 'strategy', 'goals_intro', 'sections', 'weights', 'follow_up', 'pay', 'footnotes', 'annexes', 'goals', 'imports', 'amendments', 'parameters', 'standard_texts', 'span'):
             raise FrozenInstanceError(f"cannot assign to field {name!r}")
         super(cls, self).__setattr__(name, value)
 
     def __delattr__(self, name):
-        if type(self) is cls or name in ('header', 'introduction', 'strategy', 'goals_intro', 'sections', 'weights', 'follow_up', 'pay', 'footnotes', 'annexes', 'goals', 'imports', 'parameters', 'standard_texts', 'span'):
+        if type(self) is cls or name in ('header', 'introduction', 'strategy', 'goals_intro', 'sections', 'weights', 'follow_up', 'pay', 'footnotes', 'annexes', 'goals', 'imports', 'amendments', 'parameters', 'standard_texts', 'span'):
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
@@ -2361,13 +2577,48 @@ CLASSES = {
         _Annex,
         None,
     ),
+    'SetWeight': (
+        (('ref', 0, True, True, True, None), ('weight', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _SetWeight,
+        None,
+    ),
+    'DropRequirement': (
+        (('ref', 0, True, True, True, None), ('reason', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _DropRequirement,
+        None,
+    ),
+    'MoveDeadline': (
+        (('ref', 0, True, True, True, None), ('deadline', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _MoveDeadline,
+        None,
+    ),
+    'ReplaceTarget': (
+        (('ref', 0, True, True, True, None), ('target', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _ReplaceTarget,
+        None,
+    ),
+    'ReplaceText': (
+        (('ref', 0, True, True, True, None), ('text', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _ReplaceText,
+        None,
+    ),
+    'AddRequirement': (
+        (('ref', 0, True, True, True, None), ('requirement', 0, True, True, True, None), ('span', 1, True, False, False, None)),
+        _AddRequirement,
+        None,
+    ),
+    'Amendment': (
+        (('title', 1, True, True, True, None), ('plan', 1, True, True, True, None), ('date', 1, True, True, True, None), ('reason', 1, True, True, True, None), ('director', 1, True, True, True, None), ('head', 1, True, True, True, None), ('operations', 1, True, True, True, None), ('span', 1, True, False, False, None)),
+        _Amendment,
+        None,
+    ),
     'StandardText': (
         (('kind', 0, True, True, True, None), ('span', 1, True, False, False, None)),
         _StandardText,
         None,
     ),
     'Plan': (
-        (('header', 1, True, True, True, None), ('introduction', 1, True, True, True, None), ('strategy', 1, True, True, True, None), ('goals_intro', 1, True, True, True, None), ('sections', 1, True, True, True, None), ('weights', 1, True, True, True, None), ('follow_up', 1, True, True, True, None), ('pay', 1, True, True, True, None), ('footnotes', 1, True, True, True, None), ('annexes', 1, True, True, True, None), ('goals', 1, True, True, True, None), ('imports', 1, True, True, True, None), ('parameters', 1, True, True, True, None), ('standard_texts', 1, True, True, True, None), ('span', 1, True, False, False, None)),
+        (('header', 1, True, True, True, None), ('introduction', 1, True, True, True, None), ('strategy', 1, True, True, True, None), ('goals_intro', 1, True, True, True, None), ('sections', 1, True, True, True, None), ('weights', 1, True, True, True, None), ('follow_up', 1, True, True, True, None), ('pay', 1, True, True, True, None), ('footnotes', 1, True, True, True, None), ('annexes', 1, True, True, True, None), ('goals', 1, True, True, True, None), ('imports', 1, True, True, True, None), ('amendments', 1, True, True, True, None), ('parameters', 1, True, True, True, None), ('standard_texts', 1, True, True, True, None), ('span', 1, True, False, False, None)),
         _Plan,
         None,
     ),
