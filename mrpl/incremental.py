@@ -19,6 +19,8 @@ import bisect
 import dataclasses
 from array import array
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -250,15 +252,23 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+# Field values that hold no span: returned as they are without looking further (most of a
+# plan's values are these, and every keystroke moves everything after it).
+_NO_SPANS = frozenset({str, int, bool, type(None), Decimal, date})
+
+
 def _shifted(value: Any, edit: _Edit) -> Any:
     """`value` with every span moved by the edit (all of it lies after the edit)."""
-    if isinstance(value, tuple):
-        return tuple([_shifted(v, edit) for v in value])
-    names = _field_names(type(value))
-    if names is None:
+    cls = type(value)
+    if cls in _NO_SPANS:
         return value
+    if cls is tuple:
+        return tuple([_shifted(v, edit) for v in value])
+    names = _field_names(cls)
+    if names is None:
+        return value if not isinstance(value, tuple) else tuple([_shifted(v, edit) for v in value])
     args = [_shift_span(value.span, edit) if name == "span" else _shifted(getattr(value, name), edit) for name in names]
-    return type(value)(*args)
+    return cls(*args)
 
 
 def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
@@ -275,13 +285,18 @@ def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
         return value
     if span.start >= target.span.end:
         return _shifted(value, edit)
-    args = [_grown(span, edit) if name == "span" else _replace(getattr(value, name), target, block, edit)
+    args = [_grown(span, edit, target, block) if name == "span" else _replace(getattr(value, name), target, block, edit)
             for name in names]  # fmt: skip
     return type(value)(*args)
 
 
-def _grown(span: A.Span, edit: _Edit) -> A.Span:
-    """The span of a node around the edit: its end moves."""
+def _grown(span: A.Span, edit: _Edit, target: Any, block: Any) -> A.Span:
+    """The span of a node around the edit: its end moves. A node that ends where the re-parsed
+    statement ends (the plan, around its last statement) ends where the new statement does:
+    on a line the edit may have made longer or shorter."""
+    if span.end == target.span.end:
+        return dataclasses.replace(span, end=block.span.end, end_line=block.span.end_line,
+                                   end_column=block.span.end_column)  # fmt: skip
     return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines)
 
 
