@@ -24,8 +24,6 @@ from lark import Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from mrpl.layout import positioned_tokens
-
 
 @dataclass(frozen=True, slots=True)
 class OpenBlock:
@@ -73,6 +71,8 @@ def where_brace_belongs(source: str, block: OpenBlock, offset: int) -> int:
     """The offset where the missing `}` of `block` belongs, as the indentation tells: before
     the first `}` that closes a block left of where it opened (that `}` was meant for an
     outer block), else on the line after the last statement before `offset`."""
+    from mrpl.layout import positioned_tokens  # the formatter's tokenizer: only for a plan with an error
+
     opened: list[int] = []
     for kind, _, at in positioned_tokens(source, block.offset):
         if at >= offset:
@@ -235,6 +235,8 @@ def _after_indented_lines(source: str, offset: int, indent: int) -> int:
 
 
 def _tokens_from(source: str, offset: int):  # type: ignore[no-untyped-def]
+    from mrpl.layout import positioned_tokens  # the formatter's tokenizer: only for a plan with an error
+
     return iter(positioned_tokens(source, offset))
 
 
