@@ -16,7 +16,7 @@ from dataclasses import field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
-from mrpl.astgen import dataclass  # dataclasses.dataclass, its methods generated ahead (mrpl/astgen)
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 
 
 @dataclass(frozen=True, slots=True)

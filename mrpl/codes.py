@@ -14,8 +14,8 @@ of a folder (registered by `mrpl.portfolio.crosscheck`, with `stage="portfolio"`
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import JSON_SCHEMA_VERSION, Severity
 
 STAGES = ("syntax", "load", "check", "results", "portfolio")

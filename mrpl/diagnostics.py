@@ -11,9 +11,10 @@ import enum
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from mrpl.ast import Span
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 
 
 class Severity(enum.IntEnum):

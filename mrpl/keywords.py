@@ -8,9 +8,9 @@ it. One table, so the three never disagree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.resources import grammar_path
 
 LANGUAGES = ("da", "en")

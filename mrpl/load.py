@@ -12,10 +12,11 @@ import dataclasses
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from mrpl import ast as A
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Diagnostic, Related, Severity
 from mrpl.parse import ParseResult, parse_source
 

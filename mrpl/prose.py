@@ -14,7 +14,6 @@ formatter relies on this).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from mrpl.ast import (
     NO_SPAN,
@@ -33,6 +32,7 @@ from mrpl.ast import (
     Text,
     Underline,
 )
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 
 _BULLET = re.compile(r"^[ \t]*(?:[-•]|\*(?=[ \t]))[ \t]+(.*)$")
 _NUMBERED = re.compile(r"^[ \t]*(\d+)\.[ \t]+(.*)$")

@@ -18,11 +18,12 @@ Here the parser resynchronises instead, as a hand-written compiler does:
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass
 
 from lark import Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
+
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,10 @@ are ("expected a number after `vægt`").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.keywords import by_name
 
 _TERMINALS = {

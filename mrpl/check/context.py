@@ -14,6 +14,7 @@ from typing import Any
 
 from mrpl import ast as A
 from mrpl.codes import severity_of
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Diagnostic, Related, Severity
 
 # str fields that are identifiers or syntax, not text a reader sees
@@ -39,7 +40,7 @@ def plan_number(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class TextNode:
     """A piece of text in the plan and the span of the node that holds it."""
 

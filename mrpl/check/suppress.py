@@ -13,10 +13,10 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from mrpl import ast as A
 from mrpl.codes import CODES
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.parse import Comment, ParseResult
 

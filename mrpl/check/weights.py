@@ -12,11 +12,11 @@ is MRP120.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.check.context import Context, plan_number, weighted
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Related
 
 DEFAULT_TOTAL = Decimal(100)

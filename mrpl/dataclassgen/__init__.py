@@ -1,20 +1,21 @@
-"""The syntax tree's frozen dataclasses, made without compiling their methods at import.
+"""Dataclasses made without compiling their methods at start-up.
 
-`mrpl/ast.py` declares its nodes with `@dataclass(frozen=True, slots=True)` as usual, but
-takes `dataclass` from here. For each class this decorator makes what
-`dataclasses.dataclass(frozen=True, slots=True)` makes — the same fields (so
-`dataclasses.fields`, `replace` and `asdict` work), `__slots__`, `__match_args__`, the same
-`__init__`, `__repr__`, `__eq__`, `__hash__`, frozen `__setattr__`/`__delattr__` and
-pickling — but takes the methods from `mrpl/astgen/methods.py`, plain source written by
-`python -m mrpl.astgen` and compiled to bytecode once, like any module. `dataclasses`
-writes each method as text and compiles it on every start: for the ~70 nodes that was
-about a quarter of a cold `mrplc check`.
+The syntax tree's nodes (mrpl/ast.py) and the records a cold `mrplc check` creates on the way
+(diagnostics, codes, keywords, parse and load results: the modules in `MODULES`) are declared
+with `@dataclass(frozen=True, slots=True)` or `@dataclass(slots=True)` as usual, but take
+`dataclass` from here. For each class this decorator makes what `dataclasses.dataclass` makes
+— the same fields (so `dataclasses.fields`, `replace` and `asdict` work), `__slots__`,
+`__match_args__`, the same `__init__`, `__repr__`, `__eq__`, `__hash__`, for a frozen class
+`__setattr__`/`__delattr__` that refuse and pickling — but takes the methods from
+`mrpl/dataclassgen/methods.py`, plain source written by `python -m mrpl.dataclassgen` and
+compiled to bytecode once, like any module. `dataclasses` writes each method as text and
+compiles it on every start: for the ~85 classes that was about a quarter of a cold check.
 
-A class the generated module does not describe exactly as it is declared (ast.py changed
-and `python -m mrpl.astgen` was not run again; a field with `kw_only`; a base class that
-is a dataclass; a method the decorator would otherwise write) is made by `dataclasses`
-itself: correct, only slower. `tests/test_astgen.py` fails until the module is current,
-and compares every class made here with the one `dataclasses` makes
+A class the generated module does not describe exactly as it is declared (a class changed
+and `python -m mrpl.dataclassgen` was not run again; other options; a field with `kw_only`;
+a base class that is a dataclass; a method the decorator would otherwise write) is made by
+`dataclasses` itself: correct, only slower. `tests/test_dataclassgen.py` fails until the
+module is current, and compares every class made here with the one `dataclasses` makes
 (`MRPL_PLAIN_DATACLASSES=1` makes them all with `dataclasses`).
 """
 
@@ -29,6 +30,24 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# The modules whose dataclasses have generated methods (`python -m mrpl.dataclassgen` reads them).
+MODULES = (
+    "mrpl.ast",
+    "mrpl.diagnostics",
+    "mrpl.codes",
+    "mrpl.keywords",
+    "mrpl.parse",
+    "mrpl.prose",
+    "mrpl.recovery",
+    "mrpl.syntax_messages",
+    "mrpl.load",
+    "mrpl.check.context",
+    "mrpl.check.suppress",
+    "mrpl.check.weights",
+)
+# The options the generated methods are written for: frozen (the nodes, diagnostics) or not.
+OPTIONS = ({"frozen": True, "slots": True}, {"slots": True})
+
 # What a field is, as the generated module records it: (name, default kind, init, repr,
 # compare, hash); the kind is 0 (required), 1 (a default) or 2 (a default factory).
 FieldSpec = tuple[str, int, bool, bool, bool, bool | None]
@@ -41,28 +60,31 @@ _PLAIN = os.environ.get("MRPL_PLAIN_DATACLASSES") == "1"
 
 
 def dataclass(**options: Any) -> Callable[[type[T]], type[T]]:
-    """`dataclasses.dataclass(**options)`; `frozen=True, slots=True` from generated methods."""
+    """`dataclasses.dataclass(**options)`, from generated methods for the `OPTIONS`."""
     plain = dataclasses.dataclass(**options)
-    if _PLAIN or options != {"frozen": True, "slots": True}:
+    if _PLAIN or options not in OPTIONS:
         return plain
+    frozen = options.get("frozen", False)
 
     def decorate(cls: type[T]) -> type[T]:
-        return _from_generated(cls) or plain(cls)
+        return _from_generated(cls, frozen) or plain(cls)
 
     return decorate
 
 
-def _from_generated(cls: type[T]) -> type[T] | None:
+def _from_generated(cls: type[T], frozen: bool) -> type[T] | None:
     """The class made with the generated methods, or None when they do not fit it."""
     try:
-        from mrpl.astgen.methods import CLASSES
-    except ImportError:  # not generated yet (python -m mrpl.astgen writes it)
+        from mrpl.dataclassgen.methods import CLASSES
+    except ImportError:  # not generated yet (python -m mrpl.dataclassgen writes it)
         return None
-    entry = CLASSES.get(cls.__qualname__)
-    params = _params()
-    if entry is None or params is None or cls.__module__ != "mrpl.ast" or not _plain_class(cls):
+    entry = CLASSES.get(f"{cls.__module__}.{cls.__qualname__}")
+    params = _params(frozen)
+    if entry is None or params is None or cls.__module__ not in MODULES or not _plain_class(cls):
         return None
-    spec, make_methods, doc = entry
+    was_frozen, spec, make_methods, doc = entry
+    if was_frozen != frozen:
+        return None
     fields = _fields_of(cls)
     if fields is None or tuple(_spec_of(f) for f in fields) != spec:
         return None
@@ -82,6 +104,9 @@ def _from_generated(cls: type[T]) -> type[T] | None:
     for name, method in make_methods(made, *defaults).items():
         method.__qualname__ = f"{cls.__qualname__}.{name}"
         setattr(made, name, method)
+    if not frozen:
+        made.__hash__ = None  # type: ignore[assignment]  # eq without frozen: unhashable, as `dataclasses` makes it
+        return made
     for name in ("__getstate__", "__setstate__"):  # pickling a frozen, slotted class (as `dataclasses` does)
         method = getattr(dataclasses, f"_dataclass_{name.strip('_')}", None)
         if method is not None:
@@ -131,16 +156,16 @@ def _spec_of(f: Field[Any]) -> FieldSpec:
     return (f.name, _kind(f), f.init, f.repr, f.compare, f.hash)
 
 
-_PARAMS: list[Any] = []
+_PARAMS: dict[bool, Any] = {}
 
 
-def _params() -> Any:
-    """`__dataclass_params__` for frozen=True, slots=True (its fields vary with Python's version)."""
-    if not _PARAMS:
-        values = {"init": True, "repr": True, "eq": True, "order": False, "unsafe_hash": False, "frozen": True,
+def _params(frozen: bool) -> Any:
+    """`__dataclass_params__` for slots=True, frozen or not (its fields vary with Python's version)."""
+    if frozen not in _PARAMS:
+        values = {"init": True, "repr": True, "eq": True, "order": False, "unsafe_hash": False, "frozen": frozen,
                   "match_args": True, "kw_only": False, "slots": True, "weakref_slot": False}  # fmt: skip
         make = dataclasses._DataclassParams  # type: ignore[attr-defined]
         code = make.__init__.__code__
         wanted = code.co_varnames[1 : code.co_argcount]
-        _PARAMS.append(make(*(values[name] for name in wanted)) if set(wanted) <= set(values) else None)
-    return _PARAMS[0]
+        _PARAMS[frozen] = make(*(values[name] for name in wanted)) if set(wanted) <= set(values) else None
+    return _PARAMS[frozen]

@@ -1,5 +1,5 @@
-"""The syntax tree's dataclass methods, generated ahead (mrpl/astgen): current, and the same
-classes `dataclasses` makes."""
+"""Dataclass methods generated ahead (mrpl/dataclassgen) for the syntax tree and the records a
+cold check makes: current, and the same classes `dataclasses` makes."""
 
 from __future__ import annotations
 
@@ -16,19 +16,21 @@ from pathlib import Path
 import pytest
 
 from mrpl import ast as A
-from mrpl.astgen.__main__ import COMMAND, TARGET, generate, node_classes
+from mrpl.dataclassgen.__main__ import COMMAND, TARGET, generate, node_classes
 
 ROOT = Path(__file__).resolve().parent.parent
-STALE = f"mrpl/astgen/methods.py is not current with mrpl/ast.py: run `{COMMAND}` and commit the result"
+STALE = f"mrpl/dataclassgen/methods.py is not current with its dataclasses: run `{COMMAND}` and commit the result"
 
 DESCRIBE = """
 import dataclasses, inspect, json, sys
 from mrpl import ast as A
 from mrpl import parse_string
-from mrpl.astgen.__main__ import node_classes
+from mrpl.dataclassgen.__main__ import node_classes
 
 def r(value):
-    return "MISSING" if value is dataclasses.MISSING else repr(value)
+    if value is dataclasses.MISSING:
+        return "MISSING"
+    return value.__qualname__ if callable(value) and hasattr(value, "__qualname__") else repr(value)
 
 def describe(cls):
     return {
@@ -45,6 +47,7 @@ def describe(cls):
         "signature": str(inspect.signature(cls)),
         "init_annotations": {k: repr(v) for k, v in cls.__init__.__annotations__.items()},
         "qualnames": {m: getattr(cls, m).__qualname__ for m in ("__init__", "__repr__", "__eq__", "__setattr__")},
+        "unhashable": cls.__hash__ is None,
     }
 
 plans = {}
@@ -52,7 +55,7 @@ for path in sys.argv[1:]:
     with open(path, encoding="utf-8") as fh:
         plan = parse_string(fh.read(), path).plan
     plans[path] = [repr(plan), str(plan == plan), str(hash(plan) == hash(plan))]
-print(json.dumps({"classes": {c.__qualname__: describe(c) for c in node_classes()}, "plans": plans}))
+print(json.dumps({"classes": {c.__module__ + "." + c.__qualname__: describe(c) for c in node_classes()}, "plans": plans}))
 """
 
 
@@ -72,9 +75,10 @@ def test_the_generated_module_is_current() -> None:
 
 
 def test_every_node_is_made_from_the_generated_methods() -> None:
-    slow = [cls.__qualname__ for cls in node_classes() if cls.__init__.__module__ != "mrpl.astgen.methods"]
+    slow = [cls.__qualname__ for cls in node_classes() if cls.__init__.__module__ != "mrpl.dataclassgen.methods"]
     assert not slow, f"{STALE} (made by dataclasses: {', '.join(slow)})"
-    assert len(node_classes()) > 50
+    modules = {cls.__module__ for cls in node_classes()}
+    assert len(node_classes()) > 80 and {"mrpl.ast", "mrpl.diagnostics", "mrpl.parse", "mrpl.load"} <= modules
 
 
 def test_the_nodes_are_the_classes_dataclasses_makes() -> None:
@@ -105,6 +109,17 @@ def test_spans_are_left_out_of_equality_hash_and_repr() -> None:
     assert here != A.Weight(Decimal("11"), A.WeightUnit.POINTS)
     assert A.Text("x") != A.Emphasis((A.Text("x"),))
     assert (A.Text("x") == "x") is False
+
+
+def test_records_that_are_not_frozen_stay_mutable_and_unhashable() -> None:
+    from mrpl.parse import parse_source
+
+    result = parse_source("", "empty.mrp")
+    result.path = "other.mrp"
+    assert result.path == "other.mrp" and type(result).__hash__ is None
+    assert dataclasses.replace(result, path="x.mrp") == dataclasses.replace(result, path="x.mrp")
+    with pytest.raises(TypeError):
+        hash(result)
 
 
 def test_the_dataclass_functions_work_on_nodes() -> None:
