@@ -35,7 +35,7 @@ from mrpl.lark_memo import rebuild_memo
 from mrpl.prose import parse_prose
 from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
-from mrpl.scanners import SCANNERS_FILE, read_scanners, scanner_patterns, scanners_payload
+from mrpl.scanners import SCANNERS_FILE, LazyContextualLexer, read_scanners, scanner_patterns, scanners_payload
 from mrpl.scanners import install as install_scanners
 from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
@@ -157,7 +157,12 @@ def make_parser(use_tables: bool, stored_scanners: bool = True) -> Lark:
     tables = _read_tables(stamp) if use_tables else None
     if tables is not None:
         try:
-            parser = Lark.__new__(Lark)._load(tables, transformer=_Dispatch(), lexer_callbacks=callbacks)
+            parser = Lark.__new__(Lark)._load(
+                tables,
+                transformer=_Dispatch(),
+                lexer_callbacks=callbacks,
+                _plugins={"ContextualLexer": LazyContextualLexer},
+            )
         except Exception:  # tables from another Lark version: compute them instead
             parser = None
         if parser is not None:

@@ -22,7 +22,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from copy import copy
 from typing import Any
+
+from lark.lexer import ContextualLexer
 
 try:  # the engine `re` compiles to (CPython); elsewhere everything compiles as usual
     import _sre
@@ -78,11 +81,77 @@ def read_scanners(path: str, stamp: str) -> dict[tuple[str, int], Entry]:
         return {}
 
 
+class _Lexers(dict):  # type: ignore[type-arg]
+    """A state's lexer, made when first asked for."""
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, state: int) -> Any:
+        lexer = self[state] = self._make(state)
+        return lexer
+
+
+class LazyContextualLexer(ContextualLexer):
+    """Lark's contextual lexer, with each parser state's lexer made the first time a plan
+    enters the state (Lark makes all ~190 distinct ones, for ~900 states, when it loads the
+    parser; a plan enters about a hundred states). Given to `Lark._load` as its
+    `ContextualLexer` plugin; made as Lark makes them, shared by states that accept the same
+    terminals."""
+
+    def __init__(self, conf: Any, states: dict[int, Any], always_accept: Any = ()) -> None:
+        self._conf = copy(conf)
+        self._conf.terminals = list(conf.terminals)
+        self._states = states
+        self._always = set(always_accept)
+        self._by_tokens: dict[frozenset[str], Any] = {}
+        self._root: Any = None
+        self.lexers = _Lexers(self._lexer_for)
+
+    def compile_with(self, re_module: Any) -> None:
+        """The module the lexers not made yet compile their scanners with (and those made)."""
+        self._conf.re_module = re_module
+        for lexer in self._made():
+            lexer.re = re_module
+
+    def every_lexer(self) -> list[Any]:
+        """All of them, made now (the root lexer, for errors, too)."""
+        for state in self._states:
+            self.lexers[state]
+        return self._made()
+
+    def _made(self) -> list[Any]:
+        made = list({id(lexer): lexer for lexer in self._by_tokens.values()}.values())
+        return made + ([self._root] if self._root is not None else [])
+
+    def _lexer_for(self, state: int) -> Any:
+        accepts = self._states[state]
+        key = frozenset(accepts)
+        lexer = self._by_tokens.get(key)
+        if lexer is None:
+            conf = copy(self._conf)
+            wanted = set(accepts) | set(self._conf.ignore) | self._always
+            conf.terminals = [self._conf.terminals_by_name[n] for n in wanted if n in self._conf.terminals_by_name]
+            lexer = self._by_tokens[key] = self.BasicLexer(conf, None)
+        return lexer
+
+    @property
+    def root_lexer(self) -> Any:  # type: ignore[override]
+        if self._root is None:
+            self._root = self.BasicLexer(copy(self._conf), None)
+        return self._root
+
+
 def install(parser: Any, stored: dict[tuple[str, int], Entry]) -> None:
     """Make a loaded Lark parser's lexers compile through the stored scanners."""
     if not stored:
         return
     cached = CachedRe(stored)
+    contextual = parser.parser.lexer
+    if isinstance(contextual, LazyContextualLexer):
+        contextual.compile_with(cached)
+        return
     for lexer in _basic_lexers(parser):
         lexer.re = cached
 
@@ -118,6 +187,9 @@ def scanners_payload(parser: Any, stamp: str) -> dict[str, Any] | None:
 
 def _basic_lexers(parser: Any) -> list[Any]:
     contextual = parser.parser.lexer
+    if isinstance(contextual, LazyContextualLexer):
+        contextual.root_lexer  # noqa: B018  (made now, to be listed)
+        return contextual.every_lexer()
     distinct = {id(lexer): lexer for lexer in contextual.lexers.values()}
     distinct[id(contextual.root_lexer)] = contextual.root_lexer
     return list(distinct.values())
