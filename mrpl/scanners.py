@@ -19,9 +19,12 @@ file costs only the time it would have saved.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
+import zlib
+from array import array
 from copy import copy
 from typing import Any
 
@@ -34,14 +37,18 @@ except ImportError:  # pragma: no cover
     _sre = None  # type: ignore[assignment]
 
 SCANNERS_FILE = "mrpl.scanners.json"
+FORMAT = 2  # of the file: 2 stores each scanner's code deflated
 Entry = tuple[int, list[int], int, dict[str, int]]  # final flags, code, groups - 1, group index
 
 
 def engine() -> str | None:
     """Which engine code is valid for: the Python implementation and its `_sre`."""
-    if _sre is None:
+    if _sre is None or array(_CODE_TYPE).itemsize != _sre.CODESIZE:
         return None
-    return f"{sys.implementation.cache_tag}/{sys.hexversion:x}/{_sre.MAGIC}/{_sre.CODESIZE}"
+    return f"{sys.implementation.cache_tag}/{sys.hexversion:x}/{_sre.MAGIC}/{_sre.CODESIZE}/{sys.byteorder}"
+
+
+_CODE_TYPE = "I"  # the engine's code units (CODESIZE 4): stored as the array's bytes, deflated, in base64
 
 
 class CachedRe:
@@ -74,10 +81,14 @@ def read_scanners(path: str, stamp: str) -> dict[tuple[str, int], Entry]:
     try:
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
-        if stored.get("stamp") != stamp or stored.get("engine") != engine() or engine() is None:
+        if engine() is None or (stored.get("format"), stored.get("stamp"), stored.get("engine")) != (
+            FORMAT,
+            stamp,
+            engine(),
+        ):
             return {}
-        return {(p, f): (final, code, groups, index) for p, f, final, code, groups, index in stored["patterns"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {(p, f): (final, _code(code), groups, index) for p, f, final, code, groups, index in stored["patterns"]}
+    except (OSError, ValueError, KeyError, TypeError, zlib.error):  # binascii.Error is a ValueError
         return {}
 
 
@@ -143,6 +154,12 @@ class LazyContextualLexer(ContextualLexer):
         return self._root
 
 
+def _code(text: str) -> list[int]:
+    """Engine code from its stored text (a third of the size, and twice as fast to read, as
+    the JSON list of its numbers)."""
+    return array(_CODE_TYPE, zlib.decompress(base64.b64decode(text))).tolist()
+
+
 def install(parser: Any, stored: dict[tuple[str, int], Entry]) -> None:
     """Make a loaded Lark parser's lexers compile through the stored scanners."""
     if not stored:
@@ -181,8 +198,9 @@ def scanners_payload(parser: Any, stamp: str) -> dict[str, Any] | None:
         parsed = _parser.parse(pattern, flags)
         code = _compiler._code(parsed, flags)
         state = parsed.state
-        patterns.append([pattern, flags, flags | state.flags, list(code), state.groups - 1, dict(state.groupdict)])
-    return {"stamp": stamp, "engine": engine(), "patterns": patterns}
+        packed = base64.b64encode(zlib.compress(array(_CODE_TYPE, code).tobytes(), 9)).decode("ascii")
+        patterns.append([pattern, flags, flags | state.flags, packed, state.groups - 1, dict(state.groupdict)])
+    return {"format": FORMAT, "stamp": stamp, "engine": engine(), "patterns": patterns}
 
 
 def _basic_lexers(parser: Any) -> list[Any]:

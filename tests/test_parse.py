@@ -539,11 +539,17 @@ def test_the_tables_memo_is_rebuilt_as_lark_rebuilds_it() -> None:
 
 
 def test_a_foreign_scanners_file_is_not_used(tmp_path: Path) -> None:
-    from mrpl.scanners import read_scanners
+    from mrpl.scanners import FORMAT, engine, read_scanners
 
     path = tmp_path / "s.json"
-    path.write_text(json.dumps({"stamp": "x", "engine": "other", "patterns": [["a", 0, 32, [1], 0, {}]]}))
+    path.write_text(
+        json.dumps({"format": FORMAT, "stamp": "x", "engine": "other", "patterns": [["a", 0, 32, "", 0, {}]]})
+    )
     assert read_scanners(str(path), "x") == {}
+    path.write_text(
+        json.dumps({"format": FORMAT, "stamp": "x", "engine": engine(), "patterns": [["a", 0, 32, "%%", 0, {}]]})
+    )
+    assert read_scanners(str(path), "x") == {}  # code that is not base64 of deflated data
     path.write_text("not json")
     assert read_scanners(str(path), "x") == {}
 
