@@ -18,12 +18,10 @@ from typing import Any
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.parse import ParseResult, parse_source
+from mrpl.project import FileTooLarge, NotAPlanFile, SourceError, check_import, project_root, read_plan_bytes
 
 Reader = Callable[[str], str]
-
-
-class SourceError(Exception):
-    """The root file cannot be read at all (I/O): exit code 2, not a diagnostic."""
+__all__ = ["LoadResult", "SourceError", "load_file", "load_parsed", "load_string", "parse_file", "read_text"]
 
 
 @dataclass(slots=True)
@@ -41,13 +39,9 @@ class LoadResult:
 
 
 def read_text(path: str) -> str:
-    """Read a plan as UTF-8 text; raises SourceError for I/O, UnicodeDecodeError for bytes."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return data.decode("utf-8")
+    """Read a plan as UTF-8 text; raises SourceError for I/O (FileTooLarge, NotAPlanFile:
+    see mrpl.project), UnicodeDecodeError for bytes."""
+    return read_plan_bytes(path).decode("utf-8")
 
 
 def _decode_error(path: str, data_error: UnicodeDecodeError, raw: bytes) -> Diagnostic:
@@ -68,9 +62,11 @@ def parse_file(path: str, reader: Reader | None = None) -> ParseResult:
     """Parse one file without resolving its imports."""
     try:
         text = (reader or read_text)(path)
+    except FileTooLarge as exc:
+        span = A.Span(0, 0, 1, 1, 1, 1, path)
+        return ParseResult(None, [Diagnostic("MRP001", Severity.ERROR, str(exc), span)], "", path)
     except UnicodeDecodeError as exc:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_plan_bytes(path)
         return ParseResult(None, [_decode_error(path, exc, raw)], raw.decode("utf-8", "replace"), path)
     return parse_source(text, path)
 
@@ -100,8 +96,10 @@ class _Loader:
         self.sources: dict[str, str] = {}
         self.parses: dict[str, ParseResult] = {}
         self.stack: list[str] = []
+        self.project_root = ""
 
     def resolve(self, root: ParseResult) -> LoadResult:
+        self.project_root = project_root(root.path)
         self.sources[root.path] = root.source
         self.parses[root.path] = root
         self.diagnostics.extend(root.diagnostics)
@@ -161,13 +159,20 @@ class _Loader:
         return self._apply_overrides(module, imp)
 
     def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:
+        refusal = check_import(target, self.project_root)
+        if refusal is not None:
+            self._error(refusal.code, f"cannot import {imp.path!r}: {refusal.message}", imp.span)
+            return None
         if target in self.cache:
             parsed = self.cache[target]
         else:
             try:
                 text = self.reader(target)
-            except SourceError:
-                self._error("MRP007", f"cannot import {imp.path!r}: no such file (looked for {target})", imp.span)
+            except NotAPlanFile as exc:
+                self._error("MRP031", f"cannot import {imp.path!r}: {exc}", imp.span)
+                return None
+            except SourceError as exc:
+                self._error("MRP007", f"cannot import {imp.path!r}: {exc}", imp.span)
                 return None
             except UnicodeDecodeError:
                 self._error("MRP006", f"cannot import {imp.path!r}: the file is not UTF-8 text", imp.span)

@@ -35,6 +35,9 @@ from mrpl.syntax_messages import describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
 MAX_SYNTAX_ERRORS = 20
+# A run of more digits than this in a number, a date or a goal number is refused (MRP021): no plan
+# counts beyond 10^15, and longer runs overflow dates, int() and Decimal formatting in later stages.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,7 @@ def make_parser(use_tables: bool) -> Lark:
     computed from the grammar."""
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
+    callbacks.update(dict.fromkeys(_NUMERIC_TERMINALS, _limit_digits))
     grammar = _grammar_text()
     tables = _read_tables(_stamp(grammar)) if use_tables else None
     if tables is not None:
@@ -213,6 +217,26 @@ def _collect(sink_name: str) -> Callable[[Token], Token]:
         return token
 
     return callback
+
+
+_NUMERIC_TERMINALS = ("NUMBER", "INT", "ORDINAL", "GOAL_ID", "LABEL")
+_LONG_DIGITS = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+
+
+def _limit_digits(token: Token) -> Token:
+    """A number too long for any plan is reported (MRP021) and read as a short one of the
+    same shape, so that later stages never see it and the parse goes on."""
+    if len(token) <= MAX_DIGITS or not _LONG_DIGITS.search(token):
+        return token
+    builder = getattr(_local, "builder", None)
+    if builder is not None:
+        longest = max(len(m) for m in _LONG_DIGITS.findall(token))
+        builder.report(
+            "MRP021",
+            f"a number of {longest} digits; mrpl reads numbers of at most {MAX_DIGITS} digits",
+            builder.tok_span(token),
+        )
+    return token.update(value=_LONG_DIGITS.sub("1", token))
 
 
 def _span_of_token(tok: Token, path: str) -> A.Span:
@@ -964,7 +988,7 @@ class _Builder:
         span = self.span(meta)
         try:
             return _DateLiteral(date(year, month, day), span)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.report("MRP020", f"{year:04d}-{month:02d}-{day:02d} is not a date in the calendar", span)
             return _DateLiteral(date(max(1, min(year, 9999)), 1, 1), span)
 
