@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from mrpl.parse import ParseResult, parse_source
 from mrpl.project import FileTooLarge, NotAPlanFile, SourceError, check_import, project_root, read_plan_bytes
 
 Reader = Callable[[str], str]
+# `{{name}}` in a one-line text; prose (mrpl.prose) reads the same form as a Placeholder node.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")
 __all__ = ["LoadResult", "SourceError", "load_file", "load_parsed", "load_string", "parse_file", "read_text"]
 
 
@@ -295,22 +298,39 @@ def _fill_placeholders(
                 out.append(item)
         return tuple(out)
 
-    def walk(obj: Any) -> Any:
+    def fill_string(text: str, where: A.Span) -> str:
+        """A placeholder in a one-line text (a title, an area): the same names, the same rules."""
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in values:
+                return values[name]
+            if not keep_unknown:
+                on_unknown(A.Placeholder(name, where), sorted(values))
+            return match.group(0)
+
+        return PLACEHOLDER.sub(value, text)
+
+    def walk(obj: Any, where: A.Span) -> Any:
+        if isinstance(obj, str):
+            return fill_string(obj, where) if "{{" in obj else obj
         if isinstance(obj, tuple):
-            new = tuple(walk(x) for x in obj)
+            new = tuple(walk(x, where) for x in obj)
             return obj if all(a is b for a, b in zip(new, obj, strict=True)) else new
         if isinstance(obj, (A.Paragraph, A.ListItem)):
             return dataclasses.replace(obj, inlines=fill_inlines(obj.inlines))
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not isinstance(obj, A.Span):
+            span = getattr(obj, "span", None)
+            inner = span if isinstance(span, A.Span) and span is not A.NO_SPAN else where
             changes = {}
             for f in dataclasses.fields(obj):
-                if f.name == "span":
+                if f.name in ("span", "written"):  # `written` is the source's own spelling of a date
                     continue
                 old = getattr(obj, f.name)
-                new = walk(old)
+                new = walk(old, inner)
                 if new is not old:
                     changes[f.name] = new
             return dataclasses.replace(obj, **changes) if changes else obj
         return obj
 
-    return walk(node)
+    return walk(node, getattr(node, "span", A.NO_SPAN))

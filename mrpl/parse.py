@@ -38,6 +38,9 @@ MAX_SYNTAX_ERRORS = 20
 # A run of more digits than this in a number, a date or a goal number is refused (MRP021): no plan
 # counts beyond 10^15, and longer runs overflow dates, int() and Decimal formatting in later stages.
 MAX_DIGITS = 15
+# Blocks nested deeper than this are refused (MRP003): real plans nest five levels, and every
+# stage after the parser (check, fmt, serialize, render) walks the tree recursively.
+MAX_NESTING = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ def make_parser(use_tables: bool) -> Lark:
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
     callbacks.update(dict.fromkeys(_NUMERIC_TERMINALS, _limit_digits))
+    callbacks.update({"LBRACE": _open_block, "RBRACE": _close_block})
     grammar = _grammar_text()
     tables = _read_tables(_stamp(grammar)) if use_tables else None
     if tables is not None:
@@ -220,7 +224,7 @@ def _collect(sink_name: str) -> Callable[[Token], Token]:
 
 
 _NUMERIC_TERMINALS = ("NUMBER", "INT", "ORDINAL", "GOAL_ID", "LABEL")
-_LONG_DIGITS = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 
 
 def _limit_digits(token: Token) -> Token:
@@ -237,6 +241,30 @@ def _limit_digits(token: Token) -> Token:
             builder.tok_span(token),
         )
     return token.update(value=_LONG_DIGITS.sub("1", token))
+
+
+class _Nesting:
+    """How deep the lexer is in `{ }` blocks, and the first brace past MAX_NESTING."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.too_deep: Token | None = None
+
+
+def _open_block(token: Token) -> Token:
+    nesting = getattr(_local, "nesting", None)
+    if nesting is not None:
+        nesting.depth += 1
+        if nesting.depth > MAX_NESTING and nesting.too_deep is None:
+            nesting.too_deep = token
+    return token
+
+
+def _close_block(token: Token) -> Token:
+    nesting = getattr(_local, "nesting", None)
+    if nesting is not None:
+        nesting.depth = max(0, nesting.depth - 1)
+    return token
 
 
 def _span_of_token(tok: Token, path: str) -> A.Span:
@@ -299,12 +327,17 @@ def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, i
     diagnostics: list[Diagnostic] = []
     builder = _Builder(path, source, diagnostics)
     _local.comments, _local.keywords, _local.builder = [], _KeywordLog(seed_votes), builder
+    _local.nesting = nesting = _Nesting()
     try:
         with collector_paused():
             plan = _parse_with_recovery(source, path, diagnostics)
         comments, log = _local.comments, _local.keywords
     finally:
-        _local.comments = _local.keywords = _local.builder = None
+        _local.comments = _local.keywords = _local.builder = _local.nesting = None
+    if nesting.too_deep is not None:
+        message = f"blocks nested more than {MAX_NESTING} deep; plans nest a few levels"
+        diagnostics.append(_error("MRP003", message, _span_of_token(nesting.too_deep, path)))
+        plan = None
     diagnostics.sort(key=Diagnostic.sort_key)  # in source order, not in the order rules were reduced
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
     votes = (log.votes["da"] - seed_votes[0], log.votes["en"] - seed_votes[1])

@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 
 from mrpl import ast as A
 from mrpl.i18n import describe_scoring, describe_step, describe_target, format_date, format_number
+from mrpl.render.escape import markdown_text, terminal_text
 from mrpl.score import (
     HUNDRED,
     PERCENT_PLACES,
@@ -364,7 +365,7 @@ def _text(data: dict[str, Any]) -> str:
         for r in g["requirements"]:
             lines += _text_requirement(r, data["kind"] == "mixed")
     lines += ["", *_total_lines(data)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # one line per field, whatever a note holds
 
 
 def _kind_marker(r: dict[str, Any], mixed: bool) -> str:
@@ -392,7 +393,8 @@ def _text_requirement(r: dict[str, Any], mixed: bool) -> list[str]:
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Plan and results text in the Markdown report: never markup, HTML or a broken table row."""
+    return markdown_text(str(text))
 
 
 def _markdown(data: dict[str, Any]) -> str:
@@ -403,7 +405,7 @@ def _markdown(data: dict[str, Any]) -> str:
             "",
             f"## Mål {g['number']} {_md_cell(g['area'])}",
             "",
-            f"{_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt.",
+            _md_cell(f"{_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt."),
             "",
             "| Krav | Måltal | Resultat | Opfyldelse | Point | Status | Bemærkning |",
             "|---|---|---|---:|---:|---|---|",

@@ -42,6 +42,7 @@ from mrpl.codes import CODES, Code, register
 from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors
 from mrpl.i18n import describe_target, format_date
 from mrpl.keywords import MONTHS_DA, MONTHS_EN
+from mrpl.render.escape import csv_cell, toml_string
 from mrpl.score import CheckKind, Result, ScoringPlan, State, Unit
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -198,7 +199,7 @@ _register_codes()
 # The file format
 
 KINDS = ("actual", "expected")
-TOP_KEYS = ("kind", "as_of", "result")
+TOP_KEYS = ("kind", "as_of", "plan", "result")  # `plan`: written by --template for people; ignored
 KEYS = (
     "id",
     "kind",
@@ -962,13 +963,6 @@ def _kind_words(check: Any) -> str:
 _EMPTY_TOML = {"value": '""', "delivered": "[]", "points": "[]", "areas": "{}", "baseline": '""', "fulfilment": '""'}
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escaping is valid TOML)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
-
-
 def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
     """An empty results file for the plan: every scored id, with what it expects."""
     units = list(splan.units())
@@ -978,12 +972,14 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
         writer.writerow(CSV_COLUMNS)
         for unit in units:
             hint = " | ".join(f"{k}: {v}" for k, v in expects(unit).items())
-            writer.writerow([unit.id, "", "", "", "", "", "", "", "", unit.name, hint])
+            writer.writerow([csv_cell(unit.id), "", "", "", "", "", "", "", "", csv_cell(unit.name), csv_cell(hint)])
         return buffer.getvalue()
-    lines = [
-        f"# Resultater for {splan.title or 'planen'}" + (f" ({splan.agency})" if splan.agency else ""),
+    plan_name = (splan.title or "planen") + (f" ({splan.agency})" if splan.agency else "")
+    lines = [  # plan text goes in strings only, never in a comment (a line break would end it)
+        "# Resultater for planen nedenfor (plan).",
         "# Udfyld værdierne; et tomt felt betyder 'ikke opgjort' og tæller ikke som 0.",
-        "# title og expects er kun til orientering og læses ikke.",
+        "# plan, title og expects er kun til orientering og læses ikke.",
+        f"plan = {toml_string(plan_name)}",
         'kind = "actual"  # "actual" (årets resultat) eller "expected" (forventet, udgiftsopfølgning I-III)',
     ]
     if splan.period is not None:
@@ -993,9 +989,9 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
         why = "udgået" if req.state is State.DROPPED else "ikke scoret"
         lines.append(f"# {req.id}: {why}, skal ikke udfyldes")
     for unit in units:
-        lines += ["", "[[result]]", f"id = {_toml_string(unit.id)}", f"title = {_toml_string(unit.name)}"]
+        lines += ["", "[[result]]", f"id = {toml_string(unit.id)}", f"title = {toml_string(unit.name)}"]
         wanted = expects(unit)
-        lines.append(f"expects = {_toml_string('; '.join(f'{k}: {v}' for k, v in wanted.items()))}")
+        lines.append(f"expects = {toml_string('; '.join(f'{k}: {v}' for k, v in wanted.items()))}")
         lines += [f"{key} = {_EMPTY_TOML[key]}" for key in wanted]
         lines.append('note = ""')
     return "\n".join(lines) + "\n"

@@ -11,7 +11,6 @@ import importlib
 from collections.abc import Callable
 
 from mrpl import ast as A
-from mrpl.i18n import LANGUAGES
 
 
 class BackendUnavailable(Exception):
@@ -48,6 +47,8 @@ EXTENSIONS = {"md": ".md", "tex": ".tex", "pdf": ".pdf", "py": ".py"}
 
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     """The document text of `plan` in format `fmt` ("md", "tex", "py")."""
+    from mrpl.i18n import LANGUAGES  # here, not above: mrpl.render.escape is imported without Babel
+
     if fmt not in BACKENDS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(BACKENDS)}")
     if lang not in LANGUAGES:

@@ -5,7 +5,11 @@ character of plan text can become markup in the output:
 
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
-- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives).
+- `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `toml_string`: a TOML basic string (the results template);
+- `csv_cell`: a spreadsheet cell that cannot start a formula (the CSV results template);
+- `terminal_text`: a line for a terminal (text reports, text diagnostics): no control
+  character reaches it, so no escape sequence can recolour, hide or rewrite output.
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -100,3 +104,43 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# TOML (the results template)
+
+# TOML basic strings forbid every control character but tab (U+0000-U+001F, U+007F); the
+# short escapes first, the rest as \uXXXX.
+_TOML_SHORT = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_TOML_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string, quotes included: one line, whatever the text holds."""
+    return '"' + _TOML_UNSAFE.sub(lambda m: _TOML_SHORT.get(m.group(), f"\\u{ord(m.group()):04X}"), text) + '"'
+
+
+# --------------------------------------------------------------------------
+# CSV (the results template, opened in a spreadsheet)
+
+# OWASP's CSV-injection advice: a cell starting with = + - @ (or tab / carriage return, which
+# some spreadsheets skip before them) is a formula; a leading apostrophe makes it text.
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text (the csv module adds the quoting)."""
+    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+
+
+# --------------------------------------------------------------------------
+# Terminal (text reports and text diagnostics)
+
+# C0 controls but tab, DEL, C1 controls (CSI, OSC...), and the bidirectional overrides and
+# isolates that reorder what is shown (Trojan Source): each shown as a visible \uXXXX.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def terminal_text(text: str) -> str:
+    """One line of plan or results text for a terminal: control characters made visible."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
