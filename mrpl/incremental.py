@@ -263,14 +263,18 @@ def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
         return value
     if span.start >= target.span.end:
         return _shifted(value, edit)
-    args = [_grown(span, edit) if name == "span" else _replace(getattr(value, name), target, block, edit)
+    args = [_grown(span, edit, target, block) if name == "span" else _replace(getattr(value, name), target, block, edit)
             for name in names]  # fmt: skip
     return type(value)(*args)
 
 
-def _grown(span: A.Span, edit: _Edit) -> A.Span:
-    """The span of a node around the edit: its end moves."""
-    return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines)
+def _grown(span: A.Span, edit: _Edit, target: Any, block: Any) -> A.Span:
+    """The span of a node around the edit: its end moves, and when the node ends on the line
+    the re-parsed statement ends on (the plan's last statement), so does its end column."""
+    column = span.end_column
+    if span.end_line == target.span.end_line:
+        column += block.span.end_column - target.span.end_column
+    return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines, end_column=column)
 
 
 def _merge_diagnostics(old: list[Diagnostic], new: list[Diagnostic], span: A.Span, edit: _Edit) -> list[Diagnostic]:
