@@ -35,6 +35,9 @@ from mrpl.syntax_messages import describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
 MAX_SYNTAX_ERRORS = 20
+# Tokens error recovery may skip in all: a long line of garbage is given up on, not walked
+# token by token (each recovery costs the LALR parser far more than a token read).
+MAX_RECOVERIES = 200
 # A run of more digits than this in a number, a date or a goal number is refused (MRP021): no plan
 # counts beyond 10^15, and longer runs overflow dates, int() and Decimal formatting in later stages.
 MAX_DIGITS = 15
@@ -358,13 +361,17 @@ def _error(code: str, message: str, span: A.Span, fix: str | None = None) -> Dia
 def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) -> A.Plan | None:
     """Parse, reporting unexpected tokens and skipping them to find more errors."""
     error_lines: set[int] = set()
+    recoveries = 0
 
     def on_error(exc: UnexpectedInput) -> bool:
+        nonlocal recoveries
+        recoveries += 1
         line = getattr(exc, "line", 0)
         if line not in error_lines and len(error_lines) < MAX_SYNTAX_ERRORS:
             error_lines.add(line)
             diagnostics.append(_syntax_diagnostic(exc, source, path))
-        return len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
+        going_on = len(error_lines) < MAX_SYNTAX_ERRORS and recoveries < MAX_RECOVERIES
+        return going_on and not isinstance(exc, UnexpectedEOF)
 
     try:
         plan = _parser().parse(_without_bom(source), on_error=on_error)

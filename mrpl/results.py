@@ -24,6 +24,7 @@ results (`ResultsFile.ok` is False).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import io
@@ -329,8 +330,8 @@ class _TomlLocator:
         if n >= len(self.headers):
             return range(0, 0)
         start = self.headers[n]
-        end = next((t for t in self.tables if t > start), len(self.lines))
-        return range(start, end)
+        following = bisect.bisect_right(self.tables, start)  # not a scan: thousands of results stay linear
+        return range(start, self.tables[following] if following < len(self.tables) else len(self.lines))
 
     def header(self, n: int) -> A.Span:
         if n < len(self.headers):

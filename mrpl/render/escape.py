@@ -32,13 +32,15 @@ _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&^$])")
 # only "=" or "-" (a setext underline or thematic break). "1.0 Indledning" needs no escape.
 _MD_LINE_START = re.compile(r"^(\d+)(?=[.)](?:[ \t]|$))|^(?=[-+](?:[ \t]|$))|^(?=[=-]+[ \t]*$)")
 _MD_SPACE = re.compile(r"\s+")
+# Control characters (C0 but whitespace, DEL, C1) have no place in a document: shown as U+FFFD.
+_MD_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def markdown_text(text: str) -> str:
     """Plan text as inline Markdown: every markup character backslash-escaped,
     whitespace (newlines too) collapsed so text cannot open a block or break
     a table row."""
-    flat = _MD_SPACE.sub(" ", text)
+    flat = _MD_SPACE.sub(" ", _MD_CONTROL.sub("\ufffd", text))
     escaped = _MD_INLINE.sub(r"\\\1", flat)
     return _MD_LINE_START.sub(lambda m: (m.group(1) or "") + "\\", escaped, count=1)
 
