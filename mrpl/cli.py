@@ -171,11 +171,46 @@ def explain_command(code: str) -> None:
     click.echo(explain(entry))
 
 
+ANNUAL_FORMATS = ("md", "typ", "pdf", "docx")
+
+
+def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str, results_path: str,
+                        as_of: object) -> bytes:  # fmt: skip
+    """The annual report's målrapportering for a scored plan, through the document back-ends."""
+    from mrpl.annual_report import annual_report
+    from mrpl.render.document import plan_year
+    from mrpl.render.documents import render_document
+
+    header = plan.header or mrpl.ast.Header()
+    doc = annual_report(scored, lang, results_path, as_of, plan_year(plan), header.ministry or "")  # type: ignore[arg-type]
+    try:
+        return render_document(doc, fmt)
+    except ValueError as exc:
+        fail_usage(str(exc))
+        raise  # unreachable
+
+
 @main.command("score")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
 @click.option(
-    "--to", "fmt_", type=click.Choice(["text", "md", "json"]), default="text", show_default=True, help="Report format."
+    "--to",
+    "fmt_",
+    type=click.Choice(["text", "md", "json", "aarsrapport"]),
+    default="text",
+    show_default=True,
+    help="Report format; aarsrapport: the annual report's målrapportering section.",
+)
+@click.option(
+    "--as",
+    "document_format",
+    type=click.Choice(ANNUAL_FORMATS),
+    default="md",
+    show_default=True,
+    help="With --to aarsrapport: the document format (docx and pdf need -o).",
+)
+@click.option(
+    "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of --to aarsrapport."
 )
 @click.option("--template", is_flag=True, help="Write an empty results file for PLAN instead of scoring.")
 @click.option(
@@ -187,8 +222,8 @@ def explain_command(code: str) -> None:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
-def score_command(plan_file: str, results_file: str | None, fmt_: str, template: bool, template_format: str,
-                  output: str | None, force: bool) -> None:  # fmt: skip
+def score_command(plan_file: str, results_file: str | None, fmt_: str, document_format: str, lang: str,
+                  template: bool, template_format: str, output: str | None, force: bool) -> None:  # fmt: skip
     """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template."""
     from pathlib import Path
 
@@ -224,16 +259,68 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, template:
         if not results.ok:
             click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
             sys.exit(EXIT_ERRORS)
-        text = render_report(score(splan, results.results), fmt_, results_file, results.as_of)
+        scored = score(splan, results.results)
+        if fmt_ == "aarsrapport":
+            if output is None and document_format not in ("md", "typ"):
+                fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
+            data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
+            text = data.decode("utf-8") if output is None else ""
+        else:
+            text = render_report(scored, fmt_, results_file, results.as_of)
+            data = text.encode("utf-8")
+    if template:
+        data = text.encode("utf-8")
     if output is None:
         click.echo(text, nl=False)
     else:
         try:
-            write_atomic(Path(output), text.encode("utf-8"), [*loaded.files, *([results_file] if results_file else [])])
+            write_atomic(Path(output), data, [*loaded.files, *([results_file] if results_file else [])])
         except (OutputError, OSError) as exc:
             fail_usage(str(exc))
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_OK)
+
+
+@main.command("report")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.option(
+    "--to", "fmt_", type=click.Choice(["html", "md", "json"]), default="md", show_default=True, help="Report format."
+)
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> None:
+    """Report goal fulfilment for every plan in DIR (a ministry's agencies, several years).
+
+    Results files are matched to plans by name: PLAN.toml, or PLAN.uo2.toml for one of several
+    follow-ups. The diagnostics of every plan and the cross-plan checks go to stderr, as
+    `mrplc check DIR` prints them.
+    """
+    from pathlib import Path
+
+    from mrpl.portfolio import load_portfolio, portfolio_data, portfolio_diagnostics
+    from mrpl.render.output import OutputError, write_atomic
+    from mrpl.render.portfolio import render_portfolio
+
+    if not os.path.isdir(folder):
+        fail_usage(f"{folder}: no such folder")
+    try:
+        portfolio = load_portfolio(folder)
+    except mrpl.SourceError as exc:
+        fail_usage(str(exc))
+        return
+    diagnostics = portfolio_diagnostics(portfolio)
+    print_diagnostics([d for d in diagnostics if d.severity.name == "ERROR"], portfolio.sources)
+    text = render_portfolio(portfolio_data(portfolio, lang), fmt_)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        sources = [p.path for p in portfolio.plans] + [r.path for p in portfolio.plans for r in p.runs]
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), sources)
+        except (OutputError, OSError) as exc:
+            fail_usage(str(exc))
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
 @main.command("lsp")

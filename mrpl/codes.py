@@ -7,7 +7,8 @@ prints an entry; `diagnostics_markdown()` generates docs/diagnostics.md.
 Ranges: MRP0xx parser and loader, MRP1xx weights, MRP2xx numbering and
 references, MRP3xx dates, MRP4xx targets, MRP5xx budget, MRP6xx completeness,
 MRP7xx guidance, MRP8xx results files (reserved: the results reader registers
-its codes here, with `stage="results"`), MRP9xx free.
+its codes here, with `stage="results"`), MRP9xx portfolio: checks across the plans
+of a folder (registered by `mrpl.portfolio.crosscheck`, with `stage="portfolio"`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from mrpl.diagnostics import JSON_SCHEMA_VERSION, Severity
 
-STAGES = ("syntax", "load", "check", "results")
+STAGES = ("syntax", "load", "check", "results", "portfolio")
 
 RANGES: tuple[tuple[str, str], ...] = (
     ("MRP0xx", "syntax and loading (parser, imports, placeholders)"),
@@ -29,6 +30,7 @@ RANGES: tuple[tuple[str, str], ...] = (
     ("MRP6xx", "completeness"),
     ("MRP7xx", "guidance"),
     ("MRP8xx", "results files (reserved for the results reader)"),
+    ("MRP9xx", "portfolio: checks across the plans of a folder"),
 )
 
 
@@ -52,8 +54,9 @@ class Code:
 
 CODES: dict[str, Code] = {}
 
-# Modules that register their own codes when imported (the results reader: MRP8xx).
-REGISTRANTS = ("mrpl.results",)
+# Modules that register their own codes when imported (the results reader: MRP8xx;
+# the portfolio's cross-plan checks: MRP9xx).
+REGISTRANTS = ("mrpl.results", "mrpl.portfolio.crosscheck")
 
 
 def all_codes() -> dict[str, Code]:

@@ -38,7 +38,7 @@ BASE = FIXTURES / "MRP101" / "good.mrp"  # a clean plan: three goals, weights 40
 # Codes whose trigger cannot be a committed file: tested in tests/test_codes.py.
 GENERATED = {"MRP001": "a 16 MB file", "MRP003": "nesting deep enough to exhaust the stack"}
 # The results reader's codes have their own fixtures.
-OTHER_STAGES = {"results"}
+OTHER_STAGES = {"results", "portfolio"}  # fixtures in tests/fixtures/results and tests/fixtures/portfolio
 
 _EXPECT = re.compile(r"#\s*expect:\s*(.*)")
 _POSITION = re.compile(r"(MRP\d{3})\s+(?:([\w./-]+):)?(\d+):(\d+)")

@@ -14,7 +14,7 @@ from mrpl.diagnostics import Severity
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
 
-_RANGE_OF_STAGE = {"syntax": "0", "load": "0", "results": "8"}
+_RANGE_OF_STAGE = {"syntax": "0", "load": "0", "results": "8", "portfolio": "9"}
 
 
 @pytest.mark.parametrize("code", sorted(all_codes()))

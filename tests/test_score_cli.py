@@ -106,18 +106,25 @@ def test_force_scores_a_plan_with_errors(tmp_path: Path) -> None:
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
-def test_every_example_plan_has_a_valid_results_file() -> None:
+def test_every_example_plan_has_valid_results_files() -> None:
+    """Each example plan has one results file or several (PLAN.toml, PLAN.uo1.toml, ...: the
+    portfolio report's follow-ups), and every one of them scores."""
     from mrpl import load_file
     from mrpl.results import read_results
     from mrpl.score import score, scoring_plan
 
     for plan_path in sorted(EXAMPLES.glob("*.mrp")):
-        found = [p for p in (EXAMPLES / "results").glob(plan_path.stem + ".*") if p.suffix in (".toml", ".csv")]
-        assert len(found) == 1, plan_path.name
+        found = [
+            p
+            for p in (EXAMPLES / "results").iterdir()
+            if p.name.split(".")[0] == plan_path.stem and p.suffix in (".toml", ".csv")
+        ]
+        assert found, plan_path.name
         loaded = load_file(str(plan_path))
         assert loaded.plan is not None
         splan = scoring_plan(loaded.plan)
-        results = read_results(str(found[0]), splan)
-        assert results.ok, results.diagnostics
-        assert results.results
-        assert score(splan, results.results).earned > 0
+        for path in found:
+            results = read_results(str(path), splan)
+            assert results.ok, results.diagnostics
+            assert results.results
+            assert score(splan, results.results).earned > 0

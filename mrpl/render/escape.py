@@ -10,6 +10,7 @@ character of plan text can become markup in the output:
 - `csv_cell`: a spreadsheet cell that cannot start a formula (the CSV results template);
 - `terminal_text`: a line for a terminal (text reports, text diagnostics): no control
   character reaches it, so no escape sequence can recolour, hide or rewrite output.
+- `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
 (output the renderer built itself) through and send everything else here.
@@ -146,3 +147,16 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 def terminal_text(text: str) -> str:
     """One line of plan or results text for a terminal: control characters made visible."""
     return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
+# --------------------------------------------------------------------------
+# HTML (text and quoted attribute values; inline SVG is the same context)
+
+_HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+# C0/C1 controls (tab and newline excepted) have no place in a page: they are dropped.
+_HTML_ANY = re.compile(r"[&<>\"']|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def html_text(text: str) -> str:
+    """Plan text for HTML text or a double- or single-quoted attribute value."""
+    return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
