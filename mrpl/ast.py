@@ -229,7 +229,7 @@ class Deadline:
 
     def end_date(self, year: int) -> date:
         """The last day covered. A year, month, quarter or half-year out of range (reported by
-        check: MRP020, MRP303, MRP310) is clamped, so that `--force` builds never fail here."""
+        check: MRP020, MRP303, MRP320) is clamped, so that `--force` builds never fail here."""
         y = _clamp(self.year if self.year is not None else year, 1, 9999)
         match self.kind:
             case DeadlineKind.DATE:
@@ -529,8 +529,11 @@ class Dropped:
 class Requirement:
     """A result requirement (resultatkrav) under a goal.
 
-    `label` is "a", "1" or None for a goal's single unlabelled requirement;
+    `label` is "a", "1", "3.1" or None for a goal's single unlabelled requirement;
     `display` overrides how the label is shown ("1. kvartal").
+    `qualified` is whether the id needs the goal's number in front ("1.1.a"):
+    not for a label written in full ("3.1") or in a plan that numbers its
+    requirements across goals (`kravnummerering fortløbende`).
     """
 
     label: str | None
@@ -545,6 +548,8 @@ class Requirement:
     methods: tuple[Method, ...] = ()
     dropped: Dropped | None = None
     scored: bool = True
+    type: str | None = None  # `type "Effekt"`: Effekt, Kvalitet, Aktivitet, Proces, Økonomi ...
+    qualified: bool = True
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -580,6 +585,11 @@ class Goal:
     attributes: tuple[Attribute, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
+    @property
+    def type(self) -> str | None:
+        """`type "Koncernfælles"`: kept as the goal's first attribute."""
+        return next((a.value for a in self.attributes[:1] if a.name == "type"), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Import:
@@ -605,8 +615,10 @@ class GoalSection:
     table_title: str | None = None
     background_title: str | None = None
     background: Prose | None = None
-    goals: tuple[Goal, ...] = ()
+    goals: tuple[Goal, ...] = ()  # every goal of the section, also those under a core task
     imports: tuple[Import, ...] = ()
+    core_tasks: tuple[CoreTask, ...] = ()  # `kerneopgave "..." { mål 3 ... }`: goals grouped by core task
+    columns: tuple[str, ...] = ()  # extra goal-table columns: "type", "deadline" (`kolonner type | frist`)
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -646,6 +658,7 @@ class Header:
     head: Signatory | None = None
     renegotiation: Prose | None = None
     next_negotiation: str | None = None
+    running_numbers: bool = False  # `kravnummerering fortløbende`: requirement labels are plan-wide ids
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -686,9 +699,14 @@ class Budget:
 
 @dataclass(frozen=True, slots=True)
 class CoreTask:
-    number: int
+    """`kerneopgave [1] "Titel" ["tekst"]`; in a goal section it holds its
+    strategic objectives (`parts`) and its goals."""
+
+    number: int | None
     title: str
     text: Prose | None = None
+    parts: tuple[StrategyPart, ...] = ()
+    goals: tuple[Goal, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -720,8 +738,18 @@ class StrategyPart:
 
 
 @dataclass(frozen=True, slots=True)
+class StrategyGroup:
+    """`del "Mission, vision og værdier" { mission "..."; pejlemærke "Navn" "..." }`:
+    several parts under one heading, as the plan writes them."""
+
+    title: str
+    parts: tuple[StrategyPart, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Strategy:
-    parts: tuple[StrategyPart | CoreTasks, ...] = ()
+    parts: tuple[StrategyPart | StrategyGroup | CoreTasks, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -738,8 +766,16 @@ class WeightEntry:
 
 @dataclass(frozen=True, slots=True)
 class WeightTable:
+    """`vægttabel "Vægtning af resultatmål" { 1.1 20 ... }`.
+
+    `after` is the part of the document the table follows, from where the plan
+    writes it: "goals", "follow_up", "pay" (a section of its own before the next
+    part), "signatures" (written after every part of the body) or "annex"
+    (written inside a `bilag`)."""
+
     entries: tuple[WeightEntry, ...]
     title: str | None = None
+    after: str = "goals"
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -768,6 +804,7 @@ class Annex:
     text: Prose | None = None
     methods: tuple[Method, ...] = ()
     closing: Prose | None = None
+    weights: WeightTable | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
@@ -795,5 +832,8 @@ class Plan:
 
 
 def requirement_id(goal: Goal, req: Requirement) -> str:
-    """The stable id of a requirement: "1.1.a", "1.4.1", or "2.3" when unlabelled."""
-    return goal.number if req.label is None else f"{goal.number}.{req.label}"
+    """The stable id of a requirement, as the plan writes it: "1.1.a", "1.4.1",
+    "2.3" when unlabelled, "3.1" when written in full, "7" when numbered across goals."""
+    if req.label is None:
+        return goal.number
+    return f"{goal.number}.{req.label}" if req.qualified else req.label

@@ -281,6 +281,50 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
     sys.exit(EXIT_OK)
 
 
+@main.command("diff")
+@click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
+@click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
+@click.option(
+    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True,
+    help="Output format.",
+)  # fmt: skip
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: on a terminal).")
+def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str | None, colour: bool | None) -> None:
+    """What changed from plan OLD to plan NEW: exit 0 nothing, 1 something, 2 an error."""
+    from pathlib import Path
+
+    from mrpl.diff import diff_plans
+    from mrpl.diff.render import render_diff
+    from mrpl.render.output import OutputError, write_atomic
+
+    plans = []
+    for path in (old_file, new_file):
+        loaded = load_or_exit(path)
+        errors = [d for d in loaded.diagnostics if d.severity.name == "ERROR"]
+        if loaded.plan is None or errors:
+            print_diagnostics(errors, loaded.sources)
+            click.echo(f"{path}: cannot compare a plan that does not read (fix the errors first)", err=True)
+            sys.exit(EXIT_USAGE)
+        plans.append(loaded)
+    old, new = plans
+    assert old.plan is not None and new.plan is not None
+    result = diff_plans(old.plan, new.plan, os.path.basename(old_file), os.path.basename(new_file))
+    if colour is None:
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
+    if output is None:
+        click.echo(text, nl=False, color=colour)
+    else:
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), [*old.files, *new.files])
+        except (OutputError, OSError) as exc:
+            fail_usage(str(exc))
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_OK if result.empty else EXIT_ERRORS)
+
+
 @main.command("report")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
 @click.option(

@@ -419,12 +419,29 @@ _c("MRP306", "year-outside-period", "The plan's year is outside its period", W, 
    "The title page and the deadlines would speak of different years.",
    "år 2021\nperiode 2022-01-01 til 2022-12-31",
    "år 2022\nperiode 2022-01-01 til 2022-12-31")  # fmt: skip
-_c("MRP310", "year-out-of-range", "A year no plan can mean", E, "check",
+_c("MRP320", "year-out-of-range", "A year no plan can mean", E, "check",
    "A year in the header, a signature or a deadline lies outside 1900-2200.",
    "It is a typing accident (`ultimo 0`, `2. kvartal 20222`); no calendar, score or document can be computed "
    "with it.",
    "frist ultimo 20222",
    "frist ultimo 2022")  # fmt: skip
+
+_c("MRP310", "text-names-other-deadline", "A requirement's text names another deadline than its `frist`", W,
+   "check",
+   """
+   The requirement's text (or its label, such as `"1. kvartal"`) names a quarter, half-year or date, and none of the
+   times it names ends on the same day as one of the requirement's `frist`. Times are compared by their last day, so
+   "1. halvår" agrees with `frist 2. kvartal`, and "ultimo marts 2022" with `frist 31. marts 2022`.
+   """,
+   "The document prints both: a reader cannot tell which deadline the agency is held to.",
+   """
+   tekst "Løsningen er i drift i 3. kvartal."
+   frist 2. kvartal
+   """,
+   """
+   tekst "Løsningen er i drift i 2. kvartal."
+   frist 2. kvartal
+   """)  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP4xx: targets and scales

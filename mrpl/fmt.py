@@ -216,21 +216,28 @@ class _PlanWriter(_Writer):
         out: list[_Stmt] = []
         if plan.header is not None:
             out.append(self.header(plan.header))
-        if plan.introduction is not None:
-            out.append(self.stmt("INTRODUCTION", self.prose(plan.introduction), span=plan.introduction.span))
-        if plan.strategy is not None:
-            out.append(self.strategy(plan.strategy))
+        weights = plan.weights if plan.weights is not None and plan.weights.after != "annex" else None
+
+        def part(name: str, stmts: list[_Stmt]) -> None:
+            """A part of the body, then the weights table the plan writes after it."""
+            out.extend(stmts)
+            if weights is not None and weights.after == name:
+                out.append(self.weights(weights))
+
+        intro = plan.introduction
+        part("introduction", [self.stmt("INTRODUCTION", self.prose(intro), span=intro.span)] if intro else [])
+        part("strategy", [self.strategy(plan.strategy)] if plan.strategy is not None else [])
+        goals: list[_Stmt] = []
         if plan.goals_intro is not None:
-            out.append(self.stmt("GOALS_INTRO", self.prose(plan.goals_intro), span=plan.goals_intro.span))
-        out += [self.section(s) for s in plan.sections]
-        out += [self.goal(g) for g in plan.goals]
-        out += [self.import_(i) for i in plan.imports]
-        if plan.weights is not None:
-            out.append(self.weights(plan.weights))
-        if plan.follow_up is not None:
-            out.append(self.stmt("FOLLOW_UP", self.prose(plan.follow_up), span=plan.follow_up.span))
-        if plan.pay is not None:
-            out.append(self.pay(plan.pay))
+            goals.append(self.stmt("GOALS_INTRO", self.prose(plan.goals_intro), span=plan.goals_intro.span))
+        goals += [self.section(s) for s in plan.sections]
+        goals += [self.goal(g) for g in plan.goals]
+        goals += [self.import_(i) for i in plan.imports]
+        part("goals", goals)
+        follow_up = plan.follow_up
+        part("follow_up", [self.stmt("FOLLOW_UP", self.prose(follow_up), span=follow_up.span)] if follow_up else [])
+        part("pay", [self.pay(plan.pay)] if plan.pay is not None else [])
+        part("signatures", [])
         out += [self.stmt("FOOTNOTE", f.label, self.prose(f.text), span=f.span) for f in plan.footnotes]
         out += [self.annex(a) for a in plan.annexes]
         for stmt in out[1:]:
@@ -264,6 +271,8 @@ class _PlanWriter(_Writer):
         if h.renegotiation is not None:
             items.append(self.stmt("RENEGOTIATION", self.prose(h.renegotiation), span=h.renegotiation.span))
         self._opt_str(items, "NEXT_NEGOTIATION", h.next_negotiation)
+        if h.running_numbers:
+            items.append(self.stmt("NUMBERING", self.kw("RUNNING")))
         return self.stmt("PLAN", span=h.span, children=items)
 
     def _opt_str(self, items: list[_Stmt], keyword: str, value: str | None) -> None:
@@ -285,8 +294,16 @@ class _PlanWriter(_Writer):
     # ---- strategy and budget
 
     def strategy(self, s: A.Strategy) -> _Stmt:
-        items = [self.core_tasks(p) if isinstance(p, A.CoreTasks) else self.strategy_part(p) for p in s.parts]
+        items = [self.strategy_item(p) for p in s.parts]
         return self.stmt("STRATEGY", span=s.span, children=items)
+
+    def strategy_item(self, p: A.StrategyPart | A.StrategyGroup | A.CoreTasks) -> _Stmt:
+        if isinstance(p, A.CoreTasks):
+            return self.core_tasks(p)
+        if isinstance(p, A.StrategyGroup):
+            parts = [self.strategy_part(x) for x in p.parts]
+            return self.stmt("PART", self.string(p.title), span=p.span, children=parts)
+        return self.strategy_part(p)
 
     def strategy_part(self, p: A.StrategyPart) -> _Stmt:
         title = self.string(p.title) if p.title is not None else ""
@@ -301,7 +318,8 @@ class _PlanWriter(_Writer):
                 items.append(self.budget(item))
             else:
                 text = self.prose(item.text) if item.text is not None else ""
-                items.append(self.stmt("CORE_TASK", str(item.number), self.string(item.title), text, span=item.span))
+                number = "" if item.number is None else str(item.number)
+                items.append(self.stmt("CORE_TASK", number, self.string(item.title), text, span=item.span))
         title = self.string(c.title) if c.title is not None else ""
         return self.stmt("CORE_TASKS", title, span=c.span, children=items)
 
@@ -350,8 +368,40 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("BACKGROUND", title, self.prose(s.background), span=s.background.span))
         else:
             self._opt_str(items, "BACKGROUND_TITLE", s.background_title)
-        items += self._spaced([self.goal(g) for g in s.goals] + [self.import_(i) for i in s.imports], items)
+        if s.columns:
+            names = {"type": "TYPE", "deadline": "DEADLINE"}
+            items.append(self.stmt("COLUMNS", " | ".join(self.kw(names[c]) for c in s.columns)))
+        items += self._spaced(self._section_goals(s) + [self.import_(i) for i in s.imports], items)
         return self.stmt("SECTION", str(s.number), self.string(s.title), span=s.span, children=items)
+
+    def _section_goals(self, s: A.GoalSection) -> list[_Stmt]:
+        """The section's goals, those of a core task inside its `kerneopgave` block.
+        A core task's goals are consecutive in `s.goals`; a core task without goals
+        is written before the next one that has some (or at the end)."""
+        out: list[_Stmt] = []
+        tasks = list(s.core_tasks)
+        index = 0
+        while index < len(s.goals):
+            goal = s.goals[index]
+            owner = next((t for t in tasks if t.goals and t.goals[0] is goal), None)
+            owner = owner or next((t for t in tasks if t.goals and t.goals[0] == goal), None)
+            if owner is None:
+                out.append(self.goal(goal))
+                index += 1
+                continue
+            while tasks and tasks[0] is not owner:
+                out.append(self.section_task(tasks.pop(0)))
+            out.append(self.section_task(tasks.pop(0)))
+            index += len(owner.goals)
+        out += [self.section_task(t) for t in tasks]
+        return out
+
+    def section_task(self, t: A.CoreTask) -> _Stmt:
+        items = [self.strategy_part(p) for p in t.parts]
+        items += self._spaced([self.goal(g) for g in t.goals], items)
+        number = "" if t.number is None else str(t.number)
+        text = self.prose(t.text) if t.text is not None else ""
+        return self.stmt("CORE_TASK", number, self.string(t.title), text, span=t.span, children=items)
 
     @staticmethod
     def _spaced(stmts: list[_Stmt], before: list[_Stmt]) -> list[_Stmt]:
@@ -388,6 +438,7 @@ class _PlanWriter(_Writer):
 
     def requirement(self, r: A.Requirement) -> _Stmt:
         items: list[_Stmt] = []
+        self._opt_str(items, "TYPE", r.type)
         self._opt_prose(items, "TEXT", r.text)
         if r.weight is not None:
             items.append(self.stmt("WEIGHT", self.weight(r.weight), span=r.weight.span))
@@ -525,6 +576,8 @@ class _PlanWriter(_Writer):
         items: list[_Stmt] = []
         self._opt_prose(items, "TEXT", a.text)
         items += self._spaced([self.method(m) for m in a.methods], items)
+        if a.weights is not None:
+            items.append(self.weights(a.weights))
         self._opt_prose(items, "CLOSING", a.closing)
         return self.stmt("ANNEX", self.string(a.title), span=a.span, children=items)
 

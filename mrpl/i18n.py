@@ -356,6 +356,8 @@ PHRASES: dict[str, dict[str, str]] = {
     "targets": {"da": "Måltal", "en": "Targets"},
     "scoring": {"da": "Opfyldelse", "en": "Scoring"},
     "deadline": {"da": "Frist", "en": "Deadline"},
+    "col_type": {"da": "Type", "en": "Type"},
+    "weights_section": {"da": "Vægtning af resultatkrav", "en": "Weighting of result requirements"},
     "scope": {"da": "Omfang", "en": "Scope"},
     "sub_weights": {"da": "Vægtning", "en": "Weighting"},
     "sub_name": {"da": "Del", "en": "Part"},
@@ -433,3 +435,141 @@ def phrase(key: str, lang: str = "da") -> str:
     except KeyError:
         raise KeyError(f"no phrase {key!r} in mrpl.i18n.PHRASES") from None
     return entry[lang] if lang in entry else entry["da"]
+
+
+# --------------------------------------------------------------------------
+# The semantic diff (mrpl.diff): sentences and the names of plan fields
+
+DIFF_PHRASES: dict[str, dict[str, str]] = {
+    "title": {"da": "Ændringer fra {old} til {new}", "en": "Changes from {old} to {new}"},
+    "none": {"da": "Ingen ændringer.", "en": "No changes."},
+    "count_one": {"da": "1 ændring", "en": "1 change"},
+    "count_many": {"da": "{n} ændringer", "en": "{n} changes"},
+    "year_shift": {
+        "da": "Perioderne er forskellige ({old} → {new}): frister sammenlignes efter deres placering i året.",
+        "en": "The periods differ ({old} → {new}): deadlines are compared by their position in the year.",
+    },
+    "plan": {"da": "Planen", "en": "The plan"},
+    "section": {"da": "Afsnit {ref}", "en": "Section {ref}"},
+    "goal": {"da": "Mål {ref}", "en": "Goal {ref}"},
+    "requirement": {"da": "Resultatkrav {ref}", "en": "Requirement {ref}"},
+    "added": {"da": "tilføjet", "en": "added"},
+    "removed": {"da": "fjernet", "en": "removed"},
+    "renumbered": {"da": "omnummereret fra {old}", "en": "renumbered from {old}"},
+    "moved": {"da": "flyttet", "en": "moved"},
+    "moved_from": {"da": "flyttet fra {old}", "en": "moved from {old}"},
+    "paired": {
+        "da": "genkendt på titel og tekst, {percent} ens",
+        "en": "recognised by title and text, {percent} alike",
+    },
+    "by_position": {"da": "sammenlignet efter placering i året", "en": "compared by position in the year"},
+    "none_value": {"da": "(ingen)", "en": "(none)"},
+    "yes": {"da": "ja", "en": "yes"},
+    "no": {"da": "nej", "en": "no"},
+    "before": {"da": "Før", "en": "Before"},
+    "after": {"da": "Efter", "en": "After"},
+    "change": {"da": "Ændring", "en": "Change"},
+    "weights": {"da": "Vægte", "en": "Weights"},
+    "weights_total": {"da": "i alt {old} → {new}", "en": "total {old} → {new}"},
+    "share": {"da": "andel", "en": "share"},
+    "row": {"da": "række {n}", "en": "row {n}"},
+    "total_row": {"da": "totalrække", "en": "total row"},
+    "row_added": {"da": "ny række", "en": "new row"},
+    "row_removed": {"da": "række fjernet", "en": "row removed"},
+    "legend": {
+        "da": "Slettet tekst er overstreget, ny tekst understreget.",
+        "en": "Deleted text is struck through, new text underlined.",
+    },
+}
+
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "header": ("planhoved", "header"),
+    "title": ("titel", "title"),
+    "ministry": ("ministerium", "ministry"),
+    "department": ("departement", "department"),
+    "agency": ("styrelse", "agency"),
+    "agency_short": ("forkortelse", "short name"),
+    "year": ("år", "year"),
+    "period": ("periode", "period"),
+    "total": ("total", "total"),
+    "director": ("direktør", "director"),
+    "head": ("departementschef", "department head"),
+    "name": ("navn", "name"),
+    "place": ("sted", "place"),
+    "signed_on": ("dato", "date"),
+    "signed_year": ("år for underskrift", "year of signature"),
+    "organisation": ("organisation", "organisation"),
+    "renegotiation": ("genforhandling", "renegotiation"),
+    "next_negotiation": ("næste forhandling", "next negotiation"),
+    "introduction": ("indledning", "introduction"),
+    "strategy": ("strategi", "strategy"),
+    "parts": ("del", "part"),
+    "goals_intro": ("målindledning", "goals introduction"),
+    "weights": ("vægttabel", "weight table"),
+    "entries": ("vægte", "weights"),
+    "follow_up": ("opfølgning", "follow-up"),
+    "pay": ("resultatløn", "performance pay"),
+    "schedule": ("skala", "schedule"),
+    "footnote": ("fodnote", "footnote"),
+    "footnotes": ("fodnoter", "footnotes"),
+    "annexes": ("bilag", "annex"),
+    "text": ("tekst", "text"),
+    "area": ("titel", "title"),
+    "weight": ("vægt", "weight"),
+    "preamble": ("kravtekst", "preamble"),
+    "postscript": ("kravnote", "postscript"),
+    "background": ("baggrund", "background"),
+    "methods": ("opgørelsesmetode", "method"),
+    "attributes": ("attributter", "attributes"),
+    "display": ("visning", "display"),
+    "deadlines": ("frist", "deadline"),
+    "scope": ("omfang", "scope"),
+    "targets": ("måltal", "target"),
+    "scoring": ("opfyldelse", "scoring"),
+    "groups": ("delvægte", "sub-weights"),
+    "dropped": ("udgået", "dropped"),
+    "scored": ("scoret", "scored"),
+    "source": ("datakilde", "data source"),
+    "measured_by": ("måles af", "measured by"),
+    "frequency": ("hyppighed", "frequency"),
+    "criteria": ("kriterium", "criteria"),
+    "scale": ("pointskala", "point scale"),
+    "ref": ("henvisning", "reference"),
+    "items": ("indhold", "content"),
+    "rows": ("budgetrækker", "budget rows"),
+    "columns": ("kolonner", "columns"),
+    "unit": ("enhed", "unit"),
+    "reference": ("finanslov", "appropriation"),
+    "note": ("bemærkning", "note"),
+    "closing": ("afslutning", "closing"),
+    "table_title": ("tabeltitel", "table title"),
+    "background_title": ("baggrundstitel", "background title"),
+    "intro": ("indledning", "introduction"),
+    "kind": ("art", "kind"),
+    "label": ("mærke", "label"),
+    "number": ("nummer", "number"),
+    "budget": ("budget", "budget"),
+    "core_tasks": ("kerneopgaver", "core tasks"),
+    "mission": ("mission", "mission"),
+    "vision": ("vision", "vision"),
+    "values": ("værdier", "values"),
+    "effects": ("effekter", "effects"),
+    "conditions": ("rammevilkår", "conditions"),
+    "marker": ("pejlemærke", "marker"),
+}
+
+
+def diff_phrase(key: str, lang: str = "da", **values: object) -> str:
+    """A sentence of the diff report in `lang`, its {fields} filled."""
+    entry = DIFF_PHRASES[key]
+    text = entry[lang] if lang in entry else entry["da"]
+    return text.format(**values) if values else text
+
+
+def field_name(name: str, lang: str = "da") -> str:
+    """What a reader calls a plan field ("deadlines" → "frist"); a field without a
+    name here (one added to the AST later) reads as itself."""
+    names = FIELD_NAMES.get(name)
+    if names is None:
+        return name.replace("_", " ")
+    return names[0] if lang == "da" else names[1]

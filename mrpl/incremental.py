@@ -129,12 +129,24 @@ def _enclosing_statement(old: ParseResult, edit: _Edit) -> _Target | None:
         if isinstance(node, A.GoalSection):
             inner = next((g for g in (*node.goals, *node.imports) if _holds(g.span, edit)), None)
             node = inner or node
+        if not _stands_alone(plan, node):
+            return None
         return _Target(node, node.span)
     for name in _TEXT_FIELDS:
         prose = getattr(plan, name)
         if prose is not None and _holds(prose.span, edit):
             return _text_statement(old, prose, name)
     return None
+
+
+def _stands_alone(plan: A.Plan, node: Any) -> bool:
+    """Whether the statement parses alone to what it is in the file: not the header
+    (`kravnummerering` changes every requirement id), not a weights table (its place
+    depends on what follows it), not a goal whose ids depend on the header."""
+    if isinstance(node, A.Header | A.WeightTable) or (isinstance(node, A.Annex) and node.weights is not None):
+        return False
+    running = plan.header is not None and plan.header.running_numbers
+    return not (running and isinstance(node, A.Goal | A.GoalSection))
 
 
 def _statements(plan: A.Plan) -> Iterator[Any]:

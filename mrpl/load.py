@@ -209,7 +209,14 @@ class _Loader:
         def swap(goals: tuple[A.Goal, ...]) -> tuple[A.Goal, ...]:
             return tuple(replaced.get(g.number, g) for g in goals)
 
-        sections = tuple(dataclasses.replace(s, goals=swap(s.goals)) for s in module.sections)
+        sections = tuple(
+            dataclasses.replace(
+                s,
+                goals=swap(s.goals),
+                core_tasks=tuple(dataclasses.replace(t, goals=swap(t.goals)) for t in s.core_tasks),
+            )
+            for s in module.sections
+        )
         return dataclasses.replace(module, sections=sections, goals=swap(module.goals))
 
     # ---- diagnostics

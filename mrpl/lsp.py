@@ -44,7 +44,8 @@ from mrpl.parse import ParseResult, parse_source
 # No waiting after a change: re-parsing one goal is quick. Changes that arrive
 # together still coalesce, since each cancels the analysis not yet started.
 DEBOUNCE_SECONDS = 0.0
-_GOAL_ID = re.compile(r"\d+(?:\.\d+)+(?:\.[a-zæøå])?")
+# An id as a plan writes it ("1.1.a", "3.1", "3", "A", "S2"); only ids the plan defines count.
+_GOAL_ID = re.compile(r"(?:\d+|[A-ZÆØÅ]\d*)(?:\.(?:\d+|[a-zæøå]))*")
 _IGNORE_CODES = re.compile(r"#\s*mrpl:\s*ignore\[([^\]]*)\]")
 _IMPORT_LINE = re.compile(r'^\s*(?:importer|import)\s+"([^"]*)"')
 _PART_PREFIX = re.compile(r'(?:\bdel|\bpart)\s+"[^"]*$')
@@ -171,6 +172,9 @@ def _weight_words(weight: A.Weight | Decimal | None, lang: str = "da") -> str:
 
 
 def _label(goal: A.Goal, req: A.Requirement) -> str:
+    """ "a)" under its goal; a label that is an id of its own ("3.1", "7") as it stands."""
+    if req.label and not req.qualified:
+        return req.label
     return f"{req.label})" if req.label else (req.display or goal.number)
 
 
@@ -179,19 +183,38 @@ def document_symbols(plan: A.Plan, positions: Positions) -> list[T.DocumentSymbo
 
     def requirement_symbol(goal: A.Goal, req: A.Requirement) -> T.DocumentSymbol:
         weight = f" ({_weight_words(req.weight)})" if req.weight is not None else ""
-        return _symbol(_label(goal, req) + weight, T.SymbolKind.Field, req.span, positions)
+        symbol = _symbol(_label(goal, req) + weight, T.SymbolKind.Field, req.span, positions)
+        symbol.detail = req.type
+        return symbol
 
     def goal_symbol(goal: A.Goal) -> T.DocumentSymbol:
         weight = weight_of_goal(goal) if goal.weight is None and goal.requirements else goal.weight
         suffix = f" ({_weight_words(weight)})" if weight is not None else ""
         reqs = [requirement_symbol(goal, r) for r in goal.requirements if r.span.end > r.span.start]
-        return _symbol(f"{goal.number} {goal.area}".rstrip() + suffix, T.SymbolKind.Class, goal.span, positions, reqs)
+        name = f"{goal.number} {goal.area}".rstrip() + suffix
+        symbol = _symbol(name, T.SymbolKind.Class, goal.span, positions, reqs)
+        symbol.detail = goal.type
+        return symbol
+
+    def spanned(goals: tuple[A.Goal, ...]) -> list[A.Goal]:
+        return [g for g in goals if g.span.end > g.span.start]
 
     out = []
     for section in plan.sections:
-        goals = [goal_symbol(g) for g in section.goals if g.span.end > g.span.start]
-        out.append(_symbol(f"{section.number} {section.title}", T.SymbolKind.Namespace, section.span, positions, goals))
-    out += [goal_symbol(g) for g in plan.goals if g.span.end > g.span.start]
+        in_tasks = [g for t in section.core_tasks for g in t.goals]
+        children = [goal_symbol(g) for g in spanned(section.goals) if g not in in_tasks]
+        for task in section.core_tasks:
+            if task.span.end > task.span.start:
+                goals = [goal_symbol(g) for g in spanned(task.goals)]
+                children.append(_symbol(task.title, T.SymbolKind.Module, task.span, positions, goals))
+        children.sort(key=lambda c: (c.range.start.line, c.range.start.character))
+        out.append(
+            _symbol(f"{section.number} {section.title}", T.SymbolKind.Namespace, section.span, positions, children)
+        )
+    out += [goal_symbol(g) for g in spanned(plan.goals)]
+    if plan.weights is not None and plan.weights.span.end > plan.weights.span.start:
+        title = plan.weights.title or "vægttabel"
+        out.append(_symbol(title, T.SymbolKind.Array, plan.weights.span, positions))
     return out
 
 
@@ -232,8 +255,11 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
     weight = (req.weight.value if req.weight else None) if req else weight_of_goal(goal)
     running = _running_total(section, goal, req)
     da = lang == "da"
-    title = f"**{goal.number} {goal.area}**" if req is None else f"**{goal.number} {_label(goal, req)}**"
+    title = f"**{goal.number} {goal.area}**" if req is None else f"**{A.requirement_id(goal, req)}**"
     lines = [title, ""]
+    kind = req.type if req is not None and req.type else goal.type
+    if kind:
+        lines.append(f"Type: {kind}")
     if weight is not None:
         share = (
             f" — {_points(weight * 100 / total)} % {'af planens' if da else 'of the plan total'} {_points(total)}"
@@ -248,6 +274,8 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
     for target, deadlines in _targets(goal, req):
         lines.append(f"- {_describe_target(target, lang)}")
         lines += [f"  {'frist' if da else 'deadline'}: {_deadline(d, lang)}" for d in deadlines]
+    if req is not None and req.deadlines and not req.targets:
+        lines += [f"{'Frist' if da else 'Deadline'}: {_deadline(d, lang)}" for d in req.deadlines]
     return "\n".join(lines)
 
 
@@ -553,8 +581,9 @@ def definition(ls: MrplServer, params: T.DefinitionParams) -> list[T.Location] |
 def references(ls: MrplServer, params: T.ReferenceParams) -> list[T.Location]:
     analysis = ls.current(params.text_document.uri)
     ident = ls.positions(analysis.text).word_at(params.position, _GOAL_ID)
-    if ident is None:
-        return []
+    plan = analysis.load.plan
+    if ident is None or plan is None or ident not in definitions(plan):
+        return []  # a number that is no id ("inden for 5 dage") has no references
     out = []
     for path, start, end in reference_spans(analysis.load.sources, ident):
         positions = ls.positions(analysis.load.sources[path])

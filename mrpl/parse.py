@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -426,7 +427,8 @@ class _Item:
 _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
-    "import", "set_value", "step", "scale_point", "column", "budget_row",
+    "import", "set_value", "step", "scale_point", "column", "budget_row", "section_task",
+    "table_column",
 }  # fmt: skip
 
 
@@ -470,7 +472,14 @@ _KEY_KEYWORD = {
     "introduction": "INTRODUCTION", "table_title": "TABLE_TITLE", "background_title": "BACKGROUND_TITLE",
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
-    "pay": "PAY", "group_columns": "COLUMNS",
+    "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
+}  # fmt: skip
+
+# Top-level statements that are parts of the document's body, with the part a
+# weights table written after them follows.
+_BODY_PARTS = {
+    "introduction": "introduction", "strategy": "strategy", "goals_intro": "goals", "section": "goals",
+    "goal": "goals", "import": "goals", "follow_up": "follow_up", "pay": "pay",
 }  # fmt: skip
 
 _STRATEGY_KINDS = {
@@ -690,17 +699,30 @@ class _Builder:
                 imports.append(item.value)
             elif isinstance(item, _Item) and item.key == "goal":
                 goals.append(item.value)
+        header = f.get("plan")
+        if header is not None and header.running_numbers:
+            sections = [_running(s) for s in sections]
+        annexes = f.many("annex")
+        weights = f.get("weights")
+        if weights is not None:
+            weights = dataclasses.replace(weights, after=_weights_place(children))
+            for annex in annexes:
+                if annex.weights is not None:
+                    self.report("MRP010", "the plan has a `vægttabel` of its own and one in an annex; keep one",
+                                annex.weights.span)  # fmt: skip
+        else:
+            weights = next((a.weights for a in annexes if a.weights is not None), None)
         return A.Plan(
-            header=f.get("plan"),
+            header=header,
             introduction=f.get("introduction"),
             strategy=f.get("strategy"),
             goals_intro=f.get("goals_intro"),
             sections=tuple(sections),
-            weights=f.get("weights"),
+            weights=weights,
             follow_up=f.get("follow_up"),
             pay=f.get("pay"),
             footnotes=f.many("footnote"),
-            annexes=f.many("annex"),
+            annexes=annexes,
             goals=tuple(goals),
             imports=tuple(imports),
             span=self.span(meta),
@@ -723,9 +745,13 @@ class _Builder:
             head=f.get("head"),
             renegotiation=f.get("renegotiation"),
             next_negotiation=f.get("next_negotiation"),
+            running_numbers=f.get("numbering") is not None,
             span=self.span(meta),
         )
         return self._item("plan", header, meta)
+
+    def numbering(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("numbering", True, meta)
 
     def _string_item(key: str) -> Callable[..., _Item]:  # type: ignore[misc]
         def method(self: _Builder, meta: _Meta, children: list[Any]) -> _Item:
@@ -811,7 +837,8 @@ class _Builder:
 
     # ---- strategy and budget
 
-    def strategy(self, meta: _Meta, children: list[Any]) -> _Item:
+    @staticmethod
+    def _strategy_parts(children: list[Any]) -> tuple[Any, ...]:
         parts = []
         for item in children:
             if isinstance(item, _Item):
@@ -820,7 +847,15 @@ class _Builder:
                     if item.key == "text"
                     else item.value
                 )
-        return self._item("strategy", A.Strategy(tuple(parts), self.span(meta)), meta)
+        return tuple(parts)
+
+    def strategy(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("strategy", A.Strategy(self._strategy_parts(children), self.span(meta)), meta)
+
+    def strategy_group(self, meta: _Meta, children: list[Any]) -> _Item:
+        title = _unquote(self._values(children)[0])
+        group = A.StrategyGroup(title, self._strategy_parts(children), self.span(meta))
+        return self._item("strategy_item", group, meta)
 
     def strategy_part(self, meta: _Meta, children: list[Any]) -> _Item:
         kw = children[0]
@@ -839,9 +874,37 @@ class _Builder:
         return self._item("strategy_item", A.CoreTasks(title, tuple(items), self.span(meta)), meta)
 
     def core_task(self, meta: _Meta, children: list[Any]) -> _Item:
-        number, first, second = self._values(children)
+        number, first, second = self._values(children)[:3]
         title, body = _unquote(first), (self._prose(second) if second is not None else None)
-        return self._item("core_item", A.CoreTask(int(number), title, body, self.span(meta)), meta)
+        number = None if number is None else int(number)
+        return self._item("core_item", A.CoreTask(number, title, body, span=self.span(meta)), meta)
+
+    def section_task(self, meta: _Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        number, first, second = values[0], values[1], values[2]
+        parts, goals = [], []
+        for item in children:
+            if isinstance(item, _Item) and item.key == "goal":
+                goals.append(item.value)
+            elif isinstance(item, _Item) and item.key == "text":
+                parts.append(A.StrategyPart(A.StrategyKind.TEXT, item.value, None, item.span))
+            elif isinstance(item, _Item) and item.key == "strategy_item":
+                parts.append(item.value)
+        task = A.CoreTask(
+            None if number is None else int(number),
+            _unquote(first),
+            self._prose(second) if second is not None else None,
+            tuple(parts),
+            tuple(goals),
+            self.span(meta),
+        )
+        return self._item("section_task", task, meta)
+
+    def table_columns(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("table_columns", tuple(c for c in children if type(c) is str), meta)
+
+    def table_column(self, meta: _Meta, children: list[Any]) -> str:
+        return "type" if children[0].type == "KW_TYPE" else "deadline"
 
     def budget(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "budget")
@@ -885,12 +948,15 @@ class _Builder:
         values = self._values(children)
         f = _Fields(children, self, "section")
         bg = f.get("background")
-        goals, imports = [], []
+        goals, imports, tasks = [], [], []
         for item in children:
             if isinstance(item, _Item) and item.key == "goal":
                 goals.append(item.value)
             elif isinstance(item, _Item) and item.key == "import":
                 imports.append(item.value)
+            elif isinstance(item, _Item) and item.key == "section_task":
+                tasks.append(item.value)
+                goals.extend(item.value.goals)
         section = A.GoalSection(
             number=int(values[0]),
             title=_unquote(values[1]),
@@ -902,6 +968,8 @@ class _Builder:
             background=bg.text if bg else None,
             goals=tuple(goals),
             imports=tuple(imports),
+            core_tasks=tuple(tasks),
+            columns=f.get("table_columns", ()),
             span=self.span(meta),
         )
         return self._item("section", section, meta)
@@ -944,6 +1012,8 @@ class _Builder:
         groups = f.many("group")
         req = A.Requirement(
             label=None if label is None else label.value,
+            type=f.get("type"),
+            qualified=label is None or "." not in label.value,
             text=f.get("text"),
             display=self._str(display),
             weight=f.get("weight"),
@@ -1234,7 +1304,7 @@ class _Builder:
         values = self._values(children)
         title = self._str(values[0]) if values and (values[0] is None or isinstance(values[0], Token)) else None
         entries = tuple(i.value for i in children if isinstance(i, _Item))
-        return self._item("weights", A.WeightTable(entries, title, self.span(meta)), meta)
+        return self._item("weights", A.WeightTable(entries, title, span=self.span(meta)), meta)
 
     def weight_entry(self, meta: _Meta, children: list[Any]) -> _Item:
         ref, number, unit = children
@@ -1259,7 +1329,12 @@ class _Builder:
     def annex(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)
         f = _Fields(children, self, "annex")
-        annex = A.Annex(_unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), self.span(meta))
+        weights = f.get("weights")
+        if weights is not None:
+            weights = dataclasses.replace(weights, after="annex")
+        annex = A.Annex(
+            _unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), weights, self.span(meta)
+        )
         return self._item("annex", annex, meta)
 
     def import_stmt(self, meta: _Meta, children: list[Any]) -> _Item:
@@ -1271,3 +1346,28 @@ class _Builder:
     def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("set_value", (name.value, _unquote(value)), meta)
+
+
+def _running(section: A.GoalSection) -> A.GoalSection:
+    """A section whose requirement labels are plan-wide ids (`kravnummerering fortløbende`)."""
+    done: dict[int, A.Goal] = {}  # a core task's goal is also the section's: one node for both
+
+    def goal(g: A.Goal) -> A.Goal:
+        if id(g) not in done:
+            reqs = tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+            done[id(g)] = dataclasses.replace(g, requirements=reqs)
+        return done[id(g)]
+
+    tasks = tuple(dataclasses.replace(t, goals=tuple(goal(g) for g in t.goals)) for t in section.core_tasks)
+    return dataclasses.replace(section, goals=tuple(goal(g) for g in section.goals), core_tasks=tasks)
+
+
+def _weights_place(children: list[Any]) -> str:
+    """The part a top-level weights table follows: the body part written before it,
+    or the signatures when no part of the body is written after it."""
+    items = [c for c in children if isinstance(c, _Item)]
+    at = next(i for i, c in enumerate(items) if c.key == "weights")
+    if not any(c.key in _BODY_PARTS for c in items[at + 1 :]):
+        return "signatures"
+    before = [_BODY_PARTS[c.key] for c in items[:at] if c.key in _BODY_PARTS]
+    return before[-1] if before else "introduction"

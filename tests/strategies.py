@@ -19,6 +19,7 @@ out on purpose:
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -51,12 +52,19 @@ def decimals(min_value: int = 0, max_value: int = 10_000) -> st.SearchStrategy[D
 
 years = st.integers(1990, 2040)
 dates = st.dates(date(1990, 1, 1), date(2040, 12, 31))
-goal_numbers = st.tuples(st.integers(1, 9), st.integers(1, 20)).map(lambda t: f"{t[0]}.{t[1]}")
+dotted_goal_numbers = st.tuples(st.integers(1, 9), st.integers(1, 20)).map(lambda t: f"{t[0]}.{t[1]}")
+# ids as the plan writes them: "1.2", "3" (numbered across the plan), "A" (lettered), "S2"
+goal_numbers = st.one_of(
+    dotted_goal_numbers,
+    st.integers(1, 30).map(str),
+    st.sampled_from(list("ABCÆ")),
+    st.tuples(st.sampled_from(list("SKØ")), st.integers(1, 9)).map(lambda t: f"{t[0]}{t[1]}"),
+)
 refs = st.one_of(
     goal_numbers,
     st.tuples(goal_numbers, st.sampled_from(list("abcæ")) | st.integers(1, 9).map(str)).map(".".join),
 )
-labels = st.sampled_from(list("abcdefæøå")) | st.integers(1, 20).map(str)
+labels = st.sampled_from(list("abcdefæøå")) | st.integers(1, 20).map(str) | dotted_goal_numbers
 names = st.from_regex(r"[a-zæøå_][a-zæøå0-9_]{0,8}", fullmatch=True)
 
 # ---------------------------------------------------------------- prose
@@ -210,6 +218,7 @@ requirements = st.builds(
     methods=_small(methods, 1),
     dropped=st.none() | st.builds(A.Dropped, texts, st.none() | deadlines(allow_year=False)),  # see module doc
     scored=st.booleans(),
+    type=st.none() | texts,
 )
 attributes = st.builds(A.Attribute, st.sampled_from(["type"]) | texts, texts)
 goals = st.builds(
@@ -226,17 +235,41 @@ goals = st.builds(
     attributes=_small(attributes),
 )
 imports = st.builds(A.Import, texts, _small(st.tuples(names, texts)), _small(goals, 1))
-sections = st.builds(
-    A.GoalSection,
-    number=st.integers(0, 9),
-    title=texts,
-    intro=st.none() | prose,
-    table_title=st.none() | texts,
-    background_title=st.none() | texts.filter(bool),  # the parser reads `baggrundstitel ""` as no title
-    background=st.none() | prose,
-    goals=_small(goals, 2),
-    imports=_small(imports, 1),
+_named_parts = st.builds(
+    A.StrategyPart,
+    st.sampled_from([k for k in A.StrategyKind if k is not A.StrategyKind.TEXT]),
+    prose,
+    st.none() | texts,
 )
+_text_parts = st.builds(A.StrategyPart, st.just(A.StrategyKind.TEXT), prose, st.none())
+section_tasks = st.builds(
+    A.CoreTask,
+    st.none() | st.integers(0, 9),
+    texts,
+    st.none() | prose,
+    _small(_text_parts | _named_parts, 2),
+    _small(goals, 2),
+)
+
+
+@st.composite
+def sections(draw: st.DrawFn) -> A.GoalSection:
+    """A section's `goals` are its own goals, then those of its core tasks, in order."""
+    own = draw(_small(goals, 2))
+    tasks = draw(_small(section_tasks, 2))
+    return A.GoalSection(
+        number=draw(st.integers(0, 9)),
+        title=draw(texts),
+        intro=draw(st.none() | prose),
+        table_title=draw(st.none() | texts),
+        background_title=draw(st.none() | texts.filter(bool)),  # the parser reads `baggrundstitel ""` as no title
+        background=draw(st.none() | prose),
+        goals=own + tuple(g for t in tasks for g in t.goals),
+        imports=draw(_small(imports, 1)),
+        core_tasks=tasks,
+        columns=draw(st.sampled_from([(), ("type",), ("deadline",), ("type", "deadline"), ("deadline", "type")])),
+    )
+
 
 # ---------------------------------------------------------------- header, strategy, the rest
 
@@ -272,6 +305,7 @@ headers = st.builds(
     head=st.none() | signatories("head"),
     renegotiation=st.none() | prose,
     next_negotiation=st.none() | texts,
+    running_numbers=st.booleans(),
 )
 cells = st.builds(A.BudgetCell, st.none() | decimals(-100, 1000))
 budgets = st.builds(
@@ -287,7 +321,9 @@ budgets = st.builds(
 core_tasks = st.builds(
     A.CoreTasks,
     st.none() | texts,
-    _small(st.one_of(prose, budgets, st.builds(A.CoreTask, st.integers(0, 9), texts, st.none() | prose)), 3),
+    _small(
+        st.one_of(prose, budgets, st.builds(A.CoreTask, st.none() | st.integers(0, 9), texts, st.none() | prose)), 3
+    ),
 )
 strategy_parts = st.one_of(
     st.builds(A.StrategyPart, st.just(A.StrategyKind.TEXT), prose, st.none()),
@@ -298,10 +334,74 @@ strategy_parts = st.one_of(
         st.none() | texts,
     ),
 )
-strategies_ = st.builds(A.Strategy, _small(strategy_parts | core_tasks, 3))
-weight_tables = st.builds(A.WeightTable, _small(st.builds(A.WeightEntry, refs, weights), 3), st.none() | texts)
+strategy_groups = st.builds(A.StrategyGroup, texts, _small(strategy_parts, 3))
+strategies_ = st.builds(A.Strategy, _small(strategy_parts | core_tasks | strategy_groups, 3))
+_PLACES = ("introduction", "strategy", "goals", "follow_up", "pay", "signatures")
+weight_tables = st.builds(
+    A.WeightTable, _small(st.builds(A.WeightEntry, refs, weights), 3), st.none() | texts, st.sampled_from(_PLACES)
+)
 pays = st.builds(A.PerformancePay, st.none() | prose, _small(steps, 3), st.none() | st.integers(1, 9).map(str))
-annexes = st.builds(A.Annex, texts, st.none() | prose, _small(methods, 2), st.none() | prose)
+annexes = st.builds(
+    A.Annex,
+    texts,
+    st.none() | prose,
+    _small(methods, 2),
+    st.none() | prose,
+    st.none() | weight_tables.map(lambda w: dataclasses.replace(w, after="annex")),
+)
+
+
+def _as_parsed(plan: A.Plan) -> A.Plan:
+    """What the parser derives from the rest of the file: requirement ids (a label written in
+    full, or `kravnummerering fortløbende`), where the weights table stands, which table counts."""
+    running = plan.header is not None and plan.header.running_numbers
+
+    def goal(g: A.Goal) -> A.Goal:
+        reqs = tuple(
+            dataclasses.replace(r, qualified=r.label is None or ("." not in r.label and not running))
+            for r in g.requirements
+        )
+        return dataclasses.replace(g, requirements=reqs)
+
+    def section(s: A.GoalSection) -> A.GoalSection:
+        tasks = tuple(dataclasses.replace(t, goals=tuple(goal(g) for g in t.goals)) for t in s.core_tasks)
+        own = tuple(goal(g) for g in s.goals[: len(s.goals) - sum(len(t.goals) for t in tasks)])
+        imports = tuple(dataclasses.replace(i, overrides=tuple(plain(g) for g in i.overrides)) for i in s.imports)
+        goals = own + tuple(g for t in tasks for g in t.goals)
+        return dataclasses.replace(s, goals=goals, core_tasks=tasks, imports=imports)
+
+    def plain(g: A.Goal) -> A.Goal:
+        reqs = tuple(dataclasses.replace(r, qualified=r.label is None or "." not in r.label) for r in g.requirements)
+        return dataclasses.replace(g, requirements=reqs)
+
+    imports = tuple(dataclasses.replace(i, overrides=tuple(plain(g) for g in i.overrides)) for i in plan.imports)
+    plan = dataclasses.replace(
+        plan,
+        sections=tuple(section(s) for s in plan.sections),
+        goals=tuple(plain(g) for g in plan.goals),
+        imports=imports,
+    )
+    if plan.weights is None:
+        return dataclasses.replace(plan, weights=next((a.weights for a in plan.annexes if a.weights), None))
+    annexes = tuple(dataclasses.replace(a, weights=None) for a in plan.annexes)
+    return dataclasses.replace(plan, annexes=annexes, weights=_placed(plan, plan.weights))
+
+
+def _placed(plan: A.Plan, weights: A.WeightTable) -> A.WeightTable:
+    present = {
+        "introduction": plan.introduction is not None,
+        "strategy": plan.strategy is not None,
+        "goals": bool(plan.goals_intro or plan.sections or plan.goals or plan.imports),
+        "follow_up": plan.follow_up is not None,
+        "pay": plan.pay is not None,
+    }
+    order = list(present)
+    at = order.index(weights.after) if weights.after in order else len(order) - 1
+    if not any(present[p] for p in order[at + 1 :]):
+        return dataclasses.replace(weights, after="signatures")
+    before = [p for p in order[: at + 1] if present[p]]
+    return dataclasses.replace(weights, after=before[-1] if before else "introduction")
+
 
 plans = st.builds(
     A.Plan,
@@ -309,7 +409,7 @@ plans = st.builds(
     introduction=st.none() | prose,
     strategy=st.none() | strategies_,
     goals_intro=st.none() | prose,
-    sections=_small(sections, 2),
+    sections=_small(sections(), 2),
     weights=st.none() | weight_tables,
     follow_up=st.none() | prose,
     pay=st.none() | pays,
@@ -317,4 +417,4 @@ plans = st.builds(
     annexes=_small(annexes, 1),
     goals=_small(goals, 1),
     imports=_small(imports, 1),
-)
+).map(_as_parsed)

@@ -229,8 +229,9 @@ def test_symbols_hover_definition_references_actions_formatting(plan_dir: Path) 
         c = s.client
 
         symbols = await c.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc))
-        (section,) = symbols
+        section, weights = symbols
         assert section.name == "1 Faglige mål"
+        assert weights.name == "vægttabel" and weights.kind == T.SymbolKind.Array
         names = [g.name for g in section.children]
         assert names == ["1.1 Sagsbehandling på åbne områder (60 point)", "1.2 Kvalitet (35 point)"]
         assert section.children[0].children[0].name == "a) (60 point)"
@@ -306,3 +307,38 @@ def test_hover_on_an_ignore_comment_explains_the_code() -> None:
 def test_latency_helper_measures_round_trips(plan_dir: Path) -> None:
     timings = measure_change_latency(str(plan_dir / "main.mrp"), rounds=2)
     assert len(timings) == 2 and all(t > 0 for t in timings)
+
+
+SHAPES = """\
+plan { titel "P"; år 2024; kravnummerering fortløbende }
+afsnit 1 "Kerneopgavemål" {
+  kerneopgave "Kontrol" {
+    mål A "Tilsyn" {
+      type "Strategisk"
+      resultatkrav 1 { type "Aktivitet"; tekst "40 tilsyn."; frist 2. kvartal }
+    }
+  }
+  mål B "Drift" { resultatkrav 2 { tekst "Drift." } }
+}
+"""
+
+
+def test_symbols_and_hover_show_core_tasks_ids_as_written_and_types() -> None:
+    from pygls.workspace import PositionCodec
+
+    import mrpl
+    from mrpl.lsp import Positions, document_symbols, hover_text
+
+    plan = mrpl.parse_string(SHAPES, "shapes.mrp").plan
+    assert plan is not None
+    (section,) = document_symbols(plan, Positions(SHAPES, PositionCodec(T.PositionEncodingKind.Utf16)))
+    task, goal_b = section.children
+    assert (task.name, task.kind) == ("Kontrol", T.SymbolKind.Module)
+    (goal_a,) = task.children
+    assert (goal_a.name, goal_a.detail) == ("A Tilsyn (0 point)", "Strategisk")
+    assert (goal_a.children[0].name, goal_a.children[0].detail) == ("1", "Aktivitet")
+    assert goal_b.name == "B Drift (0 point)"
+    hover = hover_text(plan, "shapes.mrp", SHAPES.index("40 tilsyn"), "da")
+    assert hover is not None
+    assert hover.splitlines()[:3] == ["**1**", "", "Type: Aktivitet"]
+    assert "Frist: 2. kvartal" in hover

@@ -20,7 +20,7 @@ import mrpl
 from mrpl import ast as A
 from mrpl import i18n
 from mrpl.render import render
-from mrpl.render.document import goal_rows, weight_entries
+from mrpl.render.document import build_document, weight_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -163,19 +163,30 @@ def test_markdown_goal_tables_have_one_row_per_requirement(example: Path) -> Non
     plan = load(example)
     tokens = gfm().parse(render(plan, "md"))
     tables = _tables(tokens)
-    goal_tables = [t for t in tables if t[0][:2] == ["Nr.", "Område"] and len(t[0]) == 5]
-    assert len(goal_tables) == len(plan.sections)
-    for section, table in zip(plan.sections, goal_tables, strict=True):
-        expected = [row for goal in section.goals for row in goal_rows(goal, "da")]
+    goal_tables = [t for t in tables if t[0][:4] == ["Nr.", "Område", "Mål", "Resultatkrav"]]
+    expected_tables = [t for s in build_document(plan).sections for t in s.tables if t.rows]
+    assert len(goal_tables) == len(expected_tables)
+    for expected, table in zip(expected_tables, goal_tables, strict=True):
+        width = 4 + len(expected.extra) + expected.weights
+        assert table[0][4:] == [*expected.extra, *(["Vægt"] if expected.weights else [])]
         body = table[1:]
-        assert len(body) == len(expected)
-        assert all(len(r) == 5 for r in body)
+        assert len(body) == len(expected.rows)
+        assert all(len(r) == width for r in body)
         numbers = [r[0].replace("\\", "") for r in body if r[0]]
-        assert numbers == [g.number for g in section.goals]
-        for cells, row in zip(body, expected, strict=True):
+        assert numbers == list(expected.goal_numbers)
+        for cells, row in zip(body, expected.rows, strict=True):
             if row.label:
                 assert cells[3].replace("\\", "").startswith(row.label)
-            assert cells[4] == row.weight
+            assert [c.replace("\\", "") for c in cells[4:]] == [*row.extra, *([row.weight] if expected.weights else [])]
+
+
+def test_goal_tables_hold_every_goal_once() -> None:
+    """A core task's goals are in its own table, not also in its section's."""
+    for example in EXAMPLES:
+        plan = load(example)
+        doc = build_document(plan)
+        shown = [n for s in doc.sections for t in s.tables for n in t.goal_numbers]
+        assert sorted(shown) == sorted(g.number for s in plan.sections for g in s.goals), example.name
 
 
 def test_markdown_weights_summary_total_is_computed() -> None:

@@ -14,9 +14,10 @@ from datetime import date
 
 from mrpl import ast as A
 from mrpl.check.context import Context
+from mrpl.textdates import deadlines_named
 
 _LIMITS = {A.DeadlineKind.QUARTER: (4, "quarter"), A.DeadlineKind.HALF: (2, "half-year")}
-# The years a plan may name (MRP310): wide enough for any contract and its history, narrow
+# The years a plan may name (MRP320): wide enough for any contract and its history, narrow
 # enough that every later stage (calendars, scoring, documents) can compute with them.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
@@ -38,6 +39,11 @@ def check_dates(ctx: Context) -> None:
     for deadline, is_scope in _deadlines(ctx.goals):
         if _valid_number(ctx, deadline) and period is not None:
             _check_in_period(ctx, deadline, period, is_scope)
+    year = header.year if header is not None and header.year is not None else (period.start.year if period else None)
+    if year is not None:
+        for goal in ctx.goals:
+            for req in goal.requirements:
+                _check_text_names_deadline(ctx, goal, req, period, year)
 
 
 def _check_header_dates(ctx: Context, header: A.Header, period: A.Period) -> None:
@@ -58,7 +64,7 @@ def _check_header_dates(ctx: Context, header: A.Header, period: A.Period) -> Non
 
 
 def _years_in_range(ctx: Context, header: A.Header | None) -> bool:
-    """MRP310 for every year outside FIRST_YEAR..LAST_YEAR; True when there is none."""
+    """MRP320 for every year outside FIRST_YEAR..LAST_YEAR; True when there is none."""
     found: list[tuple[int, A.Span]] = []
     if header is not None:
         if header.year is not None:
@@ -73,7 +79,7 @@ def _years_in_range(ctx: Context, header: A.Header | None) -> bool:
     found += [(d.year, d.span) for d, _scope in _deadlines(ctx.goals) if d.year is not None]
     bad = [(year, span) for year, span in found if not FIRST_YEAR <= year <= LAST_YEAR]
     for year, span in bad:
-        ctx.report("MRP310", f"the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", span)
+        ctx.report("MRP320", f"the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", span)
     return not bad
 
 
@@ -154,3 +160,44 @@ def _report_outside(ctx: Context, deadline: A.Deadline, period: A.Period, what: 
         deadline.span,
         notes=(f"the plan's period is {period.start.isoformat()} to {period.end.isoformat()}",),
     )
+
+
+def _check_text_names_deadline(
+    ctx: Context, goal: A.Goal, req: A.Requirement, period: A.Period | None, year: int
+) -> None:
+    """MRP310: the requirement's text (or its label, "1. kvartal:") names a deadline, and
+    none of the deadlines it names is a `frist` of the requirement."""
+    if not req.deadlines:
+        return
+    text = " ".join(t for t in (req.display or "", req.text.plain() if req.text else "") if t)
+    start = period.start if period is not None else date(year, 1, 1)
+    # A date before the contract starts is a reference ("regler i kraft 1. juni 2019"), not a deadline.
+    named = [n for n in deadlines_named(text) if n.year is None or _safe_end(n, year) >= start]
+    if not named:
+        return
+    try:
+        due = {d.due(period, year) for d in req.deadlines if _in_range(d)}
+        if not due or any(n.end_date(year) in due for n in named):
+            return
+    except ValueError:  # an impossible date is the parser's MRP020
+        return
+    said = ", ".join(repr(n.written) for n in named)
+    frist = ", ".join(repr(_shown(d)) for d in req.deadlines)
+    ctx.report(
+        "MRP310",
+        f"requirement {A.requirement_id(goal, req)}'s text names {said}, but its `frist` is {frist}",
+        req.deadlines[0].span,
+        fix="make the text and `frist` agree",
+    )
+
+
+def _in_range(deadline: A.Deadline) -> bool:
+    limit = _LIMITS.get(deadline.kind)
+    return limit is None or deadline.number is None or 1 <= deadline.number <= limit[0]
+
+
+def _safe_end(deadline: A.Deadline, year: int) -> date:
+    try:
+        return deadline.end_date(year)
+    except ValueError:
+        return date.min

@@ -23,9 +23,13 @@ _SIMILAR = 0.75  # SequenceMatcher ratio for "the title names this area"
 
 def check_numbering(ctx: Context) -> None:
     _check_goal_numbers(ctx)
+    running = ctx.header is not None and ctx.header.running_numbers
     for goal in ctx.goals:
-        _check_requirement_labels(ctx, goal)
+        _check_requirement_labels(ctx, goal, running)
+    if running:
+        _check_running_labels(ctx)
     _check_sections(ctx)
+    _check_written_goal_numbers(ctx)
     for method in ctx.annex_methods:
         if method.ref is not None:
             _check_method_ref(ctx, method)
@@ -56,10 +60,15 @@ def _check_goal_numbers(ctx: Context) -> None:
         ctx.report("MRP201", f"there are two goals {goal.number}", goal.span, related=_first_defined(first))
 
 
-def _check_requirement_labels(ctx: Context, goal: A.Goal) -> None:
+def _check_requirement_labels(ctx: Context, goal: A.Goal, running: bool) -> None:
     seen: dict[str | None, A.Requirement] = {}
     previous: str | None = None
     for req in goal.requirements:
+        if running and req.label is not None and req.label.isdigit():
+            continue  # numbered across the plan: _check_running_labels
+        if req.label is not None and "." in req.label:
+            _check_full_label(ctx, goal, req, seen)
+            continue
         first = seen.setdefault(req.label, req)
         if first is not req:
             what = f"requirement {A.requirement_id(goal, req)}" if req.label else "unlabelled requirement"
@@ -84,6 +93,81 @@ def _check_requirement_labels(ctx: Context, goal: A.Goal) -> None:
         previous = req.label
 
 
+def _check_full_label(ctx: Context, goal: A.Goal, req: A.Requirement, seen: dict[str | None, A.Requirement]) -> None:
+    """A label written in full ("3.1") starts with its goal's number and counts 1, 2, 3."""
+    assert req.label is not None
+    count = sum(1 for r in seen.values() if r.label is not None and not r.qualified)
+    expected = f"{goal.number}.{count + 1}"
+    seen.setdefault(req.label, req)
+    if req.label != expected:
+        ctx.report(
+            "MRP205",
+            f"requirement {req.label} is goal {goal.number}'s requirement number {count + 1}; expected {expected}",
+            req.span,
+            fix=f"number it {expected}",
+        )
+
+
+def _check_running_labels(ctx: Context) -> None:
+    """`kravnummerering fortløbende`: numbered requirements count 1, 2, 3 across the plan,
+    and no requirement has a goal's id."""
+    previous: int | None = None
+    first_of: dict[str, A.Requirement] = {}
+    for goal in ctx.goals:
+        for req in goal.requirements:
+            if req.label is None or not req.label.isdigit():
+                continue
+            first = first_of.setdefault(req.label, req)
+            if first is not req:
+                ctx.report("MRP202", f"there are two requirements {req.label} (requirements are numbered across the plan)",
+                           req.span, related=(Related(first.span, "first defined here"),))  # fmt: skip
+                continue
+            if req.label in ctx.goal_by_number:
+                other = ctx.goal_by_number[req.label]
+                ctx.report("MRP202", f"requirement {req.label} has the same id as goal {other.number}", req.span,
+                           related=(Related(other.span, f"goal {other.number}"),))  # fmt: skip
+            number = int(req.label)
+            expected = 1 if previous is None else previous + 1
+            if number != expected:
+                after = f"follows requirement {previous}" if previous is not None else "is the plan's first requirement"
+                ctx.report("MRP205", f"requirement {req.label} {after}; expected {expected}", req.span)
+            previous = number
+
+
+def _written_family(number: str) -> tuple[str, int] | None:
+    """ "3" → ("", 3); "S2" → ("S", 2); "C" → ("letters", 3). None for dotted ids."""
+    if "." in number:
+        return None
+    if number.isdigit():
+        return "", int(number)
+    if len(number) == 1:
+        return "letters", ord(number) - ord("A") + 1
+    if number[1:].isdigit():
+        return number[0], int(number[1:])
+    return None
+
+
+def _written_id(family: str, n: int) -> str:
+    return chr(ord("A") + n - 1) if family == "letters" else f"{family}{n}"
+
+
+def _check_written_goal_numbers(ctx: Context) -> None:
+    """Goals numbered as the plan writes them ("Mål 3", "Mål A", "S2") count 1, 2, 3 (or A, B, C)
+    across the whole plan, each family on its own."""
+    previous: dict[str, int] = {}
+    for goal in ctx.goals:
+        family = _written_family(goal.number)
+        if family is None:
+            continue
+        name, n = family
+        before = previous.get(name)
+        expected = 1 if before is None else before + 1
+        if n != expected and (before is None or n != before):  # a repeat is MRP201
+            after = f"follows goal {_written_id(name, before)}" if before is not None else "is the first such goal"
+            ctx.report("MRP203", f"goal {goal.number} {after}; expected {_written_id(name, expected)}", goal.span)
+        previous[name] = n
+
+
 def _next_label(previous: str | None) -> str:
     """a → b, 1 → 2; a goal's first label is `a` (or `1`, accepted by the caller)."""
     if previous is None:
@@ -105,6 +189,8 @@ def _check_goal_order(ctx: Context, section: A.GoalSection) -> None:
     previous: int | None = None
     for goal in section.goals:
         parts = goal.number.split(".")
+        if len(parts) == 1:
+            continue  # numbered across the plan: _check_written_goal_numbers
         if parts[0] != prefix:
             ctx.report(
                 "MRP204",

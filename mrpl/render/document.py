@@ -8,6 +8,7 @@ backend escapes and marks them up for its own syntax.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,12 +17,15 @@ from mrpl.i18n import (
     describe_step,
     describe_target,
     format_date,
+    format_deadline,
     format_number,
     format_points,
     format_weight,
+    join_words,
     phrase,
 )
 from mrpl.prose import parse_prose
+from mrpl.textdates import deadlines_named
 
 Text = str | A.Prose
 
@@ -70,15 +74,23 @@ class GoalRow:
     text: A.Prose | None
     notes: tuple[str, ...]
     weight: str
+    extra: tuple[str, ...] = ()  # cells of the table's extra columns (type, deadline)
 
 
 @dataclass(frozen=True, slots=True)
 class GoalTable:
+    """A goal table. `level` 1 is a core task's table inside its section: an
+    unnumbered heading, the core task's objectives in `before`, then its goals."""
+
     heading: Heading
     intro: A.Prose | None
     caption: str | None
     rows: tuple[GoalRow, ...]
     goal_numbers: tuple[str, ...]
+    extra: tuple[str, ...] = ()  # captions of the extra columns, between requirements and weight
+    level: int = 0
+    before: tuple[Block, ...] = ()
+    weights: bool = True  # a Vægt column: not when the weights stand only in a weights table
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,15 +144,26 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
     year = plan_year(plan)
     title = header.title or " ".join(str(p) for p in (phrase("plan_title", lang), year) if p)
     numbers = iter(range(1, 100))
-    sections = [_introduction(plan, header, lang, next(numbers))]
-    if plan.strategy and plan.strategy.parts:
-        sections.append(_strategy(plan.strategy, lang, next(numbers)))
-    if plan.sections or plan.goals_intro:
-        sections.append(_goals(plan, lang, next(numbers)))
-    sections.append(_follow_up(plan, lang, next(numbers)))
-    if plan.pay is not None:
-        sections.append(_pay(plan, plan.pay, lang, next(numbers)))
+    weights = plan.weights if plan.weights is not None and plan.weights.after != "annex" else None
+    sections: list[Section] = []
+
+    def part(name: str, build: Callable[[int], Section] | None) -> None:
+        """A numbered part of the body, then the weights table where the plan writes it."""
+        if build is not None:
+            sections.append(build(next(numbers)))
+        if weights is not None and weights.after == name:
+            sections.append(_weights_section(plan, weights, lang, next(numbers)))
+
+    part("introduction", lambda n: _introduction(plan, header, lang, n))
+    strategy = plan.strategy
+    part("strategy", (lambda n: _strategy(strategy, lang, n)) if strategy and strategy.parts else None)
+    part("goals", (lambda n: _goals(plan, lang, n)) if plan.sections or plan.goals_intro else None)
+    part("follow_up", lambda n: _follow_up(plan, lang, n))
+    pay = plan.pay
+    part("pay", (lambda n: _pay(plan, pay, lang, n)) if pay is not None else None)
     sections.append(_period(header, year, lang, next(numbers)))
+    if weights is not None and weights.after == "signatures":
+        sections.append(_weights_section(plan, weights, lang, None))
     return Document(
         lang=lang,
         ministry=header.ministry or "",
@@ -191,12 +214,36 @@ def _strategy(strategy: A.Strategy, lang: str, number: int) -> Section:
             )
             blocks.extend(_core_tasks(part, lang))
             continue
+        if isinstance(part, A.StrategyGroup):
+            sub += 1
+            blocks.append(Block("heading", heading=Heading(f"{number}.{sub}", part.title)))
+            blocks.extend(_labelled_parts(part.parts, lang))
+            continue
         if part.title or part.kind is not A.StrategyKind.TEXT:
             sub += 1
             title = part.title or phrase(_STRATEGY_DEFAULTS[part.kind], lang)
             blocks.append(Block("heading", heading=Heading(f"{number}.{sub}", title)))
         blocks.append(Block("prose", prose=part.text))
     return Section(_top(number, phrase("strategy", lang)), tuple(blocks))
+
+
+def _labelled_parts(parts: tuple[A.StrategyPart, ...], lang: str) -> list[Block]:
+    """Parts under one heading: each under a subheading of its own title (a named
+    pejlemærke) or its kind ("Mission"); an untitled text stands alone."""
+    blocks: list[Block] = []
+    for part in parts:
+        if part.title or part.kind is not A.StrategyKind.TEXT:
+            title = part.title or phrase(_STRATEGY_DEFAULTS[part.kind], lang)
+            blocks.append(Block("subheading", heading=Heading("", title)))
+        blocks.append(Block("prose", prose=part.text))
+    return blocks
+
+
+def core_task_title(task: A.CoreTask, lang: str) -> str:
+    """ "Kerneopgave 1: Asylsager", or the title alone for a core task without a number."""
+    if task.number is None:
+        return task.title
+    return f"{phrase('core_task', lang)} {task.number}: {task.title}"
 
 
 def _core_tasks(tasks: A.CoreTasks, lang: str) -> list[Block]:
@@ -207,8 +254,8 @@ def _core_tasks(tasks: A.CoreTasks, lang: str) -> list[Block]:
                 blocks.append(Block("prose", prose=item))
             case A.Budget():
                 blocks.extend(_budget(item, lang))
-            case A.CoreTask(number=n, title=title, text=text):
-                blocks.append(Block("subheading", heading=Heading("", f"{phrase('core_task', lang)} {n}: {title}")))
+            case A.CoreTask(text=text):
+                blocks.append(Block("subheading", heading=Heading("", core_task_title(item, lang))))
                 if text is not None:
                     blocks.append(Block("prose", prose=text))
     return blocks
@@ -246,6 +293,8 @@ def requirement_label(req: A.Requirement) -> str:
         return req.display if req.display.endswith((":", ")", ".")) else req.display + ":"
     if req.label is None:
         return ""
+    if "." in req.label:  # written in full: "3.1"
+        return req.label
     return f"{req.label}." if req.label.isdigit() else f"{req.label})"
 
 
@@ -253,6 +302,53 @@ def _weight_text(weight: A.Weight | None, lang: str) -> str:
     if weight is None:
         return ""
     return format_number(weight.value, lang) + (" %" if weight.unit is A.WeightUnit.PERCENT else "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How a goal table shows a requirement's type and deadlines: as columns, else as lines."""
+
+    columns: tuple[str, ...] = ()  # "type", "deadline"
+    year: int | None = None
+
+
+def _deadlines_text(req: A.Requirement, lang: str) -> str:
+    return join_words([format_deadline(d, lang) for d in req.deadlines], lang)
+
+
+def _deadline_said(goal: A.Goal, req: A.Requirement, year: int | None) -> bool:
+    """Whether the document already says when the requirement is due: its text, its label,
+    its goal's texts or a measurement method name each of its deadlines."""
+    texts = [req.display or "", *(p.plain() for p in (req.text, goal.preamble, goal.text, goal.postscript) if p)]
+    for method in (*req.methods, *goal.methods):
+        texts += [p.plain() for p in (method.text, method.criteria) if p is not None]
+        texts.append(method.frequency or "")
+    named = deadlines_named(" ".join(texts))
+    if year is None or not named:
+        return bool(named)
+    try:
+        said = {n.end_date(year) for n in named}
+        return all(d.end_date(year) in said for d in req.deadlines)
+    except ValueError:
+        return False
+
+
+def _lines(goal: A.Goal, req: A.Requirement, layout: _Layout, lang: str) -> tuple[str, ...]:
+    """The type and deadline lines of a requirement whose table has no column for them."""
+    lines: list[str] = []
+    if req.type and "type" not in layout.columns:
+        lines.append(f"{phrase('col_type', lang)}: {req.type}")
+    if req.deadlines and "deadline" not in layout.columns and not _deadline_said(goal, req, layout.year):
+        lines.append(f"{phrase('deadline', lang)}: {_deadlines_text(req, lang)}")
+    return tuple(lines)
+
+
+def _extra_cells(goal: A.Goal, req: A.Requirement | None, layout: _Layout, lang: str) -> tuple[str, ...]:
+    cells = {
+        "type": (req.type if req is not None and req.type else None) or goal.type or "",
+        "deadline": _deadlines_text(req, lang) if req is not None else "",
+    }
+    return tuple(cells[c] for c in layout.columns)
 
 
 def _requirement_notes(req: A.Requirement, lang: str) -> tuple[str, ...]:
@@ -264,44 +360,82 @@ def _requirement_notes(req: A.Requirement, lang: str) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def goal_rows(goal: A.Goal, lang: str) -> list[GoalRow]:
+def _goal_text(goal: A.Goal, layout: _Layout, lang: str) -> A.Prose | None:
+    """The goal's text, with its type as a label below it when the table has no type column."""
+    if not goal.type or "type" in layout.columns:
+        return goal.text
+    label = A.Paragraph((A.Emphasis((A.Text(f"{phrase('col_type', lang)}: {goal.type}"),)),))
+    return A.Prose((*(goal.text.blocks if goal.text else ()), label))
+
+
+def goal_rows(goal: A.Goal, lang: str, layout: _Layout | None = None) -> list[GoalRow]:
     """The rows of one goal: preamble, one per requirement, postscript.
 
     A goal-level weight goes in the first row; requirement weights on their
     own rows, so each requirement stands on its own weight level."""
-    parts: list[tuple[str, A.Prose | None, tuple[str, ...], str]] = []
+    layout = layout or _Layout()
+    Part = tuple[str, A.Prose | None, tuple[str, ...], str, tuple[str, ...]]
+    blank = _extra_cells(goal, None, layout, lang)
+    parts: list[Part] = []
     if goal.preamble is not None:
-        parts.append(("", goal.preamble, (), ""))
+        parts.append(("", goal.preamble, (), "", blank))
     for req in goal.requirements:
-        parts.append((requirement_label(req), req.text, _requirement_notes(req, lang), _weight_text(req.weight, lang)))
+        notes = _lines(goal, req, layout, lang) + _requirement_notes(req, lang)
+        extra = _extra_cells(goal, req, layout, lang)
+        parts.append((requirement_label(req), req.text, notes, _weight_text(req.weight, lang), extra))
     if goal.postscript is not None:
-        parts.append(("", goal.postscript, (), ""))
+        parts.append(("", goal.postscript, (), "", blank))
     if not parts:
-        parts.append(("", None, (), ""))
+        parts.append(("", None, (), "", blank))
     if goal.weight is not None:
-        label, text, notes, weight = parts[0]
-        parts[0] = (label, text, notes, weight or _weight_text(goal.weight, lang))
+        label, text, notes, weight, extra = parts[0]
+        parts[0] = (label, text, notes, weight or _weight_text(goal.weight, lang), extra)
+    goal_text = _goal_text(goal, layout, lang)
     return [
-        GoalRow(i == 0, len(parts), goal.number, goal.area, goal.text, label, text, notes, weight)
-        for i, (label, text, notes, weight) in enumerate(parts)
+        GoalRow(i == 0, len(parts), goal.number, goal.area, goal_text, label, text, notes, weight, extra)
+        for i, (label, text, notes, weight, extra) in enumerate(parts)
     ]
+
+
+_COLUMN_CAPTIONS = {"type": "col_type", "deadline": "deadline"}
 
 
 def _goals(plan: A.Plan, lang: str, number: int) -> Section:
     blocks = [Block("prose", prose=plan.goals_intro)] if plan.goals_intro is not None else []
-    tables = []
+    tables: list[GoalTable] = []
+    year = plan_year(plan)
     for index, section in enumerate(plan.sections, start=1):
-        rows = [row for goal in section.goals for row in goal_rows(goal, lang)]
-        tables.append(
-            GoalTable(
-                heading=Heading(f"{number}.{index}", section.title),
-                intro=section.intro,
-                caption=section.table_title,
-                rows=tuple(rows),
-                goal_numbers=tuple(g.number for g in section.goals),
-            )
-        )
+        heading = Heading(f"{number}.{index}", section.title)
+        tables.extend(_section_tables(section, heading, year, lang, plan.weights is not None))
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
+
+
+def _section_tables(
+    section: A.GoalSection, heading: Heading, year: int | None, lang: str, table_weights: bool = False
+) -> list[GoalTable]:
+    """The section's table of its own goals, then one table per core task."""
+    layout = _Layout(section.columns, year)
+    weighted = any(g.weight or any(r.weight for r in g.requirements) for g in section.goals) or not table_weights
+    extra = tuple(phrase(_COLUMN_CAPTIONS[c], lang) for c in section.columns)
+    in_tasks = [g for t in section.core_tasks for g in t.goals]
+    own = []
+    for goal in section.goals:
+        if goal in in_tasks:
+            in_tasks.remove(goal)
+        else:
+            own.append(goal)
+
+    def table(goals: list[A.Goal] | tuple[A.Goal, ...], **kw: object) -> GoalTable:
+        rows = tuple(row for goal in goals for row in goal_rows(goal, lang, layout))
+        numbers = tuple(g.number for g in goals)
+        return GoalTable(rows=rows, goal_numbers=numbers, extra=extra, weights=weighted, **kw)  # type: ignore[arg-type]
+
+    tables = [table(own, heading=heading, intro=section.intro, caption=section.table_title)]
+    for task in section.core_tasks:
+        before = tuple(_labelled_parts(task.parts, lang))
+        heading = Heading("", core_task_title(task, lang))
+        tables.append(table(task.goals, heading=heading, intro=task.text, caption=None, level=1, before=before))
+    return tables
 
 
 def _backgrounds(plan: A.Plan) -> list[Block]:
@@ -402,11 +536,21 @@ def _find(plan: A.Plan, ref: str) -> _Target | None:
     return None
 
 
-def goal_weight(goal: A.Goal) -> Decimal:
-    """The goal's points: its own weight, else the sum of its scored requirements."""
+def goal_weight(goal: A.Goal, table: dict[str, Decimal] | None = None) -> Decimal | None:
+    """The goal's points: the weights table's or its own weight, else the sum of its
+    scored requirements' (from the table or written on them); None when none has one."""
+    table = table or {}
+    if goal.number in table:
+        return table[goal.number]
     if goal.weight is not None:
         return goal.weight.value
-    return sum((r.weight.value for r in goal.requirements if r.weight and r.scored and not r.dropped), Decimal(0))
+    points = [
+        table.get(A.requirement_id(goal, r), r.weight.value if r.weight else None)
+        for r in goal.requirements
+        if r.scored and not r.dropped
+    ]
+    known = [p for p in points if p is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def _method_heading(ref: str, area: str, weight: Decimal | None, lang: str) -> Heading:
@@ -456,28 +600,33 @@ def _groups_table(groups: tuple[A.SubWeightGroup, ...], lang: str) -> Block:
     return Block("table", table=table)
 
 
-def _requirement_heading(goal: A.Goal, req: A.Requirement, lang: str) -> Heading:
+def _requirement_heading(
+    goal: A.Goal, req: A.Requirement, lang: str, table: dict[str, Decimal] | None = None
+) -> Heading:
     """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"."""
     title = f"{phrase('requirement', lang)} {A.requirement_id(goal, req)}"
     if req.display:
         title += f" – {req.display.rstrip(':')}"
-    if req.weight is not None:
-        title += f" ({phrase('weight_word', lang)} {format_weight(req.weight, lang)})"
+    weight = req.weight
+    if weight is None and table and A.requirement_id(goal, req) in table:
+        weight = A.Weight(table[A.requirement_id(goal, req)])
+    if weight is not None:
+        title += f" ({phrase('weight_word', lang)} {format_weight(weight, lang)})"
     return Heading("", title)
 
 
-def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
+def _goal_annex(goal: A.Goal, lang: str, table: dict[str, Decimal]) -> list[Block]:
     """The goal's heading with its methods, then each requirement's methods and
     sub-weight table under its own subheading."""
     with_content = [r for r in goal.requirements if r.methods or r.groups]
     if not goal.methods and not with_content:
         return []
-    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal), lang))]
+    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal, table), lang))]
     for method in goal.methods:
         blocks.extend(_method_blocks(method, lang))
     for req in with_content:
         if req.label is not None:
-            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang)))
+            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang, table)))
             if req.text is not None and req.methods:
                 blocks.append(Block("prose", prose=req.text))
         for method in req.methods:
@@ -489,6 +638,7 @@ def _goal_annex(goal: A.Goal, lang: str) -> list[Block]:
 
 def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list[Block]:
     """An annex's own methods (those written outside their goals, with a ref)."""
+    table = _table_weights(plan)
     blocks: list[Block] = []
     if not first:
         blocks.append(Block("heading", heading=Heading("", annex.title)))
@@ -499,9 +649,9 @@ def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list
         if method.title:
             heading = Heading("", method.title)
         elif found is not None and found.requirement is not None:
-            heading = _requirement_heading(found.goal, found.requirement, lang)
+            heading = _requirement_heading(found.goal, found.requirement, lang, table)
         elif found is not None:
-            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal), lang)
+            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal, table), lang)
         else:
             heading = Heading("", f"{phrase('requirement', lang)} {method.ref or ''}".strip())
         blocks.append(Block("heading", heading=heading))
@@ -509,6 +659,20 @@ def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list
     if annex.closing is not None:
         blocks.append(Block("prose", prose=annex.closing))
     return blocks
+
+
+def _weights_section(plan: A.Plan, weights: A.WeightTable, lang: str, number: int | None) -> Section:
+    """The weights table as a section of its own ("Vægtning af resultatmål", "Scorebog"),
+    numbered in the body, unnumbered after the signatures."""
+    title = weights.title or phrase("weights_section", lang)
+    heading = Heading("" if number is None else f"{number}.0", title)
+    return Section(heading, tuple(_weights_table(plan, lang, heading=False)))
+
+
+def _table_weights(plan: A.Plan) -> dict[str, Decimal]:
+    if plan.weights is None:
+        return {}
+    return {e.ref: e.weight.value for e in plan.weights.entries}
 
 
 def weight_entries(plan: A.Plan) -> list[tuple[str, str, Decimal]]:
@@ -530,7 +694,7 @@ def weight_entries(plan: A.Plan) -> list[tuple[str, str, Decimal]]:
     return out
 
 
-def _weights_table(plan: A.Plan, lang: str) -> list[Block]:
+def _weights_table(plan: A.Plan, lang: str, heading: bool = True) -> list[Block]:
     entries = weight_entries(plan)
     if not entries:
         return []
@@ -540,6 +704,8 @@ def _weights_table(plan: A.Plan, lang: str) -> list[Block]:
     title = plan.weights.title if plan.weights and plan.weights.title else phrase("weights_summary", lang)
     header = (phrase("col_number", lang), phrase("col_area", lang), phrase("col_weight", lang))
     table = Table(header, tuple(rows), tuple([False] * len(entries) + [True]), align="llr")
+    if not heading:
+        return [Block("table", table=table)]
     return [Block("heading", heading=Heading("", title)), Block("table", table=table)]
 
 
@@ -550,12 +716,14 @@ def build_annex(plan: A.Plan, lang: str) -> Section | None:
     blocks: list[Block] = []
     if plan.annexes and plan.annexes[0].text is not None:
         blocks.append(Block("prose", prose=plan.annexes[0].text))
+    table = _table_weights(plan)
     for goal in plan.all_goals():
-        blocks.extend(_goal_annex(goal, lang))
+        blocks.extend(_goal_annex(goal, lang, table))
     for index, annex in enumerate(plan.annexes):
         blocks.extend(_annex_methods(plan, annex, lang, first=index == 0))
     if not blocks:
         return None
-    blocks.extend(_weights_table(plan, lang))
+    if plan.weights is None or plan.weights.after == "annex":
+        blocks.extend(_weights_table(plan, lang))
     title = plan.annexes[0].title if plan.annexes else phrase("annex_methods", lang)
     return Section(Heading("", title), tuple(blocks))

@@ -160,3 +160,13 @@ _HTML_ANY = re.compile(r"[&<>\"']|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def html_text(text: str) -> str:
     """Plan text for HTML text or a double- or single-quoted attribute value."""
     return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
+
+
+# C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
+# overrides and isolates that can make a line read differently than it is.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Plan text for a terminal: a control character shows as U+FFFD, never acts."""
+    return _TERMINAL_UNSAFE.sub("\ufffd", text)
