@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -283,7 +284,7 @@ def test_text_diagnostics_show_control_characters_escaped(tmp_path: Path) -> Non
     plan = tmp_path / "plan.mrp"
     plan.write_text(plan_with("vægt 40", 'vægt "\x1b]0;owned\x07"'), encoding="utf-8")
     code, _, err = cli("check", str(plan))
-    assert code == 1 and "\x1b" not in err and "\x07" not in err and "\\u001B]0;owned" in err
+    assert code == 1 and "\x1b" not in err and "\x07" not in err and "\ufffd]0;owned" in err
 
 
 # ---------------------------------------------------------------- 6. results files
@@ -428,3 +429,35 @@ def test_incremental_span_after_removing_a_space_in_the_last_statement(tail: str
         got, want = incremental.reparse(old, new_text), parse_source(new_text, "x.mrp")
         assert got.plan is not None and want.plan is not None
         assert got.plan.span == want.plan.span
+
+
+# ---------------------------------------------------------------- 10. LaTeX
+
+
+def test_latex_sets_every_latin_extended_a_letter_and_no_comma_ligature() -> None:
+    from mrpl.render.escape import latex_text
+
+    assert latex_text("ħ ſ ĸ ŉ Ŧ ŀ") == r"\mrplchar{0127} \mrplchar{017F} \mrplchar{0138} \mrplchar{0149} " + (
+        r"\mrplchar{0166} \mrplchar{0140}"
+    )
+    assert latex_text("æ ø å ő ł") == "æ ø å ő ł"  # in T1: set as they are
+    assert latex_text("a,,b,,,c") == "a,{},b,{},{},c"
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="TeX Live is needed")
+def test_tex_writes_generated_fonts_inside_its_build_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backquote needs a font TeX generates on the fly (mktexpk); it must not land in the
+    user's TEXMFVAR or home directory."""
+    from mrpl.render import render
+    from mrpl.render.pdf import build_pdf
+
+    outside, home = tmp_path / "texmf-var", tmp_path / "home"
+    outside.mkdir()
+    home.mkdir()
+    monkeypatch.setenv("TEXMFVAR", str(outside))
+    monkeypatch.setenv("HOME", str(home))
+    text = plan_with('mål 1.1 "Service" {', 'mål 1.1 "`Service` ħ ſ ĸ ŉ ,, x" {', CLEAN)
+    plan = mrpl.load_string(text, "t.mrp").plan
+    assert plan is not None
+    assert build_pdf(render(plan, "tex"), "t").startswith(b"%PDF")
+    assert list(outside.rglob("*")) == [] and list(home.rglob("*")) == []

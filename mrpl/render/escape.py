@@ -8,7 +8,7 @@ character of plan text can become markup in the output:
 - `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
 - `toml_string`: a TOML basic string (the results template);
 - `csv_cell`: a spreadsheet cell that cannot start a formula (the CSV results template);
-- `terminal_text`: a line for a terminal (text reports, text diagnostics): no control
+- `terminal_text`: text for a terminal (text reports, diagnostics, diffs): no control
   character reaches it, so no escape sequence can recolour, hide or rewrite output.
 - `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
@@ -69,6 +69,7 @@ _TEX_CHARS: dict[str, str] = {
     "[": "{[}",  # never read as an optional argument
     "]": "{]}",
     "-": "-{}",  # no -- / --- ligatures: a hyphen stays a hyphen
+    ",": ",{}",  # only before another comma: ",," is a ligature („) in T1 fonts
     "\u00a0": "~",
     "•": r"\textbullet{}",
     "€": r"\texteuro{}",
@@ -77,10 +78,17 @@ _TEX_CHARS: dict[str, str] = {
     "→": r"\ensuremath{\rightarrow}",
     "\u2009": r"\,",
 }
-# Characters T1 + utf8 inputenc typeset as they are.
-_TEX_SAFE = re.compile(r"[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]")
+# Characters T1 (+ TS1 from textcomp) and utf8 inputenc typeset as they are: Latin-1 and
+# Latin Extended-A but the nine letters t1enc.dfu does not define (Ħ ħ ĸ Ŀ ŀ ŉ Ŧ ŧ ſ), which
+# would stop pdflatex ("Unicode character not set up"): those are shown as their code point.
+_NOT_IN_T1 = "\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f"
+_TEX_SAFE = re.compile(
+    rf"(?![{_NOT_IN_T1}])[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]"
+)
 _TEX_ANY = re.compile(
-    r"[\\{}$&#^_~%<>|\"'`\[\]\-]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
+    r"[\\{}$&#^_~%<>|\"'`\[\]\-]|,(?=,)|"
+    rf"[{_NOT_IN_T1}]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]",
+    re.S,
 )
 
 
@@ -137,19 +145,6 @@ def csv_cell(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Terminal (text reports and text diagnostics)
-
-# C0 controls but tab, DEL, C1 controls (CSI, OSC...), and the bidirectional overrides and
-# isolates that reorder what is shown (Trojan Source): each shown as a visible \uXXXX.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def terminal_text(text: str) -> str:
-    """One line of plan or results text for a terminal: control characters made visible."""
-    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
-
-
-# --------------------------------------------------------------------------
 # HTML (text and quoted attribute values; inline SVG is the same context)
 
 _HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
@@ -161,6 +156,9 @@ def html_text(text: str) -> str:
     """Plan text for HTML text or a double- or single-quoted attribute value."""
     return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
 
+
+# --------------------------------------------------------------------------
+# Terminal (text reports, text diagnostics, text diffs)
 
 # C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
 # overrides and isolates that can make a line read differently than it is.
