@@ -24,8 +24,11 @@ _PATTERNS: tuple[tuple[A.DeadlineKind, re.Pattern[str]], ...] = (
     (A.DeadlineKind.QUARTER, re.compile(r"\bQ(?P<n>[1-4])\b" + _YEAR)),
     (A.DeadlineKind.HALF, re.compile(r"\b(?P<n>[12])\.\s*halvår" + _YEAR, re.I)),
     (A.DeadlineKind.HALF, re.compile(r"\bH(?P<n>[12])\b" + _YEAR)),
-    (A.DeadlineKind.MONTH_END, re.compile(r"\b(?:ultimo|end of)\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I)),
-    (A.DeadlineKind.YEAR_END, re.compile(r"\b(?:ultimo|end of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    (
+        A.DeadlineKind.MONTH_END,
+        re.compile(r"\b(?:ultimo|end of|udgangen af)\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I),
+    ),
+    (A.DeadlineKind.YEAR_END, re.compile(r"\b(?:ultimo|end of|udgangen af)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     (A.DeadlineKind.DATE, re.compile(r"\b(?P<day>[0-3]?\d)\.?\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I)),
     (A.DeadlineKind.DATE, re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b")),
     (A.DeadlineKind.DATE, re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),

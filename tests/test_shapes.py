@@ -7,13 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mrpl
 from mrpl import ast as A
 from mrpl.check import check_plan
 from mrpl.fmt import format_source
+from mrpl.i18n import deadline_in_words
 from mrpl.render import render
 from mrpl.render.document import Document, build_document
+from mrpl.textdates import deadlines_named
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPED = [ROOT / "examples" / "kontrolstyrelsen-2024.mrp", ROOT / "examples" / "digitaliseringsstyrelsen-2025.mrp"]
@@ -216,3 +220,30 @@ def test_shaped_examples_format_and_round_trip(path: Path, lang: str) -> None:
         assert format_source(source, str(path)) == source
     again = format_source(format_source(source, str(path), lang), str(path), "da")
     assert parse(again) == parse(source)
+
+
+def test_a_core_task_without_a_number_matches_its_budget_row_by_name() -> None:
+    budget = 'budget { kolonner F 2024; total "I alt" | 10; række 1 "Tilsyn" | 10 }'
+    found = codes(HEADER + f'strategi {{ kerneopgaver {{ {budget}\n kerneopgave "Tilsyn" "T" }} }}')
+    assert [c for c in found if c[0] == "MRP504"] == []
+    found = codes(HEADER + f'strategi {{ kerneopgaver {{ {budget}\n kerneopgave "Vejledning" "T" }} }}')
+    assert ("MRP504", "budget row 1 'Tilsyn' has no `kerneopgave 1`") in found
+
+
+@given(
+    st.sampled_from([A.DeadlineKind.QUARTER, A.DeadlineKind.HALF, A.DeadlineKind.MONTH_END, A.DeadlineKind.DATE]),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.integers(2000, 2040),
+    st.sampled_from(["da", "en"]),
+)
+def test_a_deadline_written_in_words_is_read_back_from_a_text(
+    kind: A.DeadlineKind, n: int, day: int, year: int, lang: str
+) -> None:
+    """What the document prints for a `frist` ("2. kvartal 2024", "ultimo marts 2024") is what
+    the text reader finds again: the same last day."""
+    number = {A.DeadlineKind.QUARTER: (n - 1) % 4 + 1, A.DeadlineKind.HALF: (n - 1) % 2 + 1}.get(kind, n)
+    deadline = A.Deadline(kind, year, number, day if kind is A.DeadlineKind.DATE else None)
+    text = f"Opgaven skal være løst {deadline_in_words(deadline, lang)}, som aftalt."
+    (named,) = deadlines_named(text)
+    assert named.end_date(year) == deadline.end_date(year)

@@ -84,8 +84,10 @@ def _check_column(ctx: Context, budget: A.Budget, index: int, total_cell: A.Budg
 
 
 def _check_core_tasks(ctx: Context, tasks: A.CoreTasks, budgets: list[A.Budget]) -> None:
-    numbers = {i.number: i for i in tasks.items if isinstance(i, A.CoreTask)}
-    if not numbers or not budgets:
+    numbers = {i.number: i for i in tasks.items if isinstance(i, A.CoreTask) and i.number is not None}
+    # A core task without a number matches its budget row by name.
+    titles = {i.title.casefold().rstrip(":") for i in tasks.items if isinstance(i, A.CoreTask) and i.number is None}
+    if not (numbers or titles) or not budgets:
         return
     rows: dict[int, A.BudgetRow] = {}
     for budget in budgets:
@@ -93,7 +95,7 @@ def _check_core_tasks(ctx: Context, tasks: A.CoreTasks, budgets: list[A.Budget])
             if row.number is None or row.number == GENERAL_COSTS_ROW:
                 continue
             rows.setdefault(row.number, row)
-            if row.number not in numbers:
+            if row.number not in numbers and row.name.casefold().rstrip(":") not in titles:
                 ctx.report("MRP504", f"budget row {row.number} {row.name!r} has no `kerneopgave {row.number}`",
                            row.span)  # fmt: skip
     for number, task in numbers.items():
