@@ -327,12 +327,13 @@ class Tally:
     first: str = ""  # the first failure: its stage, traceback and input
 
 
-def run(seconds: float, seed: int, limit: int | None = None, out: Path | None = None) -> Tally:
+def run(seconds: float, seed: int, limit: int | None = None, out: Path | None = None, minimum: int = 0) -> Tally:
+    """Inputs until `seconds` have passed (at least `minimum` of them, at most `limit`)."""
     tally = Tally()
     sources = [mutated_inputs(seed), grammar_inputs(seed)]
     rng = random.Random(seed)
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and (limit is None or tally.inputs < limit):
+    while (tally.inputs < minimum or time.monotonic() < deadline) and (limit is None or tally.inputs < limit):
         text = next(sources[tally.inputs % 2])
         tally.inputs += 1
         try:
