@@ -170,19 +170,8 @@ def _of(points: Decimal | None, weight: Decimal) -> str:
 
 
 def _goal_status(goal: dict[str, Any]) -> str:
-    status = goal.get("status")
-    if isinstance(status, dict):
-        status = status.get("status") or status.get("word")
-    if status:
-        return str(status)
-    statuses = [r["status"] for r in goal["requirements"] if r["status"] not in (DROPPED, UNSCORED)]
-    if not statuses:
-        return DROPPED if goal["requirements"] else MISSING
-    if all(s == MISSING for s in statuses):
-        return MISSING
-    if all(s == MET for s in statuses):
-        return MET
-    return PARTLY if any(s in (MET, PARTLY) for s in statuses) else NOT_MET
+    """The goal's status under the plan's `målstatus` rule (mrpl.score.goal_status, via report_data)."""
+    return str(goal["status"])
 
 
 def _goal_table(data: dict[str, Any], words: dict[str, Any], lang: str, weighted: bool) -> Table:

@@ -376,11 +376,27 @@ class LevelTarget:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
+class ApprovalKind(enum.Enum):
+    APPROVED = "approved"  # `godkendt af "departementet"`: the department approves the delivery
+    JOINT = "joint"  # `sammen med "departementet"`: decided together with the department
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A milestone that counts only when another party has approved it (or decided it jointly)
+    by the deadline: the results file gives the approval date beside the delivery date."""
+
+    kind: ApprovalKind
+    party: str  # "departementet"
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
 @dataclass(frozen=True, slots=True)
 class MilestoneTarget:
-    """`milepæl`: delivered by the requirement's deadline."""
+    """`milepæl`: delivered by the requirement's deadline (and approved by then, with `approval`)."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +431,47 @@ Target = (
     | StatusTarget
 )
 
+
+# --------------------------------------------------------------------------
+# Plan-level scoring choices: weighting and the goal-status rule
+
+
+class WeightingKind(enum.Enum):
+    NONE = "none"  # `vægtning ingen`: no weights; fulfilment is counted, not scored in points
+
+
+@dataclass(frozen=True, slots=True)
+class Weighting:
+    """`vægtning ingen` in the plan header (the whole plan) or in a section (its goals)."""
+
+    kind: WeightingKind = WeightingKind.NONE
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+class GoalRuleKind(enum.Enum):
+    ALL = "all"  # `målstatus alle`: a goal is met when all its requirements are met, else not met
+    SHARE = "share"  # `målstatus andel mindst 80 %`: when its (weighted) fulfilment reaches the threshold
+    ASSESSMENT = "assessment"  # `målstatus vurdering`: the department's assessment in the results file
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRule:
+    """How a goal's status (Opfyldt / Delvist opfyldt / Ikke opfyldt) follows from its requirements.
+
+    Stated in the plan header (every goal), a section (its goals) or a goal; the nearest wins.
+    `partly_*`: the optional `delvist mindst 50 %` of a share rule."""
+
+    kind: GoalRuleKind = GoalRuleKind.ALL
+    relation: Relation | None = None
+    threshold: Decimal | None = None  # percent
+    partly_relation: Relation | None = None
+    partly_threshold: Decimal | None = None  # percent
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+# Without `målstatus`: met when every requirement is met, partly met when something is reached, else not
+# met; the same as writing `målstatus andel mindst 100 %` (docs/scoring.md, "Goal status").
+DEFAULT_GOAL_RULE = GoalRule(GoalRuleKind.SHARE, Relation.AT_LEAST, Decimal(100))
 
 # --------------------------------------------------------------------------
 # Scoring rules (how a reported result becomes a fulfilment in [0, 1])
@@ -584,11 +641,23 @@ class Goal:
     methods: tuple[Method, ...] = ()
     attributes: tuple[Attribute, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    goal_rule: GoalRule | None = None  # `målstatus ...` for this goal
 
     @property
     def type(self) -> str | None:
         """`type "Koncernfælles"`: kept as the goal's first attribute."""
         return next((a.value for a in self.attributes[:1] if a.name == "type"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """`parameter styrelse "Styrelsens navn" standard "Styrelsen"`: a placeholder a
+    module (a file of shared goals) declares, for the plans that import it to fill."""
+
+    name: str
+    description: str
+    default: str | None = None
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -620,6 +689,8 @@ class GoalSection:
     core_tasks: tuple[CoreTask, ...] = ()  # `kerneopgave "..." { mål 3 ... }`: goals grouped by core task
     columns: tuple[str, ...] = ()  # extra goal-table columns: "type", "deadline" (`kolonner type | frist`)
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    weighting: Weighting | None = None  # `vægtning ingen`: this section's goals carry no weights
+    goal_rule: GoalRule | None = None  # `målstatus ...` for this section's goals
 
 
 # --------------------------------------------------------------------------
@@ -660,6 +731,8 @@ class Header:
     next_negotiation: str | None = None
     running_numbers: bool = False  # `kravnummerering fortløbende`: requirement labels are plan-wide ids
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    weighting: Weighting | None = None  # `vægtning ingen`: the plan carries no weights
+    goal_rule: GoalRule | None = None  # `målstatus ...`: the default rule for every goal
 
 
 @dataclass(frozen=True, slots=True)
@@ -825,10 +898,34 @@ class Plan:
     annexes: tuple[Annex, ...] = ()
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
+    parameters: tuple[Parameter, ...] = ()  # a module's declared placeholders
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
     def all_goals(self) -> tuple[Goal, ...]:
         return tuple(g for s in self.sections for g in s.goals) + self.goals
+
+    def section_of(self, goal: Goal) -> GoalSection | None:
+        """The section that holds `goal` (the very node), if any."""
+        return next((s for s in self.sections if any(g is goal for g in s.goals)), None)
+
+    def is_weighted(self, goal: Goal) -> bool:
+        """False when the plan or the goal's section says `vægtning ingen`."""
+        if self.header is not None and self.header.weighting is not None:
+            return False
+        section = self.section_of(goal)
+        return section is None or section.weighting is None
+
+    def goal_rule_of(self, goal: Goal) -> GoalRule:
+        """The goal's status rule: its own, else its section's, else the header's, else `alle`."""
+        section = self.section_of(goal)
+        for rule in (
+            goal.goal_rule,
+            section.goal_rule if section else None,
+            self.header.goal_rule if self.header else None,
+        ):
+            if rule is not None:
+                return rule
+        return DEFAULT_GOAL_RULE
 
 
 def requirement_id(goal: Goal, req: Requirement) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import click
 
 import mrpl
-from mrpl.diagnostics import Diagnostic, has_errors, render_json, render_texts, summary
+from mrpl.diagnostics import Diagnostic, Severity, has_errors, render_json, render_texts, summary, unread_summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -67,12 +67,23 @@ def parse(file: str, spans: bool, no_imports: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(errors) else EXIT_OK)
 
 
-@main.command("fmt")
+@main.command("fmt", short_help="Lay out plan files canonically (your words, order and line breaks kept).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and name the files that would change.")
-@click.option("--lang", type=click.Choice(["da", "en"]), help="Keyword language (default: the file's own).")
-def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
-    """Rewrite plan FILES in the canonical layout (comments kept)."""
+@click.option("--lang", type=click.Choice(["da", "en"]), help="Translate the keywords to this language.")
+@click.option(
+    "--wrap",
+    type=click.IntRange(min=40),
+    metavar="N",
+    help="Refill the paragraphs of text blocks to N columns (default: keep the line breaks as written).",
+)
+def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None) -> None:
+    """Rewrite plan FILES in the canonical layout.
+
+    Only layout that carries no meaning changes (indentation, spacing, blank lines, tables
+    aligned); the order of statements, the words, the line breaks in texts and the comments
+    stay as written. A symbolic link stays a link: the file it points to is rewritten.
+    """
     from mrpl.fmt import format_file, write_atomic
 
     status = EXIT_OK
@@ -80,7 +91,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
         if not os.path.isfile(path):
             fail_usage(f"{path}: no such file")
         try:
-            outcome = format_file(path, lang)
+            outcome = format_file(path, lang, wrap)
         except mrpl.SourceError as exc:
             fail_usage(str(exc))
             raise  # unreachable
@@ -99,7 +110,7 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
     sys.exit(status)
 
 
-@main.command()
+@main.command(short_help="Build the contract (Markdown, LaTeX, PDF) or the scoring module.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--to",
@@ -113,13 +124,20 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None) -> None:
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
-    """Build documents (Markdown, LaTeX, PDF) from plan FILE."""
+    """Build documents (Markdown, LaTeX, PDF) or the Python scoring module from plan FILE.
+
+    Errors are printed in full and stop the build (unless --force); warnings and notes are
+    counted on one line: `mrplc check FILE` shows them.
+    """
     from mrpl.check import all_diagnostics
     from mrpl.render.build import BuildError, write_outputs
 
     result = load_or_exit(file)
     diagnostics = all_diagnostics(result)
-    print_diagnostics(diagnostics, result.sources)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    print_diagnostics(errors, result.sources)
+    if (line := unread_summary(diagnostics, file, lang)) is not None:  # `check` shows them in full
+        click.echo(line, err=True)
     if has_errors(diagnostics) or result.plan is None:
         if not force or result.plan is None:
             click.echo(f"{file}: not built (fix the errors first, or use --force)", err=True)
@@ -134,18 +152,41 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
     sys.exit(EXIT_OK)
 
 
-@main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def plan_files(paths: Iterable[str]) -> list[str]:
+    """The files named, a directory standing for every `.mrp` under it (sorted)."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.endswith(".mrp")
+            )
+            if not found:
+                fail_usage(f"{path}: no .mrp files in this directory")
+            out += found
+        elif os.path.isfile(path):
+            out.append(path)
+        else:
+            fail_usage(f"{path}: no such file")
+    return list(dict.fromkeys(out))
+
+
+@main.command("check", short_help="Check plans and modules (a directory: every .mrp under it).")
+@click.argument("paths", metavar="PLAN...", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Report warnings as errors.")
-def check_command(files: tuple[str, ...], fmt_: str, strict: bool) -> None:
-    """Check plan FILES: weights, numbering, dates, targets, budget, completeness."""
+def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
+    """Check plans: weights, numbering, dates, targets, budget, completeness.
+
+    A directory stands for every .mrp file under it; a module of shared goals is checked alone
+    and in each plan that imports it (a diagnostic found twice is reported once).
+    """
     from mrpl.check import all_diagnostics
     from mrpl.diagnostics import promote_warnings
 
-    for path in files:  # every file must exist before any is reported
-        if not os.path.isfile(path):
-            fail_usage(f"{path}: no such file")
+    files = plan_files(paths)  # every file must exist before any is reported
     found: dict[tuple[object, ...], Diagnostic] = {}  # files importing the same shared file report it once
     sources: dict[str, str] = {}
     for path in files:
@@ -158,7 +199,7 @@ def check_command(files: tuple[str, ...], fmt_: str, strict: bool) -> None:
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
 
 
-@main.command("explain")
+@main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")
 @click.argument("code")
 def explain_command(code: str) -> None:
     """Explain a diagnostic CODE (MRP101, 101 or its name, e.g. weights-total)."""
@@ -190,7 +231,7 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
         raise  # unreachable
 
 
-@main.command("score")
+@main.command("score", short_help="Score a plan against a results file, or write an empty one.")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
 @click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
 @click.option(
@@ -224,11 +265,9 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
 def score_command(plan_file: str, results_file: str | None, fmt_: str, document_format: str, lang: str,
                   template: bool, template_format: str, output: str | None, force: bool) -> None:  # fmt: skip
-    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template."""
-    from pathlib import Path
-
+    """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template
+    (also when the plan has errors: they are printed, and the exit status is 1)."""
     from mrpl.check import all_diagnostics
-    from mrpl.render.output import OutputError, write_atomic
     from mrpl.report import render_report
     from mrpl.results import read_results, results_template
     from mrpl.score import score, scoring_plan
@@ -238,50 +277,68 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
     loaded = load_or_exit(plan_file)
     errors = [d for d in all_diagnostics(loaded) if d.severity.name == "ERROR"]
     print_diagnostics(errors, loaded.sources)
+    if template and loaded.plan is not None:
+        # The template is how an agency starts reporting: it is written even when the plan has errors
+        # (they are on stderr, and the exit status says so).
+        text = results_template(scoring_plan(loaded.plan), template_format)
+        _write_output(text, text.encode("utf-8"), output, list(loaded.files))
+        if errors:
+            click.echo(f"mrplc: warning: {plan_file} has errors; the template may change when they are fixed", err=True)
+        sys.exit(EXIT_ERRORS if errors else EXIT_OK)
     if loaded.plan is None or (errors and not force):
         click.echo(f"{plan_file}: not scored (fix the plan's errors first, or use --force)", err=True)
         sys.exit(EXIT_ERRORS)
     if errors:
         click.echo(f"mrplc: warning: scoring {plan_file} despite errors (--force)", err=True)
     splan = scoring_plan(loaded.plan)
-    if template:
-        text = results_template(splan, template_format)
+    if splan.weighted and splan.stated_total is not None and splan.stated_total != splan.total:
+        click.echo(
+            f"mrplc: warning: the weights add up to {splan.total} points, not the plan's total of "
+            f"{splan.stated_total}: scoring against {splan.total}",
+            err=True,
+        )
+    assert results_file is not None
+    if not os.path.isfile(results_file):
+        fail_usage(f"{results_file}: no such file")
+    try:
+        results = read_results(results_file, splan)
+    except OSError as exc:
+        fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
+        return
+    print_diagnostics(results.diagnostics, {results_file: results.source})
+    if not results.ok:
+        click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
+        sys.exit(EXIT_ERRORS)
+    scored = score(splan, results.results, results.assessments)
+    if fmt_ == "aarsrapport":
+        if output is None and document_format not in ("md", "typ"):
+            fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
+        data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
+        text = data.decode("utf-8") if output is None else ""
     else:
-        assert results_file is not None
-        if not os.path.isfile(results_file):
-            fail_usage(f"{results_file}: no such file")
-        try:
-            results = read_results(results_file, splan)
-        except OSError as exc:
-            fail_usage(f"{results_file}: cannot read: {exc.strerror or exc}")
-            return
-        print_diagnostics(results.diagnostics, {results_file: results.source})
-        if not results.ok:
-            click.echo(f"{results_file}: nothing scored (fix the errors first)", err=True)
-            sys.exit(EXIT_ERRORS)
-        scored = score(splan, results.results)
-        if fmt_ == "aarsrapport":
-            if output is None and document_format not in ("md", "typ"):
-                fail_usage(f"--as {document_format} writes a binary file: give it with -o FILE")
-            data = annual_report_bytes(loaded.plan, scored, document_format, lang, results_file, results.as_of)
-            text = data.decode("utf-8") if output is None else ""
-        else:
-            text = render_report(scored, fmt_, results_file, results.as_of)
-            data = text.encode("utf-8")
-    if template:
+        text = render_report(scored, fmt_, results_file, results.as_of)
         data = text.encode("utf-8")
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            write_atomic(Path(output), data, [*loaded.files, *([results_file] if results_file else [])])
-        except (OutputError, OSError) as exc:
-            fail_usage(str(exc))
-        click.echo(f"wrote {output}", err=True)
+    _write_output(text, data, output, [*loaded.files, results_file])
     sys.exit(EXIT_OK)
 
 
-@main.command("diff")
+def _write_output(text: str, data: bytes, output: str | None, inputs: list[str]) -> None:
+    """`text` to stdout, or `data` atomically to `output` (never over one of the `inputs`)."""
+    from pathlib import Path
+
+    from mrpl.render.output import OutputError, write_atomic
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(Path(output), data, inputs)
+    except (OutputError, OSError) as exc:
+        fail_usage(str(exc))
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command("diff", short_help="What changed from one plan to another (exit 1 when something did).")
 @click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
 @click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
 @click.option(
@@ -325,7 +382,7 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     sys.exit(EXIT_OK if result.empty else EXIT_ERRORS)
 
 
-@main.command("report")
+@main.command("report", short_help="Goal fulfilment for every plan in a folder, with checks across plans.")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
 @click.option(
     "--to", "fmt_", type=click.Choice(["html", "md", "json"]), default="md", show_default=True, help="Report format."

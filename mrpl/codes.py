@@ -117,7 +117,10 @@ _c("MRP001", "file-too-large", "The file is too large to be a plan", E, "syntax"
    "the editor.")  # fmt: skip
 _c("MRP002", "unexpected-token", "Unexpected word or symbol", E, "syntax",
    "The parser found something it did not expect at this point; the message says what it expected, and after "
-   "which keyword.",
+   "which keyword, or names the mistake: a misspelt keyword (`resultatkrv`), a `}` missing (found from the "
+   "indentation), a range of years where one period belongs, a unit in a "
+   "fulfilment scale. One mistake gives one message: the parser drops the broken statement (with the block "
+   "it opens, or the lines indented below it when its `{` is missing) and reads on from the next statement.",
    "Nothing after a syntax error can be trusted, so the checker does not run until the file parses.",
    """
    mål 1.1 "Service" {
@@ -179,6 +182,31 @@ _c("MRP011", "override-without-goal", "An import adjusts a goal the file does no
    "The agency-specific difference would silently be lost.",
    'importer "shared.mrp" { mål 2.4 { vægt 5 } }',
    'importer "shared.mrp" { mål 2.1 { vægt 5 } }')  # fmt: skip
+_c("MRP012", "undeclared-placeholder", "A module uses a placeholder it does not declare", E, "load",
+   "A file that declares parameters (a module of shared goals) uses a `{{name}}` placeholder that is not one of "
+   "them. Every placeholder of a module is declared with `parameter name \"description\"`, so that the plans "
+   "importing it know what to fill in.",
+   "An importing plan could not know it must give the value; the braces would be printed in its document.",
+   """
+   parameter styrelse "Styrelsens navn"
+   mål 2.1 "Fælles" { tekst "{{styrlese}} fastholder niveau 4" }
+   """,
+   """
+   parameter styrelse "Styrelsens navn"
+   mål 2.1 "Fælles" { tekst "{{styrelse}} fastholder niveau 4" }
+   """)  # fmt: skip
+_c("MRP013", "missing-parameter", "An import gives no value for a module's parameter", E, "load",
+   "The imported module declares a parameter without a default, and neither `sæt name \"...\"` in the "
+   "`importer` block nor the plan header (styrelse, forkortelse, ministerium, departement, år) gives it.",
+   "The shared goals would be printed with the placeholder's braces in the signed document.",
+   'importer "shared/koncernfaelles-2022.mrp" { mål 2.1 { vægt 5 } }',
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrelse "Styrelsen" }')  # fmt: skip
+_c("MRP014", "unknown-parameter", "An import sets a parameter the module does not declare", E, "load",
+   "`sæt name \"...\"` in an `importer` block names no parameter of the imported module (a misspelling, or a "
+   "parameter the module no longer has).",
+   "The value would silently fill nothing.",
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrlese "Styrelsen" }',
+   'importer "shared/koncernfaelles-2022.mrp" { sæt styrelse "Styrelsen" }')  # fmt: skip
 _c("MRP020", "not-a-date", "Not a calendar date", E, "syntax",
    "The date does not exist (31 June, 29 February in a common year, month 13).",
    "A deadline on a day that does not exist cannot be met or checked.",
@@ -298,6 +326,26 @@ _c("MRP109", "weight-table-duplicate", "The weight table names something twice",
    "Two weights for one goal: which one counts?",
    "vægttabel { 1.1 60; 1.1 40 }",
    "vægttabel { 1.1 60; 1.2 40 }")  # fmt: skip
+
+_c("MRP120", "weight-in-unweighted", "A weight in a plan or section without weights", E, "check",
+   """
+   The plan header, or a goal section, says `vægtning ingen`: its goals are counted (met or not), not scored in
+   points. A `vægt` on such a goal, requirement or part, a `vægttabel` entry for one, or the plan's `total` in an
+   unweighted plan contradicts that.
+   """,
+   "A weight that counts for nothing would tell the reader the goal is scored in points.",
+   """
+   afsnit 2 "Udviklingsaktiviteter" {
+     vægtning ingen
+     mål 2.1 "Kompetencer" { vægt 10 ... }
+   }
+   """,
+   """
+   afsnit 2 "Udviklingsaktiviteter" {
+     vægtning ingen
+     mål 2.1 "Kompetencer" { ... }
+   }
+   """)  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP2xx: numbering and references
@@ -497,6 +545,13 @@ _c("MRP409", "scale-points-repeat", "An assessment scale repeats a point value",
    'point 1 "Ikke tilfredsstillende"\npoint 1 "Tilfredsstillende"',
    'point 1 "Ikke tilfredsstillende"\npoint 2 "Tilfredsstillende"')  # fmt: skip
 
+_c("MRP420", "goal-status-rule", "A goal-status rule cannot be applied", E, "check",
+   "`målstatus andel R X %` compares a goal's fulfilment with X from below (`mindst` or `over`); an optional "
+   "`delvist R Y %` names a lower threshold for \"Delvist opfyldt\", so Y lies below X.",
+   "A rule that makes a goal partly met above the line for met, or met by falling short, cannot give a status.",
+   "målstatus andel mindst 80 % delvist mindst 90 %",
+   "målstatus andel mindst 80 % delvist mindst 50 %")  # fmt: skip
+
 # --------------------------------------------------------------------------
 # MRP5xx: budget table
 
@@ -660,7 +715,8 @@ _SUPPRESSION_DOC = """
 A comment `# mrpl: ignore[MRP702]` (several codes separated by commas) silences those codes
 
 - on the line of the comment and on the line just below it (so it can stand above the statement), and
-- inside a goal's block: anywhere in the goal it silences the codes for the whole goal and its requirements.
+- for a whole goal and its requirements: on the line above a `mål`, on its first line, or anywhere inside its
+  block.
 
 Only warnings and info can be suppressed. Errors cannot: a plan with an error is not a valid contract, and a
 silenced error would still be wrong in the printed document. An ignore comment naming an error adds a note to

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -125,13 +126,18 @@ def _location(span: Span) -> str:
     return f"{span.file or '<input>'}:{span.line}:{span.column}"
 
 
+# Tabs, other control characters and line separators take one column each in the snippet
+# (shown as a space: none reaches the terminal, and the caret stays under its column).
+_NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _snippet(span: Span, lines: _SourceLines, paint) -> list[str]:  # type: ignore[no-untyped-def]
     from mrpl.render.escape import terminal_text
 
     line = lines.line(span.file, span.line)
     if line is None:
         return []
-    text = line.replace("\t", " ")
+    text = _NOT_SHOWN.sub(" ", line)
     if len(text) > 200:  # keep snippets of huge one-line inputs readable
         text = text[:200] + "…"
     gutter = str(span.line)
@@ -155,11 +161,33 @@ def render_texts(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], 
 def summary(diagnostics: list[Diagnostic]) -> str:
     counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in Severity}
     parts = [
-        f"{counts[Severity.ERROR]} error(s)",
-        f"{counts[Severity.WARNING]} warning(s)",
+        plural(counts[Severity.ERROR], "error", "errors"),
+        plural(counts[Severity.WARNING], "warning", "warnings"),
         f"{counts[Severity.INFO]} info",
     ]
     return ", ".join(parts)
+
+
+_UNREAD = {
+    "da": ("advarsel", "advarsler", "note", "noter", "og", "kør `mrplc check {file}` for at se {them}", "den", "dem"),
+    "en": ("warning", "warnings", "note", "notes", "and", "run `mrplc check {file}` to see {them}", "it", "them"),
+}  # fmt: skip
+
+
+def unread_summary(diagnostics: list[Diagnostic], file: str, lang: str = "da") -> str | None:
+    """One line for the warnings and notes a command does not print (`build`):
+    "16 advarsler og 6 noter — kør `mrplc check plan.mrp` for at se dem"."""
+    warning, warnings, note, notes, and_, hint, it, them = _UNREAD["da" if lang == "da" else "en"]
+    counts = [sum(1 for d in diagnostics if d.severity is s) for s in (Severity.WARNING, Severity.INFO)]
+    parts = [plural(n, one, many) for n, one, many in zip(counts, (warning, note), (warnings, notes), strict=True) if n]
+    if not parts:
+        return None
+    return f" {and_} ".join(parts) + " — " + hint.format(file=file, them=it if sum(counts) == 1 else them)
+
+
+def plural(count: object, one: str, many: str) -> str:
+    """ "1 error", "2 errors" (Danish too: "1 advarsel", "2 advarsler")."""
+    return f"{count} {one if count == 1 else many}"
 
 
 # --------------------------------------------------------------------------

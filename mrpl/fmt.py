@@ -1,22 +1,23 @@
-"""The formatter: one canonical layout for a plan file.
+"""The formatter: `mrplc fmt`, and the printer of a syntax tree as source text.
 
-`format_result` turns a file's unresolved syntax tree plus its comments back
-into source text: 2-space indentation, one statement per line, `{`…`}` blocks,
-keywords spelled canonically (first alternative in grammar/keywords.tsv) in the
-file's language or the one asked for, decimal commas, one-line strings for
-single paragraphs and indented `\"\"\"` blocks for longer prose.
+`format_source` / `format_file` lay a file out canonically from its own tokens
+(mrpl.layout: only what carries no meaning changes; the author's order, words, text
+line breaks and comments stay), translate its keywords when asked (`language`), and
+check their own output: the text is reparsed and refused (FormatError) if the tree or
+the comments changed.
 
-It works in two steps so that layout and comments stay separate concerns:
-the tree becomes a tree of `_Stmt` (a statement's text, its children, and the
-source position it came from); comments are then attached to statements by
-line and everything is printed. `format_source` checks its own output: it
-reparses it and refuses (FormatError) if the tree or the comments changed.
+`format_plan` prints a syntax tree built in code (no source to keep) in one layout:
+2-space indentation, one statement per line, keywords spelled canonically (first
+alternative in grammar/keywords.tsv, a unit agreeing with its number), decimal commas,
+one-line strings for single paragraphs and indented `\"\"\"` blocks for longer prose.
+It works in two steps: the tree becomes a tree of `_Stmt` (a statement's text, its
+children, and the source position it came from), then everything is printed.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,9 +25,10 @@ from decimal import Decimal
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.files import replace_atomically
-from mrpl.keywords import MONTHS_DA, MONTHS_EN, by_name
+from mrpl.keywords import MONTHS_DA, MONTHS_EN, by_name, month_number
+from mrpl.layout import LayoutError, lay_out, positioned_tokens
 from mrpl.load import parse_file
-from mrpl.parse import Comment, ParseResult, parse_source
+from mrpl.parse import ParseResult, parse_source
 from mrpl.prose import to_markup
 
 INDENT = "  "
@@ -152,7 +154,7 @@ class _Writer:
         return self.kw(unit.name)
 
     def duration(self, d: A.Duration) -> str:
-        return f"{self.number(d.value)} {self.time_unit(d.unit)}"
+        return f"{self.number(d.value)} {counted_spelling(d.unit.name, self.lang, d.value)}"
 
     def weight(self, w: A.Weight) -> str:
         return self.number(w.value) + (" %" if w.unit is A.WeightUnit.PERCENT else "")
@@ -165,8 +167,8 @@ class _Writer:
             case "%":
                 return f"{value} %"
             case "point":
-                return f"{value} {self.kw('POINT')}"
-        return f"{value} {self.time_unit(A.TimeUnit(q.unit))}"
+                return f"{value} {counted_spelling('POINT', self.lang, q.value)}"
+        return f"{value} {counted_spelling(A.TimeUnit(q.unit).name, self.lang, q.value)}"
 
     def step(self, s: A.Step) -> _Stmt:
         fulfil = f"{self.number(s.fulfilment)} %"
@@ -213,7 +215,7 @@ def _long_string(lines: list[str]) -> str:
 
 class _PlanWriter(_Writer):
     def plan(self, plan: A.Plan) -> list[_Stmt]:
-        out: list[_Stmt] = []
+        out: list[_Stmt] = [self.parameter(p) for p in plan.parameters]
         if plan.header is not None:
             out.append(self.header(plan.header))
         weights = plan.weights if plan.weights is not None and plan.weights.after != "annex" else None
@@ -244,6 +246,10 @@ class _PlanWriter(_Writer):
             stmt.blank_before = True
         return out
 
+    def parameter(self, p: A.Parameter) -> _Stmt:
+        default = (self.kw("DEFAULT"), self.string(p.default)) if p.default is not None else ()
+        return self.stmt("PARAMETER", p.name, self.string(p.description), *default, span=p.span)
+
     # ---- header
 
     def header(self, h: A.Header) -> _Stmt:
@@ -265,6 +271,7 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("PERIOD", start, self.kw("TO"), end, span=p.span))
         if h.total is not None:
             items.append(self.stmt("TOTAL", self.weight(h.total), span=h.total.span))
+        self._scoring_choices(items, h.weighting, h.goal_rule)
         for signatory in (h.director, h.head):
             if signatory is not None:
                 items.append(self.signatory(signatory))
@@ -274,6 +281,26 @@ class _PlanWriter(_Writer):
         if h.running_numbers:
             items.append(self.stmt("NUMBERING", self.kw("RUNNING")))
         return self.stmt("PLAN", span=h.span, children=items)
+
+    def _scoring_choices(self, items: list[_Stmt], weighting: A.Weighting | None, rule: A.GoalRule | None) -> None:
+        """`vægtning ingen` and `målstatus ...`, in the header, a section or (the rule) a goal."""
+        if weighting is not None:
+            items.append(self.stmt("WEIGHTING", self.kw("NONE"), span=weighting.span))
+        if rule is not None:
+            items.append(self.goal_rule(rule))
+
+    def goal_rule(self, rule: A.GoalRule) -> _Stmt:
+        match rule.kind:
+            case A.GoalRuleKind.ALL:
+                return self.stmt("GOAL_STATUS", self.kw("ALL"), span=rule.span)
+            case A.GoalRuleKind.ASSESSMENT:
+                return self.stmt("GOAL_STATUS", self.kw("ASSESSMENT"), span=rule.span)
+        if rule.relation is None or rule.threshold is None:
+            raise FormatError("a share rule needs a threshold")
+        parts = [self.kw("SHARE"), self.relation(rule.relation), self.number(rule.threshold), "%"]
+        if rule.partly_relation is not None and rule.partly_threshold is not None:
+            parts += [self.kw("PARTLY"), self.relation(rule.partly_relation), self.number(rule.partly_threshold), "%"]
+        return self.stmt("GOAL_STATUS", *parts, span=rule.span)
 
     def _opt_str(self, items: list[_Stmt], keyword: str, value: str | None) -> None:
         if value is not None:
@@ -371,6 +398,7 @@ class _PlanWriter(_Writer):
         if s.columns:
             names = {"type": "TYPE", "deadline": "DEADLINE"}
             items.append(self.stmt("COLUMNS", " | ".join(self.kw(names[c]) for c in s.columns)))
+        self._scoring_choices(items, s.weighting, s.goal_rule)
         items += self._spaced(self._section_goals(s) + [self.import_(i) for i in s.imports], items)
         return self.stmt("SECTION", str(s.number), self.string(s.title), span=s.span, children=items)
 
@@ -420,6 +448,7 @@ class _PlanWriter(_Writer):
         self._opt_prose(items, "TEXT", g.text)
         if g.weight is not None:
             items.append(self.stmt("WEIGHT", self.weight(g.weight), span=g.weight.span))
+        self._scoring_choices(items, None, g.goal_rule)
         self._opt_prose(items, "PREAMBLE", g.preamble)
         big = [self.requirement(r) for r in g.requirements]
         self._opt_prose(big, "POSTSCRIPT", g.postscript)
@@ -509,8 +538,12 @@ class _PlanWriter(_Writer):
                 else:
                     areas = " | ".join(self.string(a) for a in t.areas)
                 return f"{self.kw('LEVEL')} {self.number(t.level)} {self.kw('ON')} {areas}"
-            case A.MilestoneTarget():
+            case A.MilestoneTarget(approval=None):
                 return self.kw("MILESTONE")
+            case A.MilestoneTarget(approval=approval):
+                if approval.kind is A.ApprovalKind.APPROVED:
+                    return f"{self.kw('MILESTONE')} {self.kw('APPROVED')} {self.string(approval.party)}"
+                return f"{self.kw('MILESTONE')} {self.kw('JOINTLY')} {self.string(approval.party)}"
             case A.AssessmentTarget():
                 top = self.number(t.maximum)
                 if t.relation is None or t.points is None:
@@ -588,90 +621,6 @@ class _PlanWriter(_Writer):
 
 
 # --------------------------------------------------------------------------
-# Comments
-
-
-def _walk(stmts: list[_Stmt]) -> Iterator[_Stmt]:
-    for s in stmts:
-        yield s
-        if s.children:
-            yield from _walk(s.children)
-
-
-def _locate_spanless(stmts: list[_Stmt], keyword_spans: tuple[tuple[str, A.Span], ...], lo: int, hi: int,
-                     used: set[int]) -> None:  # fmt: skip
-    """Give statements whose node has no span (plain strings, `ikke scoret`) the
-    position of their keyword: the first unused one inside the parent block and
-    outside the block's other statements."""
-    taken = [(s.span.start, s.span.end) for s in stmts if s.span is not None]
-    for stmt in stmts:
-        if stmt.span is None and stmt.keyword is not None:
-            for name, span in keyword_spans:
-                inside_sibling = any(a <= span.start < b for a, b in taken)
-                if name == stmt.keyword and lo <= span.start < hi and span.start not in used and not inside_sibling:
-                    used.add(span.start)
-                    stmt.span = span
-                    break
-        if stmt.children:
-            start, end = (stmt.span.start, stmt.span.end) if stmt.span is not None else (lo, hi)
-            if stmt.span is not None and stmt.span.end - stmt.span.start < 2:  # only the keyword is known
-                end = hi
-            _locate_spanless(stmt.children, keyword_spans, start, end, used)
-
-
-def _attach_comments(stmts: list[_Stmt], comments: Iterable[Comment], source: str) -> list[str]:
-    """Attach every comment to a statement; returns the comments left for the end of the file."""
-    at_end: list[str] = []
-    for comment in comments:
-        text = comment.text.rstrip()
-        line_start = source.rfind("\n", 0, comment.span.start) + 1
-        code_before = source[line_start : comment.span.start].strip().strip(";")
-        if code_before and _attach_trailing(stmts, comment, text):
-            continue
-        _attach_leading(stmts, comment, text, at_end)
-    return at_end
-
-
-def _attach_trailing(stmts: list[_Stmt], comment: Comment, text: str) -> bool:
-    line = comment.span.line
-    covering = [s for s in _walk(stmts) if s.span is not None and s.span.line <= line <= s.span.end_line
-                and s.span.start < comment.span.start]  # fmt: skip
-    if not covering:
-        return False
-    # A block closing on this line (`}  # note`) takes the comment after its brace.
-    closing = [s for s in covering if s.children is not None and s.span.end_line == line]  # type: ignore[union-attr]
-    if closing:
-        outer = min(closing, key=lambda s: s.span.start)  # type: ignore[union-attr]
-        outer.trailing.append(text)
-        return True
-    on_line = [s for s in covering if s.children is None or s.span.line == line]  # type: ignore[union-attr]
-    if not on_line:
-        return False
-    stmt = max(on_line, key=lambda s: s.span.start)  # type: ignore[union-attr]
-    (stmt.trailing if stmt.children is None else stmt.head_trailing).append(text)
-    return True
-
-
-def _attach_leading(stmts: list[_Stmt], comment: Comment, text: str, at_end: list[str]) -> None:
-    line = comment.span.line
-    block: _Stmt | None = None
-    scope = stmts
-    while True:  # the innermost block that contains the comment
-        inner = next((s for s in scope if s.children and s.span is not None
-                      and s.span.line < line < s.span.end_line), None)  # fmt: skip
-        if inner is None:
-            break
-        block, scope = inner, inner.children  # type: ignore[assignment]
-    candidates = [s for s in _walk(scope) if s.span is not None and s.span.line > line]
-    if candidates:
-        min(candidates, key=lambda s: (s.span.line, s.span.start)).leading.append(text)  # type: ignore[union-attr]
-    elif block is not None:
-        block.closing.append(text)
-    else:
-        at_end.append(text)
-
-
-# --------------------------------------------------------------------------
 # Printing
 
 
@@ -711,40 +660,118 @@ def _with_trailing(lines: list[str], trailing: list[str]) -> list[str]:
 
 
 def format_plan(plan: A.Plan, language: str = "da") -> str:
-    """Source text for a plan (no comments): the formatter's core, used by the tests."""
+    """Source text for a syntax tree built in code (no comments), laid out as `mrplc fmt`
+    lays out a file (so formatting it again changes nothing)."""
     stmts = _PlanWriter(language).plan(plan)
     out: list[str] = []
     _print(stmts, 0, out)
-    return "\n".join(out) + "\n"
+    return lay_out("\n".join(out) + "\n") if out else ""
 
 
-def format_result(result: ParseResult, language: str | None = None) -> str:
-    """Source text for a parsed file, comments kept. The file must have parsed without errors."""
+def format_result(result: ParseResult, language: str | None = None, wrap: int | None = None) -> str:
+    """Source text for a parsed file in canonical layout (mrpl.layout), comments kept.
+    `language` translates the keywords; `wrap` refills the paragraphs of text blocks.
+    The file must have parsed without errors."""
     if result.plan is None:
         raise FormatError(f"{result.path}: the file has syntax errors")
-    stmts = _PlanWriter(language or result.language).plan(result.plan)
-    _locate_spanless(stmts, result.keyword_spans, 0, len(result.source) + 1, set())
-    at_end = _attach_comments(stmts, result.comments, result.source)
-    out: list[str] = []
-    _print(stmts, 0, out)
-    if at_end:
-        out += ([""] if out else []) + at_end
-    return "\n".join(out) + "\n"
+    source = result.source
+    if language is not None:
+        source = translate_keywords(result, language)
+    try:
+        return lay_out(source, wrap)
+    except LayoutError as exc:
+        raise FormatError(f"{result.path}: {exc}") from exc
 
 
-def format_source(source: str, path: str = "<input>", language: str | None = None) -> str:
+def format_source(source: str, path: str = "<input>", language: str | None = None, wrap: int | None = None) -> str:
     """Format plan text; raises FormatError when the text has syntax errors or
-    when the result would not mean the same (a formatter bug, never written)."""
+    when the result would not mean the same (a formatter bug, never written).
+
+    Refilled paragraphs (`wrap`) that would change a text (one that is not prose,
+    so its line breaks count) are left as written."""
     result = parse_source(source, path)
     if result.plan is None or any(d.severity is Severity.ERROR for d in result.diagnostics):
         raise FormatError(f"{path}: the file has syntax errors")
-    text = format_result(result, language)
-    again = parse_source(text, path)
-    if again.plan != result.plan:
-        raise FormatError(f"{path}: formatting would change the plan's meaning (a formatter bug; please report it)")
-    if sorted(c.text.rstrip() for c in again.comments) != sorted(c.text.rstrip() for c in result.comments):
-        raise FormatError(f"{path}: formatting would lose comments (a formatter bug; please report it)")
+    text = format_result(result, language, wrap)
+    problem = _changed_meaning(result, text)
+    if problem and wrap is not None:
+        text = format_result(result, language, None)
+        problem = _changed_meaning(result, text)
+    if problem:
+        raise FormatError(f"{path}: formatting would {problem} (a formatter bug; please report it)")
     return text
+
+
+def _changed_meaning(result: ParseResult, text: str) -> str | None:
+    again = parse_source(text, result.path)
+    if again.plan != result.plan:
+        return "change the plan's meaning"
+    if [c.text.rstrip() for c in again.comments] != [c.text.rstrip() for c in result.comments]:
+        return "lose or move comments"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Keyword language
+
+
+_COUNTED = frozenset({"POINT", "HOURS", "MINUTES", "DAYS", "WEEKS", "MONTHS"})  # singular after 1
+_NUMBER_BEFORE = re.compile(r"(-?\d+(?:,\d+)?)[ \t\f]*$")
+
+
+def counted_spelling(name: str, language: str, count: Decimal | int | None) -> str:
+    """A unit keyword agreeing with its number: `1 dag`, `2 dage`; `1 hour`, `2 hours`.
+    The keyword table lists the plural first and the singular second."""
+    spellings = by_name()[name].da if language == "da" else by_name()[name].en
+    return spellings[1] if count == 1 and len(spellings) > 1 else spellings[0]
+
+
+def translate_keywords(result: ParseResult, language: str) -> str:
+    """The source with every keyword (and month name) spelt in `language`; a keyword
+    already spelt in it stays as written, a unit agrees with its number."""
+    source = result.source
+    edits: list[tuple[int, int, str]] = []
+    for name, span in result.keyword_spans:
+        written = " ".join(source[span.start : span.end].split())
+        keyword = by_name()[name]
+        if written in (keyword.da if language == "da" else keyword.en) and (
+            name not in _COUNTED or language == result.language
+        ):
+            continue
+        if name in _COUNTED:
+            number = _NUMBER_BEFORE.search(source, 0, span.start)
+            count = Decimal(number.group(1).replace(",", ".")) if number else None
+            edits.append((span.start, span.end, counted_spelling(name, language, count)))
+        else:
+            edits.append((span.start, span.end, keyword.spelling(language)))
+    edits += _month_edits(source, language)
+    for start, end, text in sorted(edits, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source
+
+
+_BEFORE_MONTH = re.compile(r"\d+\.?|ultimo|primo|of", re.I)
+
+
+def _month_edits(source: str, language: str) -> list[tuple[int, int, str]]:
+    """Month names of dates (`1. januar 2022`, `ultimo marts 2022`): a month word after
+    a day or `ultimo`/`primo` outside texts and comments. A day is written `1.` in
+    Danish and `1` in English."""
+    edits = []
+    previous, previous_at = "", 0
+    for kind, text, offset in positioned_tokens(source):
+        lower = text.lower()
+        if kind == "word" and _BEFORE_MONTH.fullmatch(previous) and (lower in MONTHS_DA or lower in MONTHS_EN):
+            number = month_number(lower)
+            wanted = MONTHS_DA[number - 1] if language == "da" else MONTHS_EN[number - 1].capitalize()
+            if wanted != text:
+                edits.append((offset, offset + len(text), wanted))
+            if previous[:1].isdigit():
+                day = previous.rstrip(".") + ("." if language == "da" else "")
+                if day != previous:
+                    edits.append((previous_at, previous_at + len(previous), day))
+        previous, previous_at = (text, offset) if kind == "word" else ("", 0)
+    return edits
 
 
 # --------------------------------------------------------------------------
@@ -766,18 +793,19 @@ class FileOutcome:
         return self.formatted is not None and self.formatted != self.original
 
 
-def format_file(path: str, language: str | None = None) -> FileOutcome:
+def format_file(path: str, language: str | None = None, wrap: int | None = None) -> FileOutcome:
     """Format one file (not written). Raises mrpl.SourceError when it cannot be read."""
     result = parse_file(path)
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     if result.plan is None or errors:
         return FileOutcome(path, result.source, None, errors)
     try:
-        return FileOutcome(path, result.source, format_source(result.source, path, language))
+        return FileOutcome(path, result.source, format_source(result.source, path, language, wrap))
     except FormatError as exc:
         return FileOutcome(path, result.source, None, error=str(exc))
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Replace `path` by `text` in one step, keeping its permissions."""
-    replace_atomically(path, text.encode("utf-8"))
+    """Replace `path` by `text` in one step, keeping its permissions. A symbolic link
+    stays a link: the file it points to is rewritten."""
+    replace_atomically(os.path.realpath(path), text.encode("utf-8"))

@@ -204,6 +204,18 @@ def describe_target(target: A.Target, lang: str = "da") -> str:
             return _describe_change(target, lang)
         case A.LevelTarget():
             return _describe_level(target, lang)
+        case A.MilestoneTarget(approval=A.Approval(kind=A.ApprovalKind.APPROVED, party=party)):
+            return (
+                f"milepælen nås og godkendes af {party} inden fristen"
+                if da
+                else f"the milestone is reached and approved by {party} by the deadline"
+            )
+        case A.MilestoneTarget(approval=A.Approval(kind=A.ApprovalKind.JOINT, party=party)):
+            return (
+                f"milepælen nås sammen med {party} inden fristen"
+                if da
+                else f"the milestone is reached together with {party} by the deadline"
+            )
         case A.MilestoneTarget():
             return "milepælen nås inden fristen" if da else "the milestone is reached by the deadline"
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
@@ -435,6 +447,36 @@ def phrase(key: str, lang: str = "da") -> str:
     except KeyError:
         raise KeyError(f"no phrase {key!r} in mrpl.i18n.PHRASES") from None
     return entry[lang] if lang in entry else entry["da"]
+
+
+def describe_goal_rule(rule: A.GoalRule, lang: str = "da") -> str:
+    """A `målstatus` rule in words: "alle resultatkrav opfyldt", "opfyldelse mindst 80 % (delvist: mindst 50 %)"."""
+    da = lang == "da"
+    match rule.kind:
+        case A.GoalRuleKind.ALL:
+            return (
+                "opfyldt, når alle resultatkrav er opfyldt, ellers ikke opfyldt"
+                if da
+                else "met when all requirements are met, else not met"
+            )
+        case A.GoalRuleKind.ASSESSMENT:
+            return "departementets vurdering" if da else "the department's assessment"
+    if rule.relation is None or rule.threshold is None:
+        return ""
+    if rule.threshold == 100 and rule.partly_threshold is None:  # the default
+        return (
+            "opfyldt, når alle resultatkrav er opfyldt; delvist opfyldt, når en del er nået"
+            if da
+            else "met when all requirements are met; partly met when some of it is reached"
+        )
+    words = "opfyldt ved en målopfyldelse på" if da else "met at a fulfilment of"
+    text = f"{words} {describe_relation(rule.relation, lang)} {format_number(rule.threshold, lang)} %"
+    if rule.partly_relation is not None and rule.partly_threshold is not None:
+        partly = "delvist opfyldt ved" if da else "partly met at"
+        text += (
+            f", {partly} {describe_relation(rule.partly_relation, lang)} {format_number(rule.partly_threshold, lang)} %"
+        )
+    return text
 
 
 # --------------------------------------------------------------------------

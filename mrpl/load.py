@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mrpl import ast as A
-from mrpl.diagnostics import Diagnostic, Severity
+from mrpl.diagnostics import Diagnostic, Related, Severity
 from mrpl.parse import ParseResult, parse_source
 from mrpl.project import FileTooLarge, NotAPlanFile, SourceError, check_import, project_root, read_plan_bytes
 
@@ -100,6 +100,8 @@ class _Loader:
         self.parses: dict[str, ParseResult] = {}
         self.stack: list[str] = []
         self.project_root = ""
+        self.header_values: dict[str, str] = {}  # placeholder values the root plan's header gives
+        self.declared: dict[str, frozenset[str]] = {}  # module file -> its parameters' names
 
     def resolve(self, root: ParseResult) -> LoadResult:
         self.project_root = project_root(root.path)
@@ -109,10 +111,14 @@ class _Loader:
         plan = root.plan
         if plan is not None:
             self.stack.append(_norm(root.path))
+            self.header_values = _default_values(plan)
+            self._check_declared(root)
             try:
                 plan = self._resolve_plan(plan, root.path)
                 if any("{{" in text for text in self.sources.values()):  # most plans have none: skip the walk
-                    plan = _fill_placeholders(plan, _default_values(plan), self._unknown_placeholder)
+                    # A module checked alone keeps the placeholders it declares without a default.
+                    values = {**parameter_defaults(plan.parameters), **self.header_values}
+                    plan = _fill_placeholders(plan, values, self._unknown_placeholder)
             except RecursionError:
                 self._error("MRP003", "the plan is nested too deeply to read", plan.span)
                 plan = None
@@ -157,7 +163,9 @@ class _Loader:
             module = self._resolve_plan(parsed.plan, target)
         finally:
             self.stack.pop()
-        if imp.values and "{{" in parsed.source:
+        if parsed.plan.parameters:
+            module = self._fill_parameters(module, parsed.plan.parameters, imp, importer)
+        elif imp.values and "{{" in parsed.source:
             module = _fill_placeholders(module, dict(imp.values), self._unknown_placeholder, keep_unknown=True)
         return self._apply_overrides(module, imp)
 
@@ -186,6 +194,7 @@ class _Loader:
         if target not in self.parses:
             self.parses[target] = parsed
             self.diagnostics.extend(parsed.diagnostics)
+            self._check_declared(parsed)
         return parsed
 
     def _apply_overrides(self, module: A.Plan, imp: A.Import) -> A.Plan:
@@ -225,6 +234,8 @@ class _Loader:
         self.diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, fix=fix))
 
     def _unknown_placeholder(self, node: A.Placeholder, known: list[str]) -> None:
+        if (node.span.file or "") in self.declared:
+            return  # in a module: MRP012 if undeclared, else MRP013 at the import that gives no value
         close = difflib.get_close_matches(node.name, known, n=1)
         self.diagnostics.append(
             Diagnostic(
@@ -237,6 +248,87 @@ class _Loader:
                 related=(),
             )
         )
+
+    # ---- module parameters
+
+    def _check_declared(self, parsed: ParseResult) -> None:
+        """In a file that declares parameters (a module), every placeholder names one (MRP012)."""
+        if parsed.plan is None or not parsed.plan.parameters:
+            return
+        declared = frozenset(p.name for p in parsed.plan.parameters)
+        self.declared[parsed.path] = declared
+
+        def undeclared(node: A.Placeholder, _known: list[str]) -> None:
+            if node.name not in declared:
+                close = difflib.get_close_matches(node.name, sorted(declared), n=1)
+                self.diagnostics.append(
+                    Diagnostic(
+                        "MRP012",
+                        Severity.ERROR,
+                        f"{{{{{node.name}}}}} is not a parameter of this module",
+                        node.span,
+                        notes=(f"it declares {_names(sorted(declared))}",),
+                        fix=f"did you mean {{{{{close[0]}}}}}?"
+                        if close
+                        else f'declare it: `parameter {node.name} "what the importing plan fills in"`',
+                    )
+                )
+
+        _fill_placeholders(parsed.plan, {}, undeclared)
+
+    def _fill_parameters(
+        self, module: A.Plan, parameters: tuple[A.Parameter, ...], imp: A.Import, importer: str
+    ) -> A.Plan:
+        """A module's placeholders filled for one import: `sæt` in the import, else the
+        importing plan's header (`styrelse`, `år`, ...), else the parameter's default."""
+        declared = {p.name: p for p in parameters}
+        for name, _ in imp.values:
+            if name not in declared:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "MRP014",
+                        Severity.ERROR,
+                        f"{imp.path!r} has no parameter `{name}`",
+                        _set_span(self.sources.get(importer, ""), imp, name),
+                        notes=(f"it declares {_names(list(declared))}",),
+                    )
+                )
+        given = dict(imp.values)
+        values: dict[str, str] = {}
+        for p in parameters:
+            value = given.get(p.name) or self.header_values.get(p.name) or p.default
+            if value is None:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "MRP013",
+                        Severity.ERROR,
+                        f"the import gives no value for the parameter `{p.name}` ({p.description})",
+                        imp.span,
+                        fix=f'add `sæt {p.name} "..."` in the `importer` block',
+                        related=(Related(p.span, f"`{p.name}` is declared here"),),
+                    )
+                )
+            else:
+                values[p.name] = value
+        return _fill_placeholders(module, values, self._unknown_placeholder, keep_unknown=True)
+
+
+def parameter_defaults(parameters: tuple[A.Parameter, ...]) -> dict[str, str]:
+    return {p.name: p.default for p in parameters if p.default is not None}
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names) if names else "no parameters"
+
+
+def _set_span(source: str, imp: A.Import, name: str) -> A.Span:
+    """Where `sæt NAME` stands in the import block (Import keeps no span per value)."""
+    m = re.compile(rf"\b(?:sæt|set)[ \t]+{re.escape(name)}(?![\w])").search(source, imp.span.start, imp.span.end)
+    if m is None:
+        return imp.span
+    line = source.count("\n", 0, m.start()) + 1
+    column = m.start() - source.rfind("\n", 0, m.start())
+    return A.Span(m.start(), m.end(), line, column, line, column + m.end() - m.start(), imp.span.file)
 
 
 def _norm(path: str) -> str:

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -190,6 +190,8 @@ def document_symbols(plan: A.Plan, positions: Positions) -> list[T.DocumentSymbo
     def goal_symbol(goal: A.Goal) -> T.DocumentSymbol:
         weight = weight_of_goal(goal) if goal.weight is None and goal.requirements else goal.weight
         suffix = f" ({_weight_words(weight)})" if weight is not None else ""
+        if not plan.is_weighted(goal):
+            suffix = " (uvægtet)"
         reqs = [requirement_symbol(goal, r) for r in goal.requirements if r.span.end > r.span.start]
         name = f"{goal.number} {goal.area}".rstrip() + suffix
         symbol = _symbol(name, T.SymbolKind.Class, goal.span, positions, reqs)
@@ -260,6 +262,14 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
     kind = req.type if req is not None and req.type else goal.type
     if kind:
         lines.append(f"Type: {kind}")
+    if not plan.is_weighted(goal):
+        lines.append("Uvægtet (`vægtning ingen`): tælles som opfyldt eller ej" if da
+                     else "Unweighted (`weighting none`): counted as met or not")  # fmt: skip
+        weight = None
+    if req is None:
+        from mrpl.i18n import describe_goal_rule
+
+        lines.append(f"{'Målstatus' if da else 'Goal status'}: {describe_goal_rule(plan.goal_rule_of(goal), lang)}")
     if weight is not None:
         share = (
             f" — {_points(weight * 100 / total)} % {'af planens' if da else 'of the plan total'} {_points(total)}"
@@ -267,7 +277,7 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
             else ""
         )
         lines.append(f"{'Vægt' if da else 'Weight'}: {_points(weight)} point{share}")
-    if section is not None:
+    if section is not None and plan.is_weighted(goal):
         lines.append(
             f"{'Løbende sum i afsnit' if da else 'Running total in section'} {section.number}: {_points(running)} point"
         )
@@ -277,6 +287,31 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
     if req is not None and req.deadlines and not req.targets:
         lines += [f"{'Frist' if da else 'Deadline'}: {_deadline(d, lang)}" for d in req.deadlines]
     return "\n".join(lines)
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")  # as mrpl.prose reads them
+_SET_VALUE = re.compile(r"[ \t]*(?:sæt|set)[ \t]+([a-zæøå_][a-zæøå0-9_]*)")
+
+
+def parameter_hover(parses: Iterable[ParseResult], line: str, column: int, lang: str) -> str | None:
+    """On `{{name}}` or `sæt name`: the module parameter's declaration (description, default)."""
+    name = next((m.group(1) for m in _PLACEHOLDER.finditer(line) if m.start() <= column < m.end()), None)
+    if name is None and (m := _SET_VALUE.match(line)) is not None and m.start(1) <= column <= m.end(1):
+        name = m.group(1)
+    if name is None:
+        return None
+    for parse in parses:
+        for p in parse.plan.parameters if parse.plan is not None else ():
+            if p.name == name:
+                da = lang == "da"
+                lines = [
+                    f"**{{{{{p.name}}}}}** — {'parameter i' if da else 'parameter of'} `{os.path.basename(parse.path)}`"
+                ]
+                lines += ["", p.description]
+                if p.default is not None:
+                    lines += ["", f"{'Standard' if da else 'Default'}: “{p.default}”"]
+                return "\n".join(lines)
+    return None
 
 
 def _running_total(section: A.GoalSection | None, goal: A.Goal, req: A.Requirement | None) -> Decimal:
@@ -550,6 +585,9 @@ def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
     offset = positions.offset(params.position)
     line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
     text = code_explanation(line, offset - positions.starts[min(params.position.line, len(positions.starts) - 1)])
+    if text is None:
+        column = offset - positions.starts[min(params.position.line, len(positions.starts) - 1)]
+        text = parameter_hover(analysis.load.parses.values(), line, column, analysis.language)
     if text is None and analysis.load.plan is not None:
         text = hover_text(analysis.load.plan, analysis.path, offset, analysis.language)
     if text is None:

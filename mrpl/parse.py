@@ -21,7 +21,7 @@ from typing import Any
 
 import lark
 from lark import Lark, Token
-from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
@@ -31,8 +31,9 @@ from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
+from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
-from mrpl.syntax_messages import describe_unexpected
+from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
 MAX_SYNTAX_ERRORS = 20
@@ -368,11 +369,18 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         nonlocal recoveries
         recoveries += 1
         line = getattr(exc, "line", 0)
+        unclosed = missing_brace(exc, source)
         if line not in error_lines and len(error_lines) < MAX_SYNTAX_ERRORS:
             error_lines.add(line)
-            diagnostics.append(_syntax_diagnostic(exc, source, path))
+            diagnostics.append(_missing_brace_diagnostic(unclosed, exc, source, path) if unclosed else
+                               _syntax_diagnostic(exc, source, path))  # fmt: skip
         going_on = len(error_lines) < MAX_SYNTAX_ERRORS and recoveries < MAX_RECOVERIES
-        return going_on and not isinstance(exc, UnexpectedEOF)
+        going_on = going_on and not isinstance(exc, UnexpectedEOF)
+        if going_on and unclosed is not None:
+            close_blocks(exc, source)  # type: ignore[arg-type]
+        elif going_on and _drops_the_statement(exc, source):
+            recover(exc, source)
+        return going_on
 
     try:
         plan = _parser().parse(_without_bom(source), on_error=on_error)
@@ -384,6 +392,25 @@ def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) 
         diagnostics.append(_error("MRP003", "the plan is nested too deeply to read", _point_span(source, 0, path)))
         return None
     return plan if isinstance(plan, A.Plan) else None
+
+
+def _drops_the_statement(exc: UnexpectedInput, source: str) -> bool:
+    """A character that cannot start anything is skipped alone (the rest of the statement
+    may be fine); an unexpected word, or a quote never closed, costs the statement."""
+    if getattr(exc, "interactive_parser", None) is None:
+        return False
+    if isinstance(exc, UnexpectedCharacters):
+        return source[exc.pos_in_stream : exc.pos_in_stream + 1] == '"'
+    return True
+
+
+def _missing_brace_diagnostic(block: OpenBlock, exc: UnexpectedInput, source: str, path: str) -> Diagnostic:
+    """At the line where the `}` belongs (mrpl.recovery.where_brace_belongs)."""
+    offset = exc.token.start_pos or 0  # type: ignore[attr-defined]
+    span = _point_span(source, where_brace_belongs(source, block, offset), path)
+    what = f"`{block.keyword}`" if block.keyword else "the block"
+    message = f"`}}` is missing: {what} opened on line {block.line} is not closed"
+    return _error("MRP002", message, span, f"add `}}` at the indentation of line {block.line}")
 
 
 def _without_bom(source: str) -> str:
@@ -409,8 +436,36 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: str, path: str) -> Diagnost
             offset -= 2
             exc.pos_in_stream = offset
         span = _point_span(source, offset, path)
-    code, message, fix = describe_unexpected(exc, source)
+    code, message, fix = describe_unexpected(exc, source, _curated_for(exc))
     return _error(code, message, span, fix)
+
+
+def _curated_for(exc: UnexpectedInput) -> Curated | None:
+    if not isinstance(exc, UnexpectedToken) or exc.state is None:
+        return None
+    return _curated_signatures().get((exc.state.position, exc.token.type))
+
+
+@cache
+def _curated_signatures() -> dict[tuple[int, str], Curated]:
+    """Where the parser stands when it fails on each curated example (see
+    mrpl.syntax_messages.CURATED): its LALR state and the kind of token it found."""
+    out: dict[tuple[int, str], Curated] = {}
+    saved = (getattr(_local, "comments", None), getattr(_local, "keywords", None), getattr(_local, "builder", None))
+    try:
+        for entry in CURATED:
+            for example in entry.examples:
+                _local.comments, _local.keywords = [], _KeywordLog()
+                _local.builder = _Builder("<example>", example, [])
+                try:
+                    _parser().parse(example)
+                except UnexpectedToken as exc:
+                    out.setdefault((exc.state.position, exc.token.type), entry)
+                except UnexpectedInput:
+                    pass
+    finally:
+        _local.comments, _local.keywords, _local.builder = saved
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -427,7 +482,7 @@ class _Item:
 _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
-    "import", "set_value", "step", "scale_point", "column", "budget_row", "section_task",
+    "import", "set_value", "parameter", "step", "scale_point", "column", "budget_row", "section_task",
     "table_column",
 }  # fmt: skip
 
@@ -473,6 +528,7 @@ _KEY_KEYWORD = {
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
+    "weighting": "WEIGHTING", "goal_rule": "GOAL_STATUS",
 }  # fmt: skip
 
 # Top-level statements that are parts of the document's body, with the part a
@@ -725,6 +781,7 @@ class _Builder:
             annexes=annexes,
             goals=tuple(goals),
             imports=tuple(imports),
+            parameters=f.many("parameter"),
             span=self.span(meta),
         )
 
@@ -747,6 +804,8 @@ class _Builder:
             next_negotiation=f.get("next_negotiation"),
             running_numbers=f.get("numbering") is not None,
             span=self.span(meta),
+            weighting=f.get("weighting"),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("plan", header, meta)
 
@@ -971,6 +1030,8 @@ class _Builder:
             core_tasks=tuple(tasks),
             columns=f.get("table_columns", ()),
             span=self.span(meta),
+            weighting=f.get("weighting"),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("section", section, meta)
 
@@ -1002,6 +1063,7 @@ class _Builder:
             methods=f.many("method"),
             attributes=tuple(attributes),
             span=self.span(meta),
+            goal_rule=f.get("goal_rule"),
         )
         return self._item("goal", goal, meta)
 
@@ -1221,7 +1283,45 @@ class _Builder:
         return tuple(_unquote(t) for t in self._values(children))
 
     def milestone(self, meta: _Meta, children: list[Any]) -> A.MilestoneTarget:
-        return A.MilestoneTarget(self.span(meta))
+        (approval,) = self._values(children)
+        return A.MilestoneTarget(span=self.span(meta), approval=approval)
+
+    def approved(self, meta: _Meta, children: list[Any]) -> A.Approval:
+        (party,) = self._values(children)
+        return A.Approval(A.ApprovalKind.APPROVED, _unquote(party), self.span(meta))
+
+    def jointly(self, meta: _Meta, children: list[Any]) -> A.Approval:
+        (party,) = self._values(children)
+        return A.Approval(A.ApprovalKind.JOINT, _unquote(party), self.span(meta))
+
+    # ---- weighting and goal status
+
+    def weighting(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("weighting", A.Weighting(A.WeightingKind.NONE, self.span(meta)), meta)
+
+    def goal_status_all(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("goal_rule", A.GoalRule(A.GoalRuleKind.ALL, span=self.span(meta)), meta)
+
+    def goal_status_assessment(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("goal_rule", A.GoalRule(A.GoalRuleKind.ASSESSMENT, span=self.span(meta)), meta)
+
+    def goal_status_share(self, meta: _Meta, children: list[Any]) -> _Item:
+        values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
+        relation, number, partly = values
+        rule = A.GoalRule(
+            A.GoalRuleKind.SHARE,
+            _unwrap(relation),
+            _decimal(number),
+            partly[0] if partly else None,
+            partly[1] if partly else None,
+            self.span(meta),
+        )
+        return self._item("goal_rule", rule, meta)
+
+    def partly(self, meta: _Meta, children: list[Any]) -> tuple[A.Relation, Decimal]:
+        values = [v for v in self._values(children) if not (isinstance(v, Token) and v.type == "PERCENT")]
+        relation, number = values
+        return _unwrap(relation), _decimal(number)
 
     def assessment(self, meta: _Meta, children: list[Any]) -> A.AssessmentTarget:
         relation, points, maximum = self._values(children)
@@ -1343,6 +1443,12 @@ class _Builder:
         imp = A.Import(_unquote(values[0]), f.many("set_value"), f.many("goal"), self.span(meta))
         return self._item("import", imp, meta)
 
+    def parameter(self, meta: _Meta, children: list[Any]) -> _Item:
+        name, description, *rest = self._values(children)  # rest: the default, or None placeholders
+        default = next((v for v in rest if v is not None), None)
+        parameter = A.Parameter(name.value, _unquote(description), self._str(default), self.span(meta))
+        return self._item("parameter", parameter, meta)
+
     def set_value(self, meta: _Meta, children: list[Any]) -> _Item:
         name, value = self._values(children)
         return self._item("set_value", (name.value, _unquote(value)), meta)
@@ -1354,7 +1460,7 @@ def _running(section: A.GoalSection) -> A.GoalSection:
 
     def goal(g: A.Goal) -> A.Goal:
         if id(g) not in done:
-            reqs = tuple(dataclasses.replace(r, qualified=False) for r in g.requirements)
+            reqs = tuple(dataclasses.replace(r, qualified=r.label is None) for r in g.requirements)
             done[id(g)] = dataclasses.replace(g, requirements=reqs)
         return done[id(g)]
 

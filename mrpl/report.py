@@ -15,7 +15,14 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from mrpl import ast as A
-from mrpl.i18n import describe_scoring, describe_step, describe_target, format_date, format_number
+from mrpl.i18n import (
+    describe_goal_rule,
+    describe_scoring,
+    describe_step,
+    describe_target,
+    format_date,
+    format_number,
+)
 from mrpl.render.escape import markdown_text, terminal_text
 from mrpl.score import (
     HUNDRED,
@@ -24,6 +31,8 @@ from mrpl.score import (
     ROUNDING_NOTE,
     CheckKind,
     CheckScore,
+    Counts,
+    GoalScore,
     RequirementScore,
     Result,
     Score,
@@ -51,24 +60,21 @@ def display_percent(fraction: Decimal) -> str:
     return format_decimal(rounded(fraction * HUNDRED, PERCENT_PLACES), format="#,##0.#", locale="da_DK") + " %"
 
 
+def display_reported(value: Decimal) -> str:
+    """A reported number as written, without trailing zeros: 90.0 -> "90", 92.50 -> "92,5" (not rounded,
+    so a result just under a target never reads as reaching it). Percentages use the same rule as
+    `display_percent`: "95 %" and "90 %", never "90,0 %"."""
+    plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return format_number(plain)
+
+
 # --------------------------------------------------------------------------
 # What the report says
 
 
 def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dict[str, Any]:
     splan = result.plan
-    goals = [
-        {
-            "number": g.plan.number,
-            "area": g.plan.area,
-            "weight": g.weight,
-            "earned": g.earned,
-            "met": g.met,
-            "counted": g.counted,
-            "requirements": [_requirement(r) for r in g.requirements],
-        }
-        for g in result.goals
-    ]
+    goals = [_goal(g) for g in result.goals]
     reqs = list(result.requirements())
     dropped = [
         {"id": r.plan.id, "weight": r.plan.weight, "reason": r.plan.dropped_reason, "on": r.plan.dropped_on}
@@ -84,14 +90,19 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         "kind": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "actual"),
         "as_of": as_of.isoformat() if as_of else None,
         "goals": goals,
+        "weighted": splan.weighted,
         "total": {
             "earned": result.earned,
             "total": result.total,
+            "stated_total": splan.stated_total,
             "dropped": result.dropped,
             "rebased": result.rebased,
             "missing_weight": result.missing,
             "met": result.met,
             "counted": result.counted,
+            "goals_met": result.goals_met,
+            "goals_counted": result.goals_counted,
+            "goal_statuses": {s.value: n for s, n in result.goal_statuses().items() if n},
         },
         "dropped": dropped,
         "missing": missing,
@@ -100,11 +111,63 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
     }
 
 
-def _requirement(r: RequirementScore) -> dict[str, Any]:
+def _goal(g: GoalScore) -> dict[str, Any]:
+    """A goal in the report: its status under its rule, its points (when weighted) and requirements."""
+    rule = g.plan.rule
+    return {
+        "number": g.plan.number,
+        "area": g.plan.area,
+        "status": g.status.value,
+        "share": g.share,
+        "rule": describe_goal_rule(rule.source) if rule.source is not None else describe_goal_rule(_DEFAULT_RULE),
+        "weighted": g.plan.weighted,
+        "weight": g.weight,
+        "dropped_weight": g.dropped,
+        "earned": g.earned,
+        "met": g.met,
+        "counted": g.counted,
+        "remark": _goal_remark(g),
+        "note": g.assessment.note if g.assessment else None,
+        "requirements": [_requirement(r, g.plan.weighted) for r in g.requirements],
+    }
+
+
+_DEFAULT_RULE = A.DEFAULT_GOAL_RULE
+
+
+def _goal_remark(g: GoalScore) -> str | None:
+    """Why a goal is not met: the requirements that fall short, each with its own remark
+    (so a narrowly missed target, 89,4 against 90, is shown under the all-must-be-met rule)."""
+    if g.status not in (Status.NOT_MET, Status.PARTLY):
+        return None
+    if g.plan.rule.kind == A.GoalRuleKind.ASSESSMENT.value:
+        return None  # the department's own words are its `note`
+    reasons = []
+    for r in g.not_met:
+        why = _requirement_reason(r)
+        reasons.append(f"{r.plan.id} ({why})" if why else r.plan.id)
+    if not reasons:
+        return None
+    share = f"Målopfyldelse {display_percent(g.share)}. " if g.share is not None and g.plan.rule.kind == "share" else ""
+    return f"{share}Ikke opfyldt: " + "; ".join(reasons) + "."
+
+
+def _requirement_reason(r: RequirementScore) -> str | None:
+    """The first unit's remark, without its final full stop, in lower case."""
+    for u in r.units:
+        remark = _remark(u)
+        if remark:
+            text = remark.rstrip(".")
+            return text[0].lower() + text[1:]
+    return None
+
+
+def _requirement(r: RequirementScore, weighted: bool = True) -> dict[str, Any]:
     plan = r.plan
     out: dict[str, Any] = {
         "id": plan.id,
         "name": plan.name,
+        "weighted": weighted,
         "weight": plan.weight,
         "status": r.status.value,
         "fulfilment": r.fulfilment,
@@ -120,7 +183,7 @@ def _requirement(r: RequirementScore) -> dict[str, Any]:
         out["remark"] = "Støttekrav: indgår ikke i pointopgørelsen."
         return out
     if plan.grouped:
-        out["parts"] = [_unit(u) for u in r.units]
+        out["parts"] = [{**_unit(u), "weighted": weighted} for u in r.units]
         not_met = [
             p["id"].rpartition("/")[2]
             for p in out["parts"]
@@ -166,7 +229,7 @@ def _remark(u: UnitScore) -> str | None:
         return (
             "Resultatet mangler: tæller ikke med, før det er indberettet."
             if u.result is None
-            else "Resultatet er ikke udfyldt helt."
+            else "Resultatet er ikke helt udfyldt."
         )
     if u.fulfilment >= 1:
         return None
@@ -187,8 +250,20 @@ def _remark(u: UnitScore) -> str | None:
 
 def _not_met_words(c: CheckScore) -> str:
     if c.check.kind is CheckKind.MILESTONE:
-        return f"milepælene er ikke alle nået rettidigt ({_measured_words(c)})"
+        return _milestone_not_met(c)
     return f"måltallet {describe_target(c.check.target)} er ikke nået ({_measured_words(c)})"
+
+
+def _milestone_not_met(c: CheckScore) -> str:
+    """ "milepælen er ikke leveret og godkendt inden fristen (30. juni 2023)"; with several milestones
+    the share reached on time."""
+    check = c.check
+    done = "nået"
+    if check.approval is not None:
+        done = "leveret og " + ("godkendt" if check.approval == A.ApprovalKind.APPROVED.value else "aftalt")
+    if len(check.deadlines) == 1:
+        return f"milepælen er ikke {done} inden fristen ({format_date(check.deadlines[0])})"
+    return f"milepælene er ikke alle {done} rettidigt ({_measured_words(c)})"
 
 
 def _measured_words(c: CheckScore) -> str:
@@ -210,10 +285,24 @@ def _measured_words(c: CheckScore) -> str:
 
 def _value_words(check: Any, value: Decimal) -> str:
     if check.kind is CheckKind.SHARE:
-        return f"{format_number(value)} %"
+        return f"{display_reported(value)} %"
     if check.kind is CheckKind.TIME:
-        return f"{format_number(value)} {check.unit}"
-    return format_number(value)
+        return f"{display_reported(value)} {check.unit}"
+    return display_reported(value)
+
+
+def counts_words(check: Any, counts: Counts) -> str:
+    """A share from counts with its arithmetic: "13 af 25 sager (26 − 1 undtaget: trukket tilbage) = 52 %"."""
+    target = check.target
+    population = f" {target.of}" if isinstance(target, A.ShareTarget) and target.of else ""
+    base = f"{display_reported(counts.numerator)} af {display_reported(counts.base)}{population}"
+    if counts.excluded:
+        reasons = "; ".join(f"{reason} ({display_reported(n)})" for reason, n in counts.excluded)
+        base += (
+            f" ({display_reported(counts.denominator)} − {display_reported(counts.excluded_total)} undtaget: {reasons})"
+        )
+    share = counts.numerator * HUNDRED / counts.base if counts.base else None
+    return base + (f" = {display_percent(share / HUNDRED)}" if share is not None else "")
 
 
 def result_words(u: UnitScore) -> str:
@@ -226,8 +315,14 @@ def result_words(u: UnitScore) -> str:
     for check in u.unit.checks:
         if check.slot is not None and check.slot not in seen:
             seen.add(check.slot)
+            counts = result.counts[check.slot] if check.slot < len(result.counts) else None
+            if counts is not None:
+                parts.append(counts_words(check, counts))
+                continue
             value = result.values[check.slot] if check.slot < len(result.values) else None
             parts.append(_reported_value(check, value, result))
+        elif check.kind is CheckKind.MILESTONE and check.approval is not None:
+            parts.append(_approved_words(check, result.delivered, result.approved))
         elif check.kind is CheckKind.MILESTONE:
             parts.append(_delivered_words(check.deadlines, result.delivered))
         elif check.kind is CheckKind.ASSESSMENT:
@@ -267,6 +362,25 @@ def _delivered_words(deadlines: tuple[Any, ...], delivered: tuple[Any, ...]) -> 
             late = "" if day <= due else ", for sent"
             words.append(f"leveret {format_date(day)} (frist {format_date(due)}{late})")
     return ", ".join(words)
+
+
+def _approved_words(check: Any, delivered: tuple[Any, ...], approved: tuple[Any, ...]) -> str:
+    """Delivery and approval per milestone: "leveret 15. juni 2023, godkendt af departementet
+    3. juli 2023 (frist 30. juni 2023, godkendt for sent)"."""
+    if len(delivered) != len(check.deadlines) or len(approved) != len(check.deadlines):
+        return "ikke udfyldt"
+    verb = "godkendt af" if check.approval == A.ApprovalKind.APPROVED.value else "aftalt med"
+    words = []
+    for due, day, ok in zip(check.deadlines, delivered, approved, strict=True):
+        done = f"leveret {format_date(day)}" if day is not None else "ikke leveret"
+        agreed = f"{verb} {check.party} {format_date(ok)}" if ok is not None else f"ikke {verb} {check.party}"
+        late = []
+        if day is not None and day > due:
+            late.append("leveret for sent")
+        if ok is not None and ok > due:
+            late.append(f"{verb.split()[0]} for sent")
+        words.append(f"{done}, {agreed} (frist {format_date(due)}{''.join(', ' + w for w in late)})")
+    return "; ".join(words)
 
 
 def _pay(result: Score) -> dict[str, Any]:
@@ -322,9 +436,24 @@ def _iso(text: str) -> Any:
     return date.fromisoformat(text)
 
 
+def _counted(met: int, counted: int, noun: str) -> str:
+    """ "11 af 15 mål opfyldt", "1 af 1 krav opfyldt"."""
+    return f"{met} af {counted} {noun} opfyldt"
+
+
 def _total_lines(data: dict[str, Any]) -> list[str]:
     t = data["total"]
-    lines = [f"I alt: {_of(t['earned'], t['total'])}; {t['met']} af {t['counted']} krav opfyldt"]
+    counts = f"{_counted(t['goals_met'], t['goals_counted'], 'mål')}; {_counted(t['met'], t['counted'], 'krav')}"
+    points = f"{_of(t['earned'], t['total'])}; " if data["weighted"] else ""
+    lines = [f"I alt: {points}{counts}"]
+    if data["weighted"] and t["stated_total"] is not None and t["stated_total"] != t["total"]:
+        lines.append(
+            f"Bemærk: vægtene summer til {display_points(t['total'])} point, ikke planens total på "
+            f"{display_points(t['stated_total'])}; der scores mod {display_points(t['total'])} point."
+        )
+    others = [f"{n} {status.lower()}" for status, n in t["goal_statuses"].items() if status != Status.MET.value]
+    if others:
+        lines.append("Mål i øvrigt: " + ", ".join(others) + ".")
     for d in data["dropped"]:
         when = f", {d['on']}" if d["on"] else ""
         lines.append(f"Udgået: {d['id']} ({display_points(d['weight'])} point{when}): {d['reason']}")
@@ -355,13 +484,21 @@ def _total_lines(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _goal_summary(g: dict[str, Any]) -> str:
+    """ "Ikke opfyldt – 30 af 40 point, 2 af 3 krav opfyldt" (no points for an unweighted goal)."""
+    points = f"{_of(g['earned'], g['weight'])}, " if g["weighted"] else ""
+    dropped = f" ({display_points(g['dropped_weight'])} point udgået)" if g["weighted"] and g["dropped_weight"] else ""
+    return f"{g['status']} – {points}{_counted(g['met'], g['counted'], 'krav')}{dropped}"
+
+
 def _text(data: dict[str, Any]) -> str:
     lines = _heading_lines(data)
     for g in data["goals"]:
-        lines += [
-            "",
-            f"Mål {g['number']} {g['area']}: {_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt",
-        ]
+        lines += ["", f"Mål {g['number']} {g['area']}: {_goal_summary(g)}", f"  Målstatus: {g['rule']}"]
+        if g["remark"]:
+            lines.append(f"  Bemærkning: {g['remark']}")
+        if g["note"]:
+            lines.append(f"  Note: {g['note']}")
         for r in g["requirements"]:
             lines += _text_requirement(r, data["kind"] == "mixed")
     lines += ["", *_total_lines(data)]
@@ -374,7 +511,8 @@ def _kind_marker(r: dict[str, Any], mixed: bool) -> str:
 
 
 def _text_requirement(r: dict[str, Any], mixed: bool) -> list[str]:
-    lines = [f"  {r['id']}  {r['status']}  {_pct(r['fulfilment'])}  {_of(r['points'], r['weight'])}"]
+    points = f"  {_of(r['points'], r['weight'])}" if r["weighted"] else ""
+    lines = [f"  {r['id']}  {r['status']}  {_pct(r['fulfilment'])}{points}"]
     pad = "      "
     if r["targets"]:
         lines.append(f"{pad}Måltal: {' og '.join(r['targets'])}")
@@ -382,9 +520,11 @@ def _text_requirement(r: dict[str, Any], mixed: bool) -> list[str]:
         lines.append(f"{pad}Resultat: {r['result']}" + _kind_marker(r, mixed))
     for p in r.get("parts", []):
         result = f"; resultat {p['result']}" if p["result"] else ""
-        lines.append(
-            f"{pad}{p['name']}: {p['status']}, {_pct(p['fulfilment'])}, {_of(p['points'], p['weight'])}{result}"
-        )
+        points = f", {_of(p['points'], p['weight'])}" if p["weighted"] else ""
+        lines.append(f"{pad}{p['name']}: {p['status']}, {_pct(p['fulfilment'])}{points}{result}")
+        for key, word in (("note", "Note"), ("remark", "Bemærkning")):
+            if p.get(key) and not (key == "remark" and p["status"] == Status.MISSING.value and not p["result"]):
+                lines.append(f"{pad}  {word}: {p[key]}")
     if r.get("note"):
         lines.append(f"{pad}Note: {r['note']}")
     if r.get("remark"):
@@ -401,15 +541,22 @@ def _markdown(data: dict[str, Any]) -> str:
     head = _heading_lines(data)
     lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
     for g in data["goals"]:
-        lines += [
-            "",
-            f"## Mål {g['number']} {_md_cell(g['area'])}",
-            "",
-            _md_cell(f"{_of(g['earned'], g['weight'])}, {g['met']} af {g['counted']} krav opfyldt."),
-            "",
-            "| Krav | Måltal | Resultat | Opfyldelse | Point | Status | Bemærkning |",
-            "|---|---|---|---:|---:|---|---|",
+        lines += ["", f"## Mål {g['number']} {_md_cell(g['area'])}", "", f"**{_md_cell(_goal_summary(g))}.**"]
+        lines += ["", f"Målstatus: {_md_cell(g['rule'])}."]
+        for key, word in (("remark", "Bemærkning"), ("note", "Note")):
+            if g[key]:
+                lines += ["", f"{word}: {_md_cell(g[key])}"]
+        heads = [
+            "Krav",
+            "Måltal",
+            "Resultat",
+            "Opfyldelse",
+            *(["Point"] if g["weighted"] else []),
+            "Status",
+            "Bemærkning",
         ]
+        rules = ["---", "---", "---", "---:", *(["---:"] if g["weighted"] else []), "---", "---"]
+        lines += ["", "| " + " | ".join(heads) + " |", "|" + "|".join(rules) + "|"]
         for r in g["requirements"]:
             lines.append(_md_row(r["id"], r))
             for p in r.get("parts", []):
@@ -426,7 +573,7 @@ def _md_row(label: str, r: dict[str, Any]) -> str:
         " og ".join(r["targets"]),
         r.get("result") or "",
         _pct(r["fulfilment"]),
-        _of(r["points"], r["weight"]),
+        *([_of(r["points"], r["weight"])] if r["weighted"] else []),
         r["status"],
         remark,
     ]

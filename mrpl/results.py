@@ -40,11 +40,11 @@ from babel.numbers import NumberFormatError, parse_decimal
 
 from mrpl import ast as A
 from mrpl.codes import CODES, Code, register
-from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors
+from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors, plural
 from mrpl.i18n import describe_target, format_date
 from mrpl.keywords import MONTHS_DA, MONTHS_EN
 from mrpl.render.escape import csv_cell, toml_string
-from mrpl.score import CheckKind, Result, ScoringPlan, State, Unit
+from mrpl.score import CheckKind, Counts, GoalAssessment, Result, ScoringPlan, State, Status, Unit
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -188,6 +188,48 @@ _RESULT_CODES: tuple[tuple[str, str, str, Severity, str, str], ...] = (
 )
 
 
+_RESULT_CODES += (
+    (
+        "MRP830",
+        "result-counts",
+        "A share's counts do not add up",
+        E,
+        'A share reported as counts (`value = { count = 13, of = 26 }`, "13 af 26") needs whole, non-negative numbers, '
+        "a count no larger than the population left after exclusions, and a population above 0.",
+        "The share is computed from the counts; counts that cannot be a share would give a share that is not one.",
+    ),
+    (
+        "MRP831",
+        "result-exclusions",
+        "Exclusions without a share given as counts, or without a reason",
+        E,
+        '`excluded` takes a table of reasons and numbers (`excluded = { "Trukket tilbage af ansøger" = 1 }`), and '
+        "only for a requirement whose share is reported as counts.",
+        "An exclusion changes the population the share is taken of; the report must say why.",
+    ),
+    (
+        "MRP832",
+        "goal-assessment",
+        "A goal assessment that the plan does not take",
+        E,
+        "A `[[goal]]` table (in CSV a row with id `mål 1.1`) names a goal of the plan; its `status` is one of Opfyldt, "
+        "Delvist opfyldt, Ikke opfyldt, and is given only for a goal under `målstatus vurdering` (the other rules "
+        "compute the status). A `note` may be given for any goal.",
+        "A status the rule would overrule, or for a goal that does not exist, would be silently ignored.",
+    ),
+    (
+        "MRP833",
+        "result-approval",
+        "An approval date that does not fit the milestone",
+        E,
+        "A milestone with `godkendt af` or `sammen med` takes one approval date per `frist` (`approved`), false for "
+        "not approved; a milestone without approval takes none, and a delivery cannot be approved before it is "
+        "delivered.",
+        "Whether the milestone is met depends on the approval date: late approval means not met.",
+    ),
+)
+
+
 def _register_codes() -> None:
     for code, name, title, severity, explanation, why in _RESULT_CODES:
         if code not in CODES:
@@ -200,12 +242,17 @@ _register_codes()
 # The file format
 
 KINDS = ("actual", "expected")
-TOP_KEYS = ("kind", "as_of", "plan", "result")  # `plan`: written by --template for people; ignored
+TOP_KEYS = ("kind", "as_of", "plan", "result", "goal")  # `plan`: written by --template for people; ignored
+GOAL_KEYS = ("id", "status", "note", "title")
+GOAL_STATUSES = {"opfyldt": "MET", "delvist opfyldt": "PARTLY", "ikke opfyldt": "NOT_MET",
+                 "met": "MET", "partly met": "PARTLY", "not met": "NOT_MET"}  # fmt: skip
 KEYS = (
     "id",
     "kind",
     "value",
+    "excluded",
     "delivered",
+    "approved",
     "points",
     "areas",
     "baseline",
@@ -214,11 +261,12 @@ KEYS = (
     "note",
     "title",
     "expects",
+    "status",
 )
 INFO_KEYS = ("title", "expects")  # written by --template for people; ignored when read
 # The columns `--template --template-format csv` writes: every key but `met`, which a value or a
 # fulfilment already says (a CSV file may still have a `met` column).
-CSV_COLUMNS = tuple(key for key in KEYS if key != "met")
+CSV_COLUMNS = tuple(key for key in KEYS if key not in ("met", "status"))
 
 _PERCENT_WORDS = {"%", "pct", "pct.", "procent", "percent"}
 _TIME_WORDS = {
@@ -244,6 +292,7 @@ class Field:
 class Entry:
     fields: dict[str, Field]
     span: A.Span
+    goal: bool = False  # a goal assessment (`[[goal]]`, or a CSV row with id "mål 1.1")
 
 
 @dataclass(slots=True)
@@ -254,6 +303,7 @@ class ResultsFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kind: str = "actual"
     as_of: date | None = None
+    assessments: dict[str, GoalAssessment] = field(default_factory=dict)  # `[[goal]]`, by goal number
 
     @property
     def ok(self) -> bool:
@@ -292,9 +342,12 @@ def parse_results(text: str, path: str, splan: ScoringPlan) -> ResultsFile:
     typer = _Typer(splan, path, out.diagnostics)
     out.kind = typer.kind(top.get("kind"), "actual")
     out.as_of = typer.as_of(top.get("as_of"))
-    results = typer.entries(entries, out.kind)
+    goal_entries = [e for e in entries if e.goal]
+    results = typer.entries([e for e in entries if not e.goal], out.kind)
+    assessments = typer.goal_entries(goal_entries)
     if not has_errors(out.diagnostics):
         out.results = results
+        out.assessments = assessments
     return out
 
 
@@ -316,7 +369,11 @@ class _TomlLocator:
         for line in self.lines:
             self.offsets.append(self.offsets[-1] + len(line))
         self.tables = [i for i, line in enumerate(self.lines) if re.match(r"\s*\[", line)]
-        self.headers = [i for i in self.tables if re.match(r'\s*\[\[\s*"?result"?\s*\]\]', self.lines[i])]
+        self.headers = self._headers("result")
+        self.goal_headers = self._headers("goal")
+
+    def _headers(self, name: str) -> list[int]:
+        return [i for i in self.tables if re.match(rf'\s*\[\[\s*"?{name}"?\s*\]\]', self.lines[i])]
 
     def _span(self, index: int, column: int) -> A.Span:
         text = self.lines[index].rstrip("\r\n") if index < len(self.lines) else ""
@@ -324,29 +381,29 @@ class _TomlLocator:
         start = self.offsets[index] + column if index < len(self.lines) else 0
         return A.Span(start, start + end - column, index + 1, column + 1, index + 1, end + 1, self.path)
 
-    def _block(self, n: int | None) -> range:
+    def _block(self, n: int | None, table: str = "result") -> range:
+        headers = self.goal_headers if table == "goal" else self.headers
         if n is None:
             return range(0, self.tables[0] if self.tables else len(self.lines))
-        if n >= len(self.headers):
+        if n >= len(headers):
             return range(0, 0)
-        start = self.headers[n]
+        start = headers[n]
         following = bisect.bisect_right(self.tables, start)  # not a scan: thousands of results stay linear
         return range(start, self.tables[following] if following < len(self.tables) else len(self.lines))
 
-    def header(self, n: int) -> A.Span:
-        if n < len(self.headers):
-            return self._span(
-                self.headers[n], len(self.lines[self.headers[n]]) - len(self.lines[self.headers[n]].lstrip())
-            )
-        return self.key("result", None)
+    def header(self, n: int, table: str = "result") -> A.Span:
+        headers = self.goal_headers if table == "goal" else self.headers
+        if n < len(headers):
+            return self._span(headers[n], len(self.lines[headers[n]]) - len(self.lines[headers[n]].lstrip()))
+        return self.key(table, None)
 
-    def key(self, key: str, n: int | None) -> A.Span:
+    def key(self, key: str, n: int | None, table: str = "result") -> A.Span:
         pattern = re.compile(rf'\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=\s*')
-        for i in self._block(n):
+        for i in self._block(n, table):
             match = pattern.match(self.lines[i])
             if match:
                 return self._span(i, match.end())
-        return self.header(n) if n is not None else self._span(0, 0)
+        return self.header(n, table) if n is not None else self._span(0, 0)
 
 
 def _toml_error_span(exc: tomllib.TOMLDecodeError, path: str) -> A.Span:
@@ -402,6 +459,14 @@ def _read_toml(text: str, path: str) -> tuple[dict[str, Field], list[Entry], lis
         Entry({k: Field(v, where.key(k, n)) for k, v in table.items()}, where.header(n))
         for n, table in enumerate(tables)
     ]
+    goals = data.get("goal", [])
+    if not isinstance(goals, list) or not all(isinstance(t, dict) for t in goals):
+        diagnostics.append(Diagnostic("MRP808", E, "goal assessments must be `[[goal]]` tables", where.key("goal", None),
+                                      fix='write each as a table: [[goal]] id = "1.1" status = "Opfyldt"'))  # fmt: skip
+        return top, entries, diagnostics
+    for n, table in enumerate(goals):
+        span = where.header(n, "goal")
+        entries.append(Entry({k: Field(v, where.key(k, n, "goal")) for k, v in table.items()}, span, goal=True))
     return top, entries, diagnostics
 
 
@@ -429,10 +494,10 @@ def _sniff_delimiter(header: str) -> str:
 def _csv_cell(name: str, cell: str) -> Any:
     """A CSV cell in the shape TOML would give: lists for `|`, tables for name=value."""
     text = cell.strip()
-    if name not in ("value", "delivered", "points", "areas"):
+    if name not in ("value", "delivered", "approved", "points", "areas", "excluded"):
         return text
     parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
-    if name in ("points", "areas") and any("=" in p or ":" in p for p in parts):
+    if name in ("points", "areas", "excluded") and any("=" in p or ":" in p for p in parts):
         table: dict[str, str] = {}
         for p in parts:
             key, _, value = p.partition("=") if "=" in p else p.partition(":")
@@ -494,7 +559,7 @@ def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list
                                               fix="the first row names the columns: " + ",".join(CSV_COLUMNS)))  # fmt: skip
             continue
         if len(row) > len(header):
-            diagnostics.append(Diagnostic("MRP808", E, f"this row has {len(row)} cells, the header {len(header)}",
+            diagnostics.append(Diagnostic("MRP808", E, f"this row has {plural(len(row), 'cell', 'cells')}, the header {len(header)}",
                                           span(len(header))))  # fmt: skip
             continue
         fields = {
@@ -502,8 +567,19 @@ def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list
             for i, (name, cell) in enumerate(zip(header, row, strict=False))
             if cell.strip() and name in KEYS
         }
-        entries.append(Entry(fields, span(0)))
+        goal_id = _goal_row_id(fields.get("id"))
+        if goal_id is not None:
+            fields["id"] = Field(goal_id, fields["id"].span)
+        entries.append(Entry(fields, span(0), goal=goal_id is not None))
     return {}, entries, diagnostics
+
+
+def _goal_row_id(f: Field | None) -> str | None:
+    """The goal number of a CSV row that assesses a goal ("mål 1.1" -> "1.1"), else None."""
+    if f is None or not isinstance(f.value, str):
+        return None
+    match = re.fullmatch(r"\s*(mål|goal)\s+(\S.*?)\s*", f.value, flags=re.IGNORECASE)
+    return match[2] if match else None
 
 
 # --------------------------------------------------------------------------
@@ -643,6 +719,7 @@ class _Typer:
         self.diagnostics = diagnostics
         self.period = splan.period
         self.units: dict[str, Unit] = {u.id: u for u in splan.units()}
+        self.goals = {g.number: g for g in splan.goals}
         self.others: dict[str, str] = {}  # ids that are known but take no result -> why
         for req in splan.requirements():
             if req.state is State.UNSCORED:
@@ -695,6 +772,48 @@ class _Typer:
                 results[uid] = result
         return results
 
+    def goal_entries(self, entries: list[Entry]) -> dict[str, GoalAssessment]:
+        """The department's goal assessments (`[[goal]]`): a status for goals under `målstatus vurdering`,
+        a note for any goal."""
+        out: dict[str, GoalAssessment] = {}
+        for entry in entries:
+            f = entry.fields.get("id")
+            if f is None or _empty(f.value):
+                self.error("MRP814", "this goal assessment has no `id`", entry.span, fix='add id = "1.1"')
+                continue
+            number = str(f.value).strip()
+            goal = self.goals.get(number)
+            if goal is None:
+                near = difflib.get_close_matches(number, list(self.goals), n=1, cutoff=0.5)
+                fix = f"did you mean {near[0]}?" if near else f"the goals are: {', '.join(self.goals)}"
+                self.error("MRP832", f"the plan has no goal {number}", f.span, fix=fix)
+                continue
+            if number in out:
+                self.error("MRP807", f"a second assessment of goal {number}", f.span, fix="keep one per goal")
+                continue
+            for key, field_ in entry.fields.items():
+                if key not in GOAL_KEYS and not _empty(field_.value):
+                    self.error("MRP809", f"goal {number}: unknown key `{key}`", field_.span,
+                               fix=f"a goal assessment takes: {', '.join(GOAL_KEYS)}")  # fmt: skip
+            status = self._goal_status(goal.number, goal.rule.kind, entry.fields.get("status"))
+            note = entry.fields.get("note")
+            text = str(note.value).strip() if note is not None and not _empty(note.value) else None
+            if not isinstance(status, _Bad):
+                out[number] = GoalAssessment(number, status, text or None, entry.span)
+        return out
+
+    def _goal_status(self, number: str, rule: str, f: Field | None) -> Status | _Bad | None:
+        if f is None or _empty(f.value):
+            return None
+        if rule != A.GoalRuleKind.ASSESSMENT.value:
+            return self.error("MRP832", f"goal {number}'s status follows from its requirements (its rule is not "
+                              "`målstatus vurdering`)", f.span, fix="leave out `status`; a `note` is welcome")  # fmt: skip
+        word = " ".join(str(f.value).split()).lower()
+        if word not in GOAL_STATUSES:
+            return self.error("MRP832", f"goal {number}: unknown status {f.value!r}", f.span,
+                              fix='one of "Opfyldt", "Delvist opfyldt", "Ikke opfyldt"')  # fmt: skip
+        return Status[GOAL_STATUSES[word]]
+
     def _id(self, entry: Entry) -> str | None:
         f = entry.fields.get("id")
         if f is None or _empty(f.value):
@@ -729,8 +848,12 @@ class _Typer:
         allowed = {"id", "kind", "note", *INFO_KEYS}
         if unit.value_count:
             allowed.add("value")
+        if CheckKind.SHARE in kinds:
+            allowed.add("excluded")
         if CheckKind.MILESTONE in kinds:
             allowed.add("delivered")
+        if any(c.approval is not None for c in unit.checks):
+            allowed.add("approved")
         if CheckKind.ASSESSMENT in kinds:
             allowed.add("points")
         if CheckKind.LEVEL in kinds:
@@ -752,11 +875,16 @@ class _Typer:
                 )
         note = fields.get("note")
         kind = self.kind(fields.get("kind"), default_kind)
+        values, counts = self._values(unit, fields.get("value")) if unit.value_count else ((), ())
+        counts = self._excluded(unit, counts, fields.get("excluded"))
+        delivered = self._delivered(unit, fields.get("delivered"))
         result = Result(
             id=unit.id,
             kind=kind,
-            values=self._values(unit, fields.get("value")) if unit.value_count else (),
-            delivered=self._delivered(unit, fields.get("delivered")),
+            values=values,
+            counts=counts,
+            delivered=delivered,
+            approved=self._approved(unit, fields.get("approved"), delivered),
             points=self._points(unit, fields.get("points")),
             areas=self._areas(unit, fields.get("areas")),
             baseline=self._baseline(unit, fields.get("baseline")),
@@ -769,21 +897,136 @@ class _Typer:
             return None
         return result
 
-    def _values(self, unit: Unit, f: Field | None) -> tuple[Decimal | bool | None, ...]:
+    def _values(
+        self, unit: Unit, f: Field | None
+    ) -> tuple[tuple[Decimal | bool | None, ...], tuple[Counts | None, ...]]:
+        """One value per measured quantity; a share may come as counts instead (then its value is None)."""
         count = unit.value_count
         if f is None or _empty(f.value):
-            return (None,) * count
+            return (None,) * count, (None,) * count
         raw = f.value if isinstance(f.value, list) else [f.value]
         if len(raw) != count:
             what = "; ".join(_describe(c.target) for c in _value_checks(unit))
-            self.error("MRP810", f"{unit.id} takes {count} value(s), one per target, not {len(raw)}", f.span,
+            self.error("MRP810", f"{unit.id} takes {plural(count, 'value', 'values')}, one per target, not {len(raw)}", f.span,
                        fix=f"in this order: {what}" if count > 1 else "write a single value")  # fmt: skip
-            return (None,) * count
+            return (None,) * count, (None,) * count
         out: list[Decimal | bool | None] = []
+        counts: list[Counts | None] = []
         for slot, item in enumerate(raw):
             check = next(c for c in unit.checks if c.slot == slot)
-            out.append(None if _empty(item) else self._value(unit, check, item, f.span))
-        return tuple(None if isinstance(v, _Bad) else v for v in out)
+            given = self._counts(unit, check, item, f.span) if check.kind is CheckKind.SHARE else None
+            if given is not None:
+                out.append(None)
+                counts.append(None if isinstance(given, _Bad) else given)
+                continue
+            value = None if _empty(item) else self._value(unit, check, item, f.span)
+            out.append(None if isinstance(value, _Bad) else value)
+            counts.append(None)
+        return tuple(out), tuple(counts)
+
+    def _counts(self, unit: Unit, check: Any, raw: Any, span: A.Span) -> Counts | _Bad | None:
+        """A share given as counts: `{ count = 13, of = 26 }` or "13 af 26" / "13/26"; None for a percentage."""
+        if isinstance(raw, dict):
+            unknown = [k for k in raw if k not in ("count", "of")]
+            if unknown or "count" not in raw or "of" not in raw:
+                return self.error("MRP830", f"{unit.id}: a share as counts is {{ count = N, of = M }}", span,
+                                  fix="e.g. value = { count = 13, of = 26 }")  # fmt: skip
+            numerator, denominator = raw["count"], raw["of"]
+        elif isinstance(raw, str) and (m := re.fullmatch(r"\s*(\S+)\s*(?:/|af|of)\s*(\S+)\s*", raw)):
+            numerator, denominator = m[1], m[2]
+        else:
+            return None
+        numbers = [self._whole(unit, n, span) for n in (numerator, denominator)]
+        if any(isinstance(n, _Bad) for n in numbers):
+            return BAD
+        num, den = (n for n in numbers if isinstance(n, Decimal))
+        if num > den:
+            return self.error("MRP830", f"{unit.id}: {num} of {den} is more than all", span)
+        if den == 0:
+            return self.error("MRP830", f"{unit.id}: a share of 0 cases cannot be computed", span,
+                              fix="leave the value empty (not reported) until there are cases")  # fmt: skip
+        return Counts(num, den)
+
+    def _whole(self, unit: Unit, raw: Any, span: A.Span) -> Decimal | _Bad:
+        parsed = parse_number(raw)
+        if isinstance(parsed, str):
+            return self.error("MRP830", f"{unit.id}: {parsed}", span)
+        number, word = parsed
+        if word is not None or number < 0 or number != number.to_integral_value():
+            return self.error("MRP830", f"{unit.id}: counts are whole numbers of cases, not {raw!r}", span)
+        return number
+
+    def _excluded(self, unit: Unit, counts: tuple[Counts | None, ...], f: Field | None) -> tuple[Counts | None, ...]:
+        """Exclusions (reason -> number) taken out of the one share given as counts."""
+        if f is None or _empty(f.value):
+            return counts
+        given = [i for i, c in enumerate(counts) if c is not None]
+        if len(given) != 1:
+            why = "no share is given as counts" if not given else "several shares are given as counts"
+            self.error("MRP831", f"{unit.id}: `excluded` needs one share given as counts ({why})", f.span,
+                       fix="value = { count = 13, of = 26 } and excluded = { \"reason\" = 1 }")  # fmt: skip
+            return counts
+        if not isinstance(f.value, dict) or not f.value:
+            self.error("MRP831", f"{unit.id}: exclusions are given with their reasons", f.span,
+                       fix='excluded = { "Trukket tilbage af ansøger" = 1 }')  # fmt: skip
+            return counts
+        reasons: list[tuple[str, Decimal]] = []
+        for reason, raw in f.value.items():
+            number = self._whole(unit, raw, f.span)
+            if isinstance(number, _Bad):
+                return counts
+            if not str(reason).strip():
+                self.error("MRP831", f"{unit.id}: an exclusion without a reason", f.span)
+                return counts
+            reasons.append((str(reason).strip(), number))
+        slot = given[0]
+        old = counts[slot]
+        assert old is not None
+        new = Counts(old.numerator, old.denominator, tuple(reasons))
+        if new.base <= 0:
+            self.error(
+                "MRP830", f"{unit.id}: {new.excluded_total} excluded of {old.denominator} leaves no cases", f.span
+            )
+            return counts
+        if new.numerator > new.base:
+            self.error("MRP830", f"{unit.id}: {new.numerator} of {new.base} (after {new.excluded_total} excluded) "
+                       "is more than all", f.span)  # fmt: skip
+            return counts
+        return tuple(new if i == slot else c for i, c in enumerate(counts))
+
+    def _approved(self, unit: Unit, f: Field | None, delivered: tuple[date | None, ...]) -> tuple[date | None, ...]:
+        """Approval dates of a milestone with `godkendt af` / `sammen med`: one per deadline, false for none."""
+        check = next((c for c in unit.checks if c.kind is CheckKind.MILESTONE and c.approval is not None), None)
+        if check is None or f is None or _empty(f.value):
+            return ()
+        raw = f.value if isinstance(f.value, list) else [f.value]
+        if len(raw) != len(check.deadlines):
+            self.error("MRP833", f"{unit.id} has {len(check.deadlines)} milestone(s), not {len(raw)} approval date(s)",
+                       f.span, fix="one date per `frist`, in order; false for one not approved")  # fmt: skip
+            return ()
+        days: list[date | None] = []
+        for n, item in enumerate(raw):
+            if isinstance(item, str) and not item.strip():
+                return ()
+            day = parse_day(item)
+            if isinstance(day, str):
+                self.error("MRP802", f"{unit.id}: approved: {day}", f.span)
+                return ()
+            if (
+                day is not None
+                and self.period is not None
+                and not self.period.contains(day)
+                and day < self.period.start
+            ):
+                self.error("MRP804", f"{unit.id}: approved {format_date(day)}, before the plan's period", f.span)
+                return ()
+            handed_in = delivered[n] if n < len(delivered) else None
+            if day is not None and handed_in is not None and day < handed_in:
+                self.error("MRP833", f"{unit.id}: approved {format_date(day)}, before it was delivered "
+                           f"({format_date(handed_in)})", f.span)  # fmt: skip
+                return ()
+            days.append(day)
+        return tuple(days)
 
     def _value(self, unit: Unit, check: Any, raw: Any, span: A.Span) -> Decimal | bool | _Bad:
         if check.kind is CheckKind.STATUS:
@@ -823,7 +1066,8 @@ class _Typer:
         raw = f.value if isinstance(f.value, list) else [f.value]
         if len(raw) != len(check.deadlines):
             due = ", ".join(check.deadline_words)
-            self.error("MRP810", f"{unit.id} has {len(check.deadlines)} milestone(s) ({due}), not {len(raw)} delivery date(s)",
+            self.error("MRP810", f"{unit.id} has {plural(len(check.deadlines), 'milestone', 'milestones')} ({due}), "
+                       f"not {plural(len(raw), 'delivery date', 'delivery dates')}",
                        f.span, fix="one date per `frist`, in order; false for a milestone not delivered")  # fmt: skip
             return ()
         days: list[date | None] = []
@@ -862,7 +1106,9 @@ class _Typer:
             total += parsed[0]
         if check.maximum is not None and total > check.maximum:
             self.error(
-                "MRP812", f"{unit.id}: {total} points in all, above the scale's maximum of {check.maximum}", f.span
+                "MRP812",
+                f"{unit.id}: {plural(total, 'point', 'points')} in all, above the scale's maximum of {check.maximum}",
+                f.span,
             )
             return None
         return total
@@ -897,7 +1143,11 @@ class _Typer:
             self.error("MRP811", f"{unit.id}: no level reported for {', '.join(repr(a) for a in missing)}", f.span)
             return ()
         if check.area_count is not None and not check.areas and len(levels) != check.area_count:
-            self.error("MRP810", f"{unit.id}: the target counts {check.area_count} areas, not {len(levels)}", f.span)
+            self.error(
+                "MRP810",
+                f"{unit.id}: the target counts {plural(check.area_count, 'area', 'areas')}, not {len(levels)}",
+                f.span,
+            )
             return ()
         return tuple(levels)
 
@@ -1005,6 +1255,9 @@ def expects(unit: Unit) -> dict[str, str]:
         if c.kind is CheckKind.MILESTONE:
             due = ", ".join(f"{w} ({format_date(d)})" for w, d in zip(c.deadline_words, c.deadlines, strict=True))
             out["delivered"] = f"leveringsdato pr. frist: {due}; false = ikke leveret"
+            if c.approval is not None:
+                verb = "godkendt af" if c.approval == A.ApprovalKind.APPROVED.value else "aftalt med"
+                out["approved"] = f"datoen, hvor milepælen blev {verb} {c.party}, pr. frist; false = ikke endnu"
         elif c.kind is CheckKind.ASSESSMENT:
             out["points"] = (
                 f"evaluatorernes point (tal, liste eller tabel), i alt højst {c.maximum}: {_describe(c.target)}"
@@ -1026,7 +1279,7 @@ def _slot_words(unit: Unit, slot: int | None) -> str:
 
 def _kind_words(check: Any) -> str:
     return {
-        CheckKind.SHARE: 'procent, fx "92,5 %"',
+        CheckKind.SHARE: 'procent, fx "92,5 %", eller antal af i alt, fx "13 af 26" (undtagne under excluded)',
         CheckKind.TIME: f'varighed i {check.unit}, fx "12 {check.unit}"',
         CheckKind.COUNT: "antal, fx 6",
         CheckKind.CHANGE: "niveauet nået, fx 405",
@@ -1034,7 +1287,21 @@ def _kind_words(check: Any) -> str:
     }.get(check.kind, "")
 
 
-_EMPTY_TOML = {"value": '""', "delivered": "[]", "points": "[]", "areas": "{}", "baseline": '""', "fulfilment": '""'}
+_EMPTY_TOML = {
+    "value": '""',
+    "delivered": "[]",
+    "approved": "[]",
+    "points": "[]",
+    "areas": "{}",
+    "baseline": '""',
+    "fulfilment": '""',
+}
+
+
+def _csv_columns(units: list[Unit]) -> tuple[str, ...]:
+    """The template's columns: `approved` only when a milestone needs approval (the rest always)."""
+    approval = any(c.approval is not None for u in units for c in u.checks)
+    return tuple(c for c in CSV_COLUMNS if c != "approved" or approval)
 
 
 def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
@@ -1043,10 +1310,12 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
+        columns = _csv_columns(units)
+        writer.writerow(columns)
         for unit in units:
             hint = " | ".join(f"{k}: {v}" for k, v in expects(unit).items())
-            writer.writerow([csv_cell(unit.id), "", "", "", "", "", "", "", "", csv_cell(unit.name), csv_cell(hint)])
+            row = {"id": unit.id, "title": unit.name, "expects": hint}
+            writer.writerow([csv_cell(row.get(column, "")) for column in columns])
         return buffer.getvalue()
     plan_name = (splan.title or "planen") + (f" ({splan.agency})" if splan.agency else "")
     lines = [  # plan text goes in strings only, never in a comment (a line break would end it)

@@ -114,6 +114,8 @@ class Check:
     areas: tuple[str, ...] = ()  # level: named areas
     area_count: int | None = None  # level: a number of areas without names
     maximum: Decimal | None = None  # assessment: the scale's maximum
+    approval: str | None = None  # milestone: "approved" | "joint" (A.ApprovalKind values), or None
+    party: str | None = None  # milestone: who approves ("departementet"); words only
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +154,40 @@ class RequirementPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalRule:
+    """A goal-status rule with plain values (`A.GoalRuleKind` value, relations as symbols, percents)."""
+
+    kind: str = A.GoalRuleKind.ALL.value
+    relation: str | None = None
+    threshold: Decimal | None = None
+    partly_relation: str | None = None
+    partly_threshold: Decimal | None = None
+    source: A.GoalRule | None = field(default=None, compare=False)  # for words; never read by the arithmetic
+
+
+def goal_rule(rule: A.GoalRule) -> GoalRule:
+    """The plain form of a plan's `målstatus` rule."""
+    return GoalRule(
+        rule.kind.value,
+        rule.relation.value if rule.relation else None,
+        rule.threshold,
+        rule.partly_relation.value if rule.partly_relation else None,
+        rule.partly_threshold,
+        rule,
+    )
+
+
+DEFAULT_RULE = goal_rule(A.DEFAULT_GOAL_RULE)  # `målstatus andel mindst 100 %`
+
+
+@dataclass(frozen=True, slots=True)
 class GoalPlan:
     number: str
     area: str
     weight: Decimal
     requirements: tuple[RequirementPlan, ...]
+    weighted: bool = True  # False under `vægtning ingen`: counted, no points
+    rule: GoalRule = DEFAULT_RULE
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +197,12 @@ class ScoringPlan:
     goals: tuple[GoalPlan, ...]
     period: A.Period | None
     pay: tuple[A.Step, ...] = ()
+    stated_total: Decimal | None = None  # the header's `total`, when it gives one
+
+    @property
+    def weighted(self) -> bool:
+        """Whether any goal carries points (False for a plan with `vægtning ingen`)."""
+        return any(g.weighted for g in self.goals)
 
     def requirements(self) -> Iterator[RequirementPlan]:
         for goal in self.goals:
@@ -194,13 +231,17 @@ def scoring_plan(plan: A.Plan) -> ScoringPlan:
         period = _period_of(header)
         year = period.start.year if period else (header.year or date.today().year)
         table = {e.ref: e.weight.value for e in plan.weights.entries} if plan.weights else {}
-        goals = tuple(_goal_plan(g, table, year, period) for g in plan.all_goals())
+        goals = tuple(
+            _goal_plan(g, table if plan.is_weighted(g) else {}, year, period, plan.is_weighted(g), plan.goal_rule_of(g))
+            for g in plan.all_goals()
+        )
         return ScoringPlan(
             title=header.title or "",
             agency=header.agency or "",
             goals=goals,
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
+            stated_total=header.total.value if header.total is not None else None,
         )
 
 
@@ -243,16 +284,24 @@ def _fill_equally(explicit: list[Decimal | None], rest: Decimal, missing: int) -
     return out
 
 
-def _goal_plan(goal: A.Goal, table: Mapping[str, Decimal], year: int, period: A.Period | None) -> GoalPlan:
-    goal_weight = _explicit_weight(goal.weight, goal.number, table)
+def _goal_plan(
+    goal: A.Goal,
+    table: Mapping[str, Decimal],
+    year: int,
+    period: A.Period | None,
+    weighted: bool = True,
+    rule: A.GoalRule = A.DEFAULT_GOAL_RULE,
+) -> GoalPlan:
+    """A goal's plan; an unweighted goal (`vægtning ingen`) gives every requirement 0 points."""
+    goal_weight = _explicit_weight(goal.weight, goal.number, table) if weighted else ZERO
     scored = [r for r in goal.requirements if r.scored]
-    explicit = [_explicit_weight(r.weight, A.requirement_id(goal, r), table) for r in scored]
+    explicit = [_explicit_weight(r.weight, A.requirement_id(goal, r), table) if weighted else ZERO for r in scored]
     allocated = dict(zip((id(r) for r in scored), split_weights(goal_weight, explicit), strict=True))
     requirements = tuple(
         _requirement_plan(goal, r, allocated.get(id(r), ZERO), year, period) for r in goal.requirements
     )
     weight = goal_weight if goal_weight is not None else sum((r.weight for r in requirements), ZERO)
-    return GoalPlan(goal.number, goal.area, weight, requirements)
+    return GoalPlan(goal.number, goal.area, weight, requirements, weighted, goal_rule(rule))
 
 
 def requirement_name(goal: A.Goal, req: A.Requirement) -> str:
@@ -459,14 +508,15 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
             )
         case A.LevelTarget(level=level, areas=areas, area_count=count):
             return Check(CheckKind.LEVEL, target, relation=">=", goal=level, areas=areas, area_count=count)
-        case A.MilestoneTarget():
+        case A.MilestoneTarget(approval=approval):
             if deadlines:
                 days = tuple(d.due(period, year) for d in deadlines)
                 words = tuple(d.written for d in deadlines)
             else:
                 end = period.end if period else date(year, 12, 31)
                 days, words = (end,), ("periodens udgang",)
-            return Check(CheckKind.MILESTONE, target, deadlines=days, deadline_words=words)
+            kind, party = (approval.kind.value, approval.party) if approval else (None, None)
+            return Check(CheckKind.MILESTONE, target, deadlines=days, deadline_words=words, approval=kind, party=party)
         case A.AssessmentTarget(relation=relation, points=points, maximum=maximum):
             if relation is None or points is None:  # no pass mark: points of the maximum (see `fulfilment`)
                 return Check(CheckKind.ASSESSMENT, target, goal=maximum, unit="point", maximum=maximum)
@@ -483,6 +533,37 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
 
 
 @dataclass(frozen=True, slots=True)
+class Counts:
+    """A share reported as counts: `numerator` of `denominator`, less `excluded` cases
+    (reason, number), so the share is numerator / (denominator − excluded)."""
+
+    numerator: Decimal
+    denominator: Decimal
+    excluded: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def excluded_total(self) -> Decimal:
+        return sum((n for _reason, n in self.excluded), ZERO)
+
+    @property
+    def base(self) -> Decimal:
+        """The population the share is taken of: denominator − excluded."""
+        return self.denominator - self.excluded_total
+
+    def as_tuple(self) -> tuple[Decimal, Decimal, Decimal]:
+        """(numerator, denominator, excluded in all): the generated module's input."""
+        return (self.numerator, self.denominator, self.excluded_total)
+
+
+def counted_share(numerator: Decimal, denominator: Decimal, excluded: Decimal) -> Decimal | None:
+    """The share in percent of numerator / (denominator − excluded); None for an empty population."""
+    base = denominator - excluded
+    if base <= ZERO:
+        return None
+    return numerator * HUNDRED / base
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """One unit's reported result, already typed and in the target's units.
 
@@ -493,6 +574,8 @@ class Result:
     kind: str = "actual"  # "expected" (udgiftsopfølgning I-III) | "actual" (year end)
     values: tuple[Decimal | bool | None, ...] = ()  # one per VALUE_KINDS check, in order
     delivered: tuple[date | None, ...] = ()  # milestone: one per deadline; None = not delivered
+    approved: tuple[date | None, ...] = ()  # milestone with approval: one per deadline; None = not approved
+    counts: tuple[Counts | None, ...] = ()  # share reported as counts: one per value slot (None: a percentage)
     points: Decimal | None = None  # assessment: the evaluators' points, summed
     areas: tuple[tuple[str, Decimal], ...] = ()  # level: the level reached per area
     baseline: Decimal | None = None  # change: the baseline value, when the plan gives none
@@ -506,6 +589,8 @@ class Result:
         return {
             "values": list(self.values),
             "delivered": list(self.delivered),
+            "approved": list(self.approved),
+            "counts": [None if c is None else c.as_tuple() for c in self.counts],
             "points": self.points,
             "areas": dict(self.areas),
             "baseline": self.baseline,
@@ -536,6 +621,10 @@ def compare(value: Decimal, relation: str, goal: Decimal) -> bool:
 def measure(check: Check, result: Result) -> Decimal | None:
     """The check's measurement from the result, or None when it is missing."""
     kind = check.kind
+    if kind is CheckKind.SHARE and check.slot is not None and check.slot < len(result.counts):
+        counts = result.counts[check.slot]
+        if counts is not None:
+            return counted_share(*counts.as_tuple())
     if kind in VALUE_KINDS:
         value = result.values[check.slot] if check.slot is not None and check.slot < len(result.values) else None
         if value is None:
@@ -548,6 +637,8 @@ def measure(check: Check, result: Result) -> Decimal | None:
     if kind is CheckKind.ASSESSMENT:
         return result.points
     if kind is CheckKind.MILESTONE:
+        if check.approval is not None:
+            return _milestones_approved_in_time(check.deadlines, result.delivered, result.approved)
         return _milestones_on_time(check.deadlines, result.delivered)
     if kind is CheckKind.LEVEL:
         return _areas_reached(check, result.areas)
@@ -569,6 +660,21 @@ def _milestones_on_time(deadlines: tuple[date, ...], delivered: tuple[date | Non
         return None
     on_time = sum(1 for due, day in zip(deadlines, delivered, strict=True) if day is not None and day <= due)
     return Decimal(on_time) * HUNDRED / Decimal(len(deadlines))
+
+
+def _milestones_approved_in_time(
+    deadlines: tuple[date, ...], delivered: tuple[date | None, ...], approved: tuple[date | None, ...]
+) -> Decimal | None:
+    """Percent of milestones both delivered and approved (or decided jointly) on or before their deadline:
+    a late approval is a milestone not met."""
+    if len(delivered) != len(deadlines) or len(approved) != len(deadlines) or not deadlines:
+        return None
+    in_time = sum(
+        1
+        for due, day, ok in zip(deadlines, delivered, approved, strict=True)
+        if day is not None and ok is not None and day <= due and ok <= due
+    )
+    return Decimal(in_time) * HUNDRED / Decimal(len(deadlines))
 
 
 def _areas_reached(check: Check, areas: tuple[tuple[str, Decimal], ...]) -> Decimal | None:
@@ -669,13 +775,44 @@ class RequirementScore:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalAssessment:
+    """The department's assessment of a goal, from the results file (`[[goal]]`)."""
+
+    goal: str
+    status: Status | None = None  # for a goal under `målstatus vurdering`
+    note: str | None = None
+    span: A.Span = field(default=A.NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class GoalScore:
+    """A goal's score and status.
+
+    `status` follows the goal's rule (`plan.rule`, see `goal_status`); `share` is
+    the goal's fulfilment (weighted by points, or the mean for an unweighted goal)
+    once every counted requirement is reported. `weight` is the maximum the goal
+    can still earn: its scored requirements without the dropped ones (`dropped`)."""
+
     plan: GoalPlan
     requirements: tuple[RequirementScore, ...]
     earned: Decimal
-    weight: Decimal  # of scored requirements, dropped included
+    weight: Decimal  # of scored requirements, dropped excluded
     met: int
     counted: int  # requirements scored and not dropped
+    status: Status = Status.MISSING
+    share: Decimal | None = None
+    dropped: Decimal = ZERO  # weight of the goal's dropped requirements
+    assessment: GoalAssessment | None = None
+
+    @property
+    def not_met(self) -> tuple[RequirementScore, ...]:
+        """The counted requirements that are not (fully) met: why a goal is not met."""
+        return tuple(r for r in self.requirements if r.status in (Status.NOT_MET, Status.PARTLY))
+
+    @property
+    def counts(self) -> bool:
+        """Whether the goal counts in "N af M mål opfyldt" (not dropped, not wholly unscored)."""
+        return self.status not in (Status.DROPPED, Status.UNSCORED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -695,6 +832,25 @@ class Score:
     def requirements(self) -> Iterator[RequirementScore]:
         for goal in self.goals:
             yield from goal.requirements
+
+    @property
+    def goals_met(self) -> int:
+        return sum(1 for g in self.goals if g.status is Status.MET)
+
+    @property
+    def goals_counted(self) -> int:
+        """Goals that count in "N af M mål opfyldt": not dropped and not wholly unscored."""
+        return sum(1 for g in self.goals if g.counts)
+
+    def goal_statuses(self) -> dict[Status, int]:
+        """How many goals have each status, in the order of `Status` (for an annual report's table)."""
+        return {status: sum(1 for g in self.goals if g.status is status) for status in Status}
+
+    @property
+    def scored_total(self) -> Decimal:
+        """The total the points are scored against: the sum of the goals' weights. It differs from
+        the plan's stated `total` only in a plan with errors scored with `--force`."""
+        return self.total
 
 
 def status_of(value: Decimal | None) -> Status:
@@ -746,13 +902,62 @@ def _mean(units: tuple[UnitScore, ...]) -> Decimal:
     return sum(values, ZERO) / len(values) if values else ZERO
 
 
-def _score_goal(goal: GoalPlan, results: Mapping[str, Result]) -> GoalScore:
+def _score_goal(goal: GoalPlan, results: Mapping[str, Result], assessment: GoalAssessment | None) -> GoalScore:
     reqs = tuple(_score_requirement(r, results) for r in goal.requirements)
     earned = sum((r.points for r in reqs if r.points is not None), ZERO)
-    weight = sum((r.plan.weight for r in reqs if r.plan.state is not State.UNSCORED), ZERO)
+    weight = sum((r.plan.weight for r in reqs if r.plan.state is State.SCORED), ZERO)
+    dropped = sum((r.plan.weight for r in reqs if r.plan.state is State.DROPPED), ZERO)
     met = sum(1 for r in reqs if r.status is Status.MET)
     counted = sum(1 for r in reqs if r.plan.state is State.SCORED)
-    return GoalScore(goal, reqs, earned, weight, met, counted)
+    share = goal_share(reqs, goal.weighted)
+    status = goal_status(goal.rule, reqs, share, assessment.status if assessment else None)
+    return GoalScore(goal, reqs, earned, weight, met, counted, status, share, dropped, assessment)
+
+
+def goal_share(reqs: tuple[RequirementScore, ...], weighted: bool) -> Decimal | None:
+    """A goal's fulfilment in [0, 1] once all its counted requirements are reported: points earned of
+    the points at stake (dropped excluded), or for an unweighted goal the mean fulfilment."""
+    counted = [r for r in reqs if r.plan.state is State.SCORED]
+    if not counted or any(r.fulfilment is None for r in counted):
+        return None
+    weight = sum((r.plan.weight for r in counted), ZERO)
+    if weighted and weight > ZERO:
+        return sum((r.points or ZERO for r in counted), ZERO) / weight
+    return sum((r.fulfilment or ZERO for r in counted), ZERO) / len(counted)
+
+
+def goal_status(
+    rule: GoalRule, reqs: tuple[RequirementScore, ...], share: Decimal | None, assessed: Status | None = None
+) -> Status:
+    """A goal's status under its rule (docs/scoring.md, "Goal status"):
+
+    - no scored requirement left: Udgået if one was dropped, else Ikke scoret;
+    - `vurdering`: the department's assessment from the results file, else Ikke opgjort;
+    - a counted requirement not reported: Ikke opgjort;
+    - `alle` (the default): Opfyldt when every counted requirement is met, else Ikke opfyldt;
+    - `andel R X %`: Opfyldt when share × 100 R X; else Delvist opfyldt when it meets the `delvist` clause
+      (without one: when the share is above 0); else Ikke opfyldt.
+    """
+    counted = [r for r in reqs if r.plan.state is State.SCORED]
+    if not counted:
+        return Status.DROPPED if any(r.plan.state is State.DROPPED for r in reqs) else Status.UNSCORED
+    if rule.kind == A.GoalRuleKind.ASSESSMENT.value:
+        return assessed if assessed is not None else Status.MISSING
+    if share is None:
+        return Status.MISSING
+    if rule.kind == A.GoalRuleKind.ALL.value:
+        return Status.MET if all(r.status is Status.MET for r in counted) else Status.NOT_MET
+    return share_status(rule, share)
+
+
+def share_status(rule: GoalRule, share: Decimal) -> Status:
+    """The status a share rule gives a goal's share (0..1)."""
+    percent = share * HUNDRED
+    if rule.relation is not None and rule.threshold is not None and compare(percent, rule.relation, rule.threshold):
+        return Status.MET
+    if rule.partly_relation is not None and rule.partly_threshold is not None:
+        return Status.PARTLY if compare(percent, rule.partly_relation, rule.partly_threshold) else Status.NOT_MET
+    return Status.PARTLY if percent > ZERO else Status.NOT_MET
 
 
 def rebase(earned: Decimal, total: Decimal, dropped: Decimal) -> Decimal | None:
@@ -783,10 +988,14 @@ def pay_percent(schedule: tuple[A.Step, ...], points: Decimal | None, total: Dec
     return ZERO
 
 
-def score(splan: ScoringPlan, results: Mapping[str, Result]) -> Score:
-    """Score a plan against results keyed by unit id."""
+def score(
+    splan: ScoringPlan, results: Mapping[str, Result], assessments: Mapping[str, GoalAssessment] | None = None
+) -> Score:
+    """Score a plan against results keyed by unit id, and the department's goal assessments
+    (`[[goal]]` in the results file) keyed by goal number."""
+    assessments = assessments or {}
     with localcontext(CONTEXT):
-        goals = tuple(_score_goal(g, results) for g in splan.goals)
+        goals = tuple(_score_goal(g, results, assessments.get(g.number)) for g in splan.goals)
         reqs = [r for g in goals for r in g.requirements]
         earned = sum((g.earned for g in goals), ZERO)
         total = splan.total
@@ -814,8 +1023,12 @@ def plain_score(result: Score) -> dict[str, object]:
     units = {
         u.unit.id: {"fulfilment": u.fulfilment, "points": u.points} for r in result.requirements() for u in r.units
     }
+    goals = {g.plan.number: {"status": g.status.value, "share": g.share} for g in result.goals}
     return {
         "units": units,
+        "goals": goals,
+        "goals_met": result.goals_met,
+        "goals_counted": result.goals_counted,
         "earned": result.earned,
         "total": result.total,
         "dropped": result.dropped,

@@ -8,6 +8,7 @@ are ("expected a number after `vægt`").
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -36,6 +37,38 @@ _TERMINALS = {
     "_NL": "a new line",
     "$END": "the end of the file",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Curated:
+    """A message for a mistake writers make, and small plans that make it. An error is
+    matched to the examples as Lark's `UnexpectedInput.match_examples` does, by the
+    parser state at the error and the kind of token found, but at any nesting depth
+    (mrpl.parse computes the examples' states once)."""
+
+    message: str  # may name the token found as {found}
+    fix: str | None
+    examples: tuple[str, ...]
+
+
+def _in_requirement(line: str) -> str:
+    return f'mål 1.1 "A" {{\n  resultatkrav {{\n    {line}\n  }}\n}}\n'
+
+
+CURATED: tuple[Curated, ...] = (
+    Curated(
+        "a range of years is not one period: write one year, half-year, quarter or date",
+        "e.g. `i 2015` or `i 2. halvår 2015`, and say the whole range in the text",
+        (_in_requirement('omfang "sager" i 2011-2015'), _in_requirement("frist 2011-2015"),
+         _in_requirement("måltal andel mindst 90 % senest 2011-2015")),
+    ),
+    Curated(
+        "{found} is not a unit of a scale step: a step compares a number with %, `point` or a time unit",
+        "write the amount without its unit (`mindst 200000: 100 %`) and name the unit in the target",
+        (_in_requirement("opfyldelse trin { mindst 200000 kr: 100 %; ellers: 0 % }"),
+         _in_requirement("opfyldelse lineær fra 100 kr til 200 point")),
+    ),
+)  # fmt: skip
 
 _CODE_UNEXPECTED_TOKEN = "MRP002"
 _CODE_BAD_CHARACTER = "MRP004"
@@ -103,8 +136,23 @@ def _spellings(name: str) -> tuple[str, ...]:
     return (kw.da + kw.en) if kw else ()
 
 
-def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, str | None]:
-    """(code, message, fix hint) for a Lark parse error."""
+def _misspelt_keyword(token: Token, expected: set[str]) -> str | None:
+    """The keyword a word that stands where a keyword belongs is a misspelling of."""
+    word = token.value.strip()
+    if not word.isalpha() or token.type.startswith("KW_"):
+        return None
+    spellings = [s for n in expected if n.startswith("KW_") for s in _spellings(n[3:])]
+    close = difflib.get_close_matches(word.lower(), spellings, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def describe_unexpected(
+    exc: UnexpectedInput, source: str, curated: Curated | None = None
+) -> tuple[str, str, str | None]:
+    """(code, message, fix hint) for a Lark parse error; `curated` is the matching entry
+    of CURATED, if any."""
+    if curated is not None and isinstance(exc, UnexpectedToken):
+        return _CODE_UNEXPECTED_TOKEN, curated.message.format(found=_found(exc.token)), curated.fix
     if isinstance(exc, UnexpectedCharacters):
         ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
         rest = source[exc.pos_in_stream : exc.pos_in_stream + 3]
@@ -126,6 +174,9 @@ def describe_unexpected(exc: UnexpectedInput, source: str) -> tuple[str, str, st
         after = _previous_keyword(exc)
         if exc.token.type == "$END":
             return _CODE_UNEXPECTED_TOKEN, f"the file ends too early: expected {expected}{after}", "is a `}` missing?"
+        keyword = _misspelt_keyword(exc.token, set(exc.accepts or exc.expected))
+        if keyword is not None:
+            return _CODE_UNEXPECTED_TOKEN, f"{_found(exc.token)} is not a keyword: did you mean `{keyword}`?", None
         message = f"expected {expected}{after}, found {_found(exc.token)}"
         return _CODE_UNEXPECTED_TOKEN, message, _keyword_hint(exc.token, set(exc.accepts or exc.expected))
     return _CODE_UNEXPECTED_TOKEN, str(exc).splitlines()[0], None

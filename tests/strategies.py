@@ -161,6 +161,7 @@ targets = st.one_of(
     st.builds(A.LevelTarget, decimals(0, 10), st.lists(texts, min_size=1, max_size=3).map(tuple), st.none()),
     st.builds(A.LevelTarget, decimals(0, 10), st.just(()), st.integers(0, 20)),
     st.just(A.MilestoneTarget()),
+    st.builds(A.MilestoneTarget, approval=st.builds(A.Approval, st.sampled_from(list(A.ApprovalKind)), texts)),
     st.builds(A.AssessmentTarget, relations, decimals(0, 200), decimals(0, 200)),
     st.builds(A.AssessmentTarget, st.none(), st.none(), decimals(0, 200)),
     st.just(A.StatusTarget()),
@@ -179,6 +180,13 @@ scorings = st.one_of(
     st.builds(A.Scoring, st.just(_S.STEPS), st.none(), st.none(), st.lists(steps, max_size=3).map(tuple)),
 )
 weights = st.builds(A.Weight, decimals(-5, 100), st.sampled_from(list(A.WeightUnit)))
+weightings = st.just(A.Weighting())
+_upward = st.sampled_from([A.Relation.AT_LEAST, A.Relation.ABOVE])
+goal_rules = st.one_of(
+    st.sampled_from([A.GoalRuleKind.ALL, A.GoalRuleKind.ASSESSMENT]).map(A.GoalRule),
+    st.builds(A.GoalRule, st.just(A.GoalRuleKind.SHARE), _upward, decimals(0, 100)),
+    st.builds(A.GoalRule, st.just(A.GoalRuleKind.SHARE), _upward, decimals(0, 100), _upward, decimals(0, 100)),
+)
 
 # ---------------------------------------------------------------- goals
 
@@ -233,6 +241,7 @@ goals = st.builds(
     background=st.none() | st.builds(A.Background, prose, st.none() | texts),
     methods=_small(methods, 1),
     attributes=_small(attributes),
+    goal_rule=st.none() | goal_rules,
 )
 imports = st.builds(A.Import, texts, _small(st.tuples(names, texts)), _small(goals, 1))
 _named_parts = st.builds(
@@ -268,6 +277,8 @@ def sections(draw: st.DrawFn) -> A.GoalSection:
         imports=draw(_small(imports, 1)),
         core_tasks=tasks,
         columns=draw(st.sampled_from([(), ("type",), ("deadline",), ("type", "deadline"), ("deadline", "type")])),
+        weighting=draw(st.none() | weightings),
+        goal_rule=draw(st.none() | goal_rules),
     )
 
 
@@ -306,6 +317,8 @@ headers = st.builds(
     renegotiation=st.none() | prose,
     next_negotiation=st.none() | texts,
     running_numbers=st.booleans(),
+    weighting=st.none() | weightings,
+    goal_rule=st.none() | goal_rules,
 )
 cells = st.builds(A.BudgetCell, st.none() | decimals(-100, 1000))
 budgets = st.builds(

@@ -368,6 +368,19 @@ def test_ignore_comment_inside_a_goal_covers_the_goal() -> None:
     assert check_text(text) == []
 
 
+def test_ignore_comment_above_a_goal_covers_its_requirements() -> None:
+    text = base_with("      frist 2. kvartal\n", "")
+    above = text.replace('  mål 1.3 "Digitalisering"', '  # mrpl: ignore[MRP702]\n  mål 1.3 "Digitalisering"')
+    assert above != text and check_text(above) == []
+
+
+def test_mrp101_lists_the_goals_that_make_up_the_sum() -> None:
+    (total,) = [d for d in check_text(base_with("    vægt 40\n", "    vægt 45\n")) if d.code == "MRP101"]
+    assert total.notes == ("45 (1.1) + 30 (1.2) + 30 (1.3) = 105",)
+    assert [r.message for r in total.related] == ["goal 1.1: 45", "goal 1.2: 30", "goal 1.3: 30"]
+    assert total.related[0].span.line < total.related[1].span.line
+
+
 def test_ignore_comment_elsewhere_has_no_effect() -> None:
     text = "# mrpl: ignore[MRP702]\n" + base_with("      frist 2. kvartal\n", "")
     assert [d.code for d in check_text(text)] == ["MRP702"]

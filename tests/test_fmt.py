@@ -6,6 +6,7 @@ import glob
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -84,19 +85,24 @@ SAMPLE = """\
 # top of file
 plan {   # header
   # before the title
+      forkortelse "S"
   titel "T"   # after the title
   periode 1. januar 2020 til 31. december 2020
   total 100 point
+
+
   direktør "X" { titel "D"; dato blank 2019 } # director
 }
 afsnit 1 "F" {
+
  mål 1.1 "V" {
     vægt 5,50 # weight
     # before the requirement
     resultatkrav a {
-      frist ultimo marts 2020
-      opfyldelse trin { mindst 90 %: 100 %; ellers: 0 % } # steps
+      frist ultimo marts 2020; måltal andel mindst 90 % inden for 1 dag
+      opfyldelse trin { mindst 90 % : 100 %; ellers: 0 % } # steps
       # end of the requirement
+
     }
   } # end of goal
 }
@@ -107,46 +113,62 @@ EXPECTED = """\
 # top of file
 plan {  # header
   # before the title
+  forkortelse "S"
   titel "T"  # after the title
   periode 1. januar 2020 til 31. december 2020
-  total 100
+  total 100 point
 
-  direktør "X" {
-    titel "D"
-    dato blank 2019
-  }  # director
+  direktør "X" { titel "D"; dato blank 2019 }  # director
 }
-
 afsnit 1 "F" {
   mål 1.1 "V" {
     vægt 5,50  # weight
-
     # before the requirement
     resultatkrav a {
       frist ultimo marts 2020
-
-      opfyldelse trin {
-        mindst 90 %: 100 %
-        ellers: 0 %
-      }  # steps
+      måltal andel mindst 90 % inden for 1 dag
+      opfyldelse trin { mindst 90 %: 100 %; ellers: 0 % }  # steps
       # end of the requirement
     }
   }  # end of goal
 }
-
 # end of file
 """
 
 
-def test_canonical_layout_with_comments_in_place() -> None:
+def test_canonical_layout_keeps_the_authors_choices() -> None:
+    """Indentation, spacing and blank lines change; order, words, one-line blocks and comments stay."""
     assert format_source(SAMPLE) == EXPECTED
+    assert format_source(EXPECTED) == EXPECTED
 
 
 def test_keywords_in_english_when_asked() -> None:
     out = format_source(SAMPLE, language="en")
     assert "goal 1.1" in out and "deadline end of March 2020" in out and "scoring steps {" in out
     assert "at least 90 %: 100 %" in out and "otherwise: 0 %" in out
+    assert "period 1 January 2020 to 31 December 2020" in out and "total 100 points" in out
+    assert "within 1 day\n" in out
     assert "# before the requirement" in out
+    assert format_source(out, language="da") == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("danish", "english"),
+    [("inden for 1 dag", "within 1 day"), ("inden for 2 dage", "within 2 days"),
+     ("inden for 1 time", "within 1 hour"), ("inden for 1,5 timer", "within 1,5 hours")],
+)  # fmt: skip
+def test_units_agree_with_their_number_in_both_languages(danish: str, english: str) -> None:
+    source = f"mål 1.1 {{\n  resultatkrav {{\n    måltal andel mindst 90 % {danish}\n  }}\n}}\n"
+    assert danish in format_source(source)
+    assert english in format_source(source, language="en")
+    assert danish in format_source(format_source(source, language="en"), language="da")
+
+
+def test_the_tree_printer_writes_singular_units_after_one() -> None:
+    target = A.TimeTarget("average", A.Relation.AT_MOST, A.Duration(Decimal(1), A.TimeUnit.HOURS))
+    plan = A.Plan(goals=(A.Goal("1.1", "Område", requirements=(A.Requirement(None, targets=(target,)),)),))
+    assert "gennemsnit højst 1 time\n" in format_plan(plan)
+    assert "average at most 1 hour\n" in format_plan(plan, "en")
 
 
 def test_keyword_language_follows_the_file() -> None:
@@ -159,12 +181,53 @@ def test_decimal_comma_and_no_thousands_separator() -> None:
     assert "vægt 12345,5\n" in out
 
 
-def test_prose_blocks_and_one_line_strings() -> None:
-    source = 'indledning """\n  Første afsnit med "citat".\n\n  - et punkt\n  - to punkter\n"""\nopfølgning "kort"\n'
-    out = format_source(source)
-    assert out == (
-        'indledning """\n  Første afsnit med "citat".\n\n  - et punkt\n  - to punkter\n"""\n\nopfølgning "kort"\n'
+def test_text_line_breaks_are_kept_and_text_blocks_reindented() -> None:
+    source = (
+        'indledning """\n        Første afsnit med "citat",\n        på to linjer.\n\n'
+        '        - et punkt\n        - to punkter\n    """\nopfølgning "kort"\n'
     )
+    assert format_source(source) == (
+        'indledning """\n  Første afsnit med "citat",\n  på to linjer.\n\n  - et punkt\n  - to punkter\n"""\nopfølgning "kort"\n'
+    )
+
+
+def test_wrap_refills_paragraphs_and_list_items() -> None:
+    words = " ".join(["ord"] * 40)
+    source = f'indledning """\n  {words}\n  kort\n\n  - {words}\n"""\n'
+    out = format_source(source, wrap=40)
+    assert all(len(line) <= 40 for line in out.splitlines())
+    assert reparse(out) == reparse(source)
+    assert "\n    ord" in out  # a list item continues on indented lines
+
+
+def test_wrap_keeps_a_word_longer_than_the_line_after_its_bullet() -> None:
+    url = "https://www.example.org/" + "x" * 90
+    source = f'indledning """\n  - {url} og så videre\n  - to\n"""\n'
+    out = format_source(source, wrap=60)
+    assert f"  - {url}\n" in out
+    assert reparse(out) == reparse(source)
+
+
+def test_a_long_one_line_text_with_a_tab_is_kept() -> None:
+    source = 'opfølgning "' + "ord " * 30 + '\tmed tabulator"\n'
+    assert format_source(source) == source
+    assert format_source(source, wrap=40) == source
+
+
+def test_examples_pass_fmt_check() -> None:
+    """Every shipped plan is formatted (docs/editors.md and the pre-commit hook rely on it)."""
+    result = run_cli("fmt", "--check", *EXAMPLES)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(EXAMPLES) >= 5
+
+
+def test_cli_keeps_a_symbolic_link(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target, link = tmp_path / "plan.mrp", tmp_path / "link.mrp"
+    target.write_text(SAMPLE, encoding="utf-8")
+    link.symlink_to(target)
+    assert run_cli("fmt", str(link)).returncode == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == EXPECTED
 
 
 def test_long_paragraph_is_wrapped_without_starting_a_list() -> None:
@@ -223,7 +286,9 @@ def test_cli_lang_switches_keywords(tmp_path) -> None:  # type: ignore[no-untype
     path = tmp_path / "p.mrp"
     path.write_text(EXPECTED, encoding="utf-8")
     assert run_cli("fmt", "--lang", "en", str(path)).returncode == 0
-    assert path.read_text(encoding="utf-8").startswith("# top of file\nplan {  # header\n  # before the title\n  title")
+    assert path.read_text(encoding="utf-8").startswith(
+        '# top of file\nplan {  # header\n  # before the title\n  short "S"\n  title'
+    )
 
 
 def test_cli_syntax_error_exits_1_with_diagnostics(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import pytest
 
 import mrpl
 from mrpl import ast as A
+from mrpl.check import all_diagnostics
 
 SHARED = """
 mål 2.1 "Informationssikkerhed" {
@@ -170,3 +171,69 @@ def test_not_utf8_is_a_located_error(tmp_path: Path) -> None:
 def test_unreadable_root_file_raises_source_error(tmp_path: Path) -> None:
     with pytest.raises(mrpl.SourceError):
         mrpl.load_file(str(tmp_path / "findes-ikke.mrp"))
+
+
+# ---------------------------------------------------------------- modules: declared parameters
+
+MODULE = 'parameter styrelse "Styrelsens navn, som målene nævner den"\nparameter år "Året" standard "2022"\n' + SHARED
+
+
+def errors_of(result: mrpl.LoadResult) -> list[tuple[str, str, int]]:
+    """Loading errors (MRP0xx) after a full check; the small plans here do not add up to 100."""
+    return [(d.code, Path(d.span.file or "").name, d.span.line) for d in all_diagnostics(result)
+            if d.severity.name == "ERROR" and d.code.startswith("MRP0")]  # fmt: skip
+
+
+def test_a_module_checks_clean_alone(tmp_path: Path) -> None:
+    module = write(tmp_path, {"shared.mrp": MODULE})
+    result = mrpl.load_file(str(module))
+    assert errors_of(result) == []
+    assert result.plan is not None and [p.name for p in result.plan.parameters] == ["styrelse", "år"]
+
+
+def test_an_undeclared_placeholder_is_one_error_in_the_module(tmp_path: Path) -> None:
+    text = MODULE.replace("{{styrelse}} skal sikre", "{{styrlese}} skal sikre")
+    module = write(tmp_path, {"shared.mrp": text})
+    assert errors_of(mrpl.load_file(str(module))) == [("MRP012", "shared.mrp", 11)]
+    root = write(tmp_path, {"plan.mrp": plan_importing('  importer "shared.mrp"'), "shared.mrp": text})
+    assert errors_of(mrpl.load_file(str(root))) == [("MRP012", "shared.mrp", 11)]
+
+
+def test_a_missing_value_is_one_error_at_the_import(tmp_path: Path) -> None:
+    header = 'plan {\n  periode 2022-01-01 til 2022-12-31\n}\nafsnit 2 "Fælles" {\n  importer "shared.mrp"\n}\n'
+    root = write(tmp_path, {"plan.mrp": header, "shared.mrp": MODULE})
+    result = mrpl.load_file(str(root))
+    assert errors_of(result) == [("MRP013", "plan.mrp", 5)]
+    missing = next(d for d in result.diagnostics if d.code == "MRP013")
+    assert "`styrelse`" in missing.message and missing.related[0].span.line == 1  # points at the declaration
+
+
+def test_values_come_from_sæt_then_the_header_then_the_default(tmp_path: Path) -> None:
+    module = MODULE.replace("skal sikre aftaler.", "skal sikre aftaler i {{år}}.")
+    root = write(tmp_path, {"plan.mrp": plan_importing('  importer "shared.mrp"'), "shared.mrp": module})
+    plan = mrpl.load_file(str(root)).plan
+    assert plan is not None
+    text = plan.sections[0].goals[1].text
+    assert text is not None and text.plain() == "Hjemrejsestyrelsen skal sikre aftaler i 2022."
+    given = plan_importing('  importer "shared.mrp" { sæt styrelse "Styrelsen"; sæt år "2023" }')
+    plan = mrpl.load_file(str(write(tmp_path, {"plan.mrp": given}))).plan
+    assert plan is not None and plan.sections[0].goals[1].text.plain() == "Styrelsen skal sikre aftaler i 2023."  # type: ignore[union-attr]
+
+
+def test_setting_an_undeclared_parameter_is_an_error_at_the_sæt(tmp_path: Path) -> None:
+    body = '  importer "shared.mrp" {\n    sæt styrlese "Styrelsen"\n  }'
+    root = write(tmp_path, {"plan.mrp": plan_importing(body), "shared.mrp": MODULE})
+    assert errors_of(mrpl.load_file(str(root))) == [("MRP014", "plan.mrp", 7)]
+
+
+def test_check_of_the_examples_directory_is_clean() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "mrpl", "check", "examples/"], capture_output=True, text=True, cwd=root
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "koncernfaelles-2022.mrp" in done.stderr and " 0 errors" not in done.stderr  # the module is checked too
+    assert done.stderr.splitlines()[-1].startswith("0 errors")

@@ -14,7 +14,8 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from mrpl.fmt import format_source
-from mrpl.lsp import code_explanation, measure_change_latency
+from mrpl.lsp import code_explanation, measure_change_latency, parameter_hover
+from mrpl.parse import parse_source
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 30
@@ -292,7 +293,7 @@ def test_symbols_hover_definition_references_actions_formatting(plan_dir: Path) 
         edits = await c.text_document_formatting_async(
             T.DocumentFormattingParams(text_document=doc, options=T.FormattingOptions(tab_size=2, insert_spaces=True))
         )
-        assert edits[0].new_text == format_source(MAIN)
+        assert format_source(MAIN) == MAIN and not edits  # already laid out: nothing to change
 
     run(scenario)
 
@@ -304,9 +305,41 @@ def test_hover_on_an_ignore_comment_explains_the_code() -> None:
     assert code_explanation(line, 3) is None
 
 
+def test_hover_on_a_placeholder_shows_the_module_parameter() -> None:
+    module = parse_source(
+        'parameter styrelse "Styrelsens navn" standard "Styrelsen"\nmål 2.1 "{{styrelse}}" {}\n', "m.mrp"
+    )
+    line = '  tekst "{{styrelse}} fastholder"'
+    text = parameter_hover([module], line, line.index("styrelse") + 1, "da")
+    assert text is not None and "parameter i `m.mrp`" in text and "Styrelsens navn" in text and "Styrelsen" in text
+    assert parameter_hover([module], '    sæt styrelse "X"', 9, "en") is not None  # also on `sæt NAME`
+    assert parameter_hover([module], line, 1, "da") is None  # not on a placeholder
+    assert parameter_hover([module], '  tekst "{{andet}}"', 11, "da") is None  # not declared
+
+
 def test_latency_helper_measures_round_trips(plan_dir: Path) -> None:
     timings = measure_change_latency(str(plan_dir / "main.mrp"), rounds=2)
     assert len(timings) == 2 and all(t > 0 for t in timings)
+
+
+def test_hover_and_outline_of_an_unweighted_goal() -> None:
+    from mrpl import load_string
+    from mrpl.lsp import Positions, document_symbols, hover_text
+
+    text = (
+        'plan {\n  titel "T"\n  vægtning ingen\n  målstatus andel mindst 80 %\n}\n'
+        'afsnit 1 "A" {\n  mål 1.1 "Kurser" {\n    resultatkrav a { måltal antal mindst 12 "kurser" }\n  }\n}\n'
+    )
+    loaded = load_string(text, "t.mrp")
+    assert loaded.plan is not None
+    hover = hover_text(loaded.plan, "t.mrp", text.index("mål 1.1") + 2, "da")
+    assert hover is not None
+    assert "Uvægtet" in hover and "Målstatus: opfyldt ved en målopfyldelse på mindst 80 %" in hover
+    assert "point" not in hover
+    from pygls.workspace.position_codec import PositionCodec
+
+    symbols = document_symbols(loaded.plan, Positions(text, PositionCodec()))
+    assert symbols[0].children is not None and symbols[0].children[0].name == "1.1 Kurser (uvægtet)"
 
 
 SHAPES = """\

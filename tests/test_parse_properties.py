@@ -121,6 +121,12 @@ def targets(draw: st.DrawFn) -> Generated:
         node = A.LevelTarget(Decimal(amount), tuple(areas))
     else:
         text, node = draw(kw("MILESTONE")), A.MilestoneTarget()
+        approval = draw(st.sampled_from([None, "APPROVED", "JOINTLY"]))
+        if approval is not None:
+            party = draw(plain_text)
+            text += f" {draw(kw(approval))} {quoted(party)}"
+            kind_ = A.ApprovalKind.APPROVED if approval == "APPROVED" else A.ApprovalKind.JOINT
+            node = A.MilestoneTarget(approval=A.Approval(kind_, party))
     return Generated(f"{draw(kw('TARGET'))} {text}", node)
 
 

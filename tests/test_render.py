@@ -251,6 +251,17 @@ def test_build_refuses_a_plan_with_errors_unless_forced(tmp_path: Path) -> None:
     assert (tmp_path / "broken.md").is_file()
 
 
+def test_build_prints_errors_in_full_and_one_line_for_the_rest(tmp_path: Path) -> None:
+    plan = ROOT / "examples" / "udlaendingestyrelsen-2022.mrp"
+    result = run_build(str(plan), "--to", "md", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith(f"kør `mrplc check {plan}` for at se dem") and "advarsler" in lines[0], lines
+    assert lines[1:] == [f"wrote {tmp_path / 'udlaendingestyrelsen-2022.md'}"]
+    english = run_build(str(plan), "--to", "md", "-o", str(tmp_path), "--lang", "en")
+    assert "warnings and" in english.stderr and "run `mrplc check" in english.stderr
+
+
 def test_build_writes_next_to_the_input_or_into_a_new_directory(tmp_path: Path) -> None:
     src = tmp_path / "siri-2020.mrp"
     shutil.copy(ROOT / "examples" / "siri-2020.mrp", src)
@@ -283,7 +294,7 @@ def test_build_py_without_backend_says_not_available(tmp_path: Path) -> None:
     else:
         result = run_build(str(ROOT / "examples" / "siri-2020.mrp"), "--to", "py", "-o", str(tmp_path), "--force")
         assert result.returncode == 0, result.stderr
-        assert (tmp_path / "siri-2020.py").is_file()
+        assert (tmp_path / "siri_2020.py").is_file()
 
 
 def test_build_missing_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -247,3 +247,11 @@ def test_a_deadline_written_in_words_is_read_back_from_a_text(
     text = f"Opgaven skal være løst {deadline_in_words(deadline, lang)}, som aftalt."
     (named,) = deadlines_named(text)
     assert named.end_date(year) == deadline.end_date(year)
+
+
+def test_an_unlabelled_requirement_in_a_running_plan_round_trips() -> None:
+    source = 'plan { kravnummerering fortløbende }\nafsnit 1 "A" { mål 1 "X" { resultatkrav { tekst "R" } } }\n'
+    plan = parse(source)
+    (req,) = plan.sections[0].goals[0].requirements
+    assert req.qualified and A.requirement_id(plan.sections[0].goals[0], req) == "1"
+    assert parse(format_source(source)) == plan

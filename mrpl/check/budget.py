@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.check.context import Context, plan_number
+from mrpl.diagnostics import plural
 
 GENERAL_COSTS_ROW = 0  # "række 0 "Generelle fællesomkostninger"": overhead, no core task of its own
 
@@ -44,7 +45,8 @@ def _check_budget(ctx: Context, budget: A.Budget) -> None:
         if width and len(row.cells) != width:
             ctx.report(
                 "MRP503",
-                f"the row {row.name!r} has {len(row.cells)} amounts for {width} columns",
+                f"the row {row.name!r} has {plural(len(row.cells), 'amount', 'amounts')} for "
+                f"{plural(width, 'column', 'columns')}",
                 row.span,
             )
     if budget.total is None:
@@ -52,6 +54,7 @@ def _check_budget(ctx: Context, budget: A.Budget) -> None:
     for index, total_cell in enumerate(budget.total.cells[:width]):
         if total_cell.value is not None:
             _check_column(ctx, budget, index, total_cell)
+    _check_dashes(ctx, budget, width)
 
 
 def _decimals(value: Decimal) -> int:
@@ -63,7 +66,6 @@ def _check_column(ctx: Context, budget: A.Budget, index: int, total_cell: A.Budg
     assert total_cell.value is not None
     cells = [row.cells[index] for row in budget.rows if index < len(row.cells)]
     amounts = [c.value for c in cells if c.value is not None]
-    dashes = [c for c in cells if c.value is None]
     places = max((_decimals(v) for v in [*amounts, total_cell.value]), default=0)
     tolerance = Decimal(5).scaleb(-(places + 1)) * len(amounts)
     added = sum(amounts, Decimal(0))
@@ -75,12 +77,26 @@ def _check_column(ctx: Context, budget: A.Budget, index: int, total_cell: A.Budg
             total_cell.span,
             notes=(f"rounding allows a difference of up to {plan_number(tolerance)}",),
         )
-    if dashes:
-        ctx.report(
-            "MRP502",
-            f"{name}: the total counts {len(dashes)} `-` cell{'s' if len(dashes) != 1 else ''} as zero",
-            dashes[0].span,
-        )
+
+
+def _check_dashes(ctx: Context, budget: A.Budget, width: int) -> None:
+    """One note per row with `-` cells (MRP502), naming every column whose total counts them."""
+    assert budget.total is not None
+    totals = budget.total.cells[:width]
+    for row in budget.rows:
+        columns = [i for i, cell in enumerate(row.cells[: len(totals)]) if cell.value is None
+                   and totals[i].value is not None]  # fmt: skip
+        if not columns:
+            continue
+        names = _and([_column_name(budget, i) for i in columns])
+        what = f"row {row.number} {row.name!r}" if row.number is not None else f"row {row.name!r}"
+        counts = "the total of" if len(columns) == 1 else "the totals of"
+        ctx.report("MRP502", f"{what} has no amount (`-`); {counts} {names} count it as zero",
+                   row.cells[columns[0]].span)  # fmt: skip
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _check_core_tasks(ctx: Context, tasks: A.CoreTasks, budgets: list[A.Budget]) -> None:

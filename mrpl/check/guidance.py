@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mrpl import ast as A
 from mrpl.check.context import Context
+from mrpl.diagnostics import plural
 
 MIN_GOALS, MAX_GOALS = 3, 10
 
@@ -20,7 +21,7 @@ def check_guidance(ctx: Context) -> None:
         if not MIN_GOALS <= count <= MAX_GOALS:
             ctx.report(
                 "MRP701",
-                f"the plan has {count} goals; the guidance suggests {MIN_GOALS} to {MAX_GOALS}",
+                f"the plan has {plural(count, 'goal', 'goals')}; the guidance suggests {MIN_GOALS} to {MAX_GOALS}",
                 ctx.header.span,
             )
     for goal in ctx.goals:

@@ -1,7 +1,9 @@
 """`# mrpl: ignore[MRP702, MRP601]` comments.
 
 A comment silences its codes on its own line and the line below it; inside a
-goal's block it silences them for the whole goal and its requirements. Only
+goal's block, on the goal's first line or on the line above the goal it silences
+them for the whole goal and its requirements (as everyone expects of a comment
+above a `mål`). Only
 warnings and info can be silenced: an error stays, with a note saying so.
 """
 
@@ -58,6 +60,8 @@ def _enclosing(index: _FileSuppressions, offset: int) -> int | None:
 
 def _add_to_goal(index: _FileSuppressions, comment: Comment, codes: frozenset[str]) -> None:
     at = _enclosing(index, comment.span.start)
+    if at is None:  # above a goal: the goal it stands on
+        at = next((i for i, s in enumerate(index.goal_spans) if s.line == comment.span.line + 1), None)
     if at is not None:
         index.goal_codes[at].update(codes)
 

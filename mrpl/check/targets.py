@@ -29,6 +29,45 @@ def check_targets(ctx: Context) -> None:
         _check_scale(ctx, method)
     if ctx.plan.pay is not None and ctx.plan.pay.schedule:
         _check_steps(ctx, ctx.plan.pay.schedule, ctx.plan.pay.span, "the performance pay schedule")
+    for rule in _goal_rules(ctx.plan):
+        _check_goal_rule(ctx, rule)
+
+
+def _goal_rules(plan: A.Plan) -> Iterator[A.GoalRule]:
+    """Every `målstatus` the plan states: header, sections, goals."""
+    if plan.header is not None and plan.header.goal_rule is not None:
+        yield plan.header.goal_rule
+    for section in plan.sections:
+        if section.goal_rule is not None:
+            yield section.goal_rule
+    for goal in plan.all_goals():
+        if goal.goal_rule is not None:
+            yield goal.goal_rule
+
+
+def _check_goal_rule(ctx: Context, rule: A.GoalRule) -> None:
+    """A share rule: thresholds in 0-100 %, reached from below, and a `delvist` clause below the main one."""
+    if rule.kind is not A.GoalRuleKind.SHARE or rule.relation is None or rule.threshold is None:
+        return
+    _percent(ctx, rule.threshold, rule.span, "the goal-status threshold")
+    if rule.partly_threshold is not None:
+        _percent(ctx, rule.partly_threshold, rule.span, "the threshold for `delvist`")
+    relations = [r for r in (rule.relation, rule.partly_relation) if r is not None]
+    if any(r not in _UPWARD for r in relations):
+        ctx.report(
+            "MRP420",
+            "a goal's share is reached from below: the goal-status rule takes `mindst` or `over`",
+            rule.span,
+            fix="write `målstatus andel mindst 80 %`",
+        )
+    elif rule.partly_threshold is not None and rule.partly_threshold >= rule.threshold:
+        ctx.report(
+            "MRP420",
+            f"`delvist` from {plan_number(rule.partly_threshold)} % is not below the threshold for met "
+            f"({plan_number(rule.threshold)} %)",
+            rule.span,
+            fix="a goal is partly met below the threshold for met: e.g. `andel mindst 80 % delvist mindst 50 %`",
+        )
 
 
 def _check_requirement(ctx: Context, req: A.Requirement) -> None:
@@ -87,7 +126,8 @@ def _check_target(ctx: Context, target: A.Target) -> None:
                 points = "" if target.points is None else f"{plan_number(target.points)} of "
                 ctx.report(
                     "MRP408",
-                    f"{points}{plan_number(target.maximum)} points cannot be reached",
+                    f"{points}{plan_number(target.maximum)} {'point' if target.maximum == 1 else 'points'} "
+                    "cannot be reached",
                     target.span,
                 )
 

@@ -4,6 +4,10 @@ One pass over the goals. A goal counts with its own weight or, without one,
 with the sum of its scored requirements'; a requirement with sub-weight groups
 but no weight counts with its groups' sum. With a `vægttabel` the table is the
 weight source: its value wins, and an inline weight that differs is MRP108.
+
+Under `vægtning ingen` (the plan header, or a section for its goals) nothing is
+weighted: those goals are left out of the sums, and any weight given for them
+is MRP120.
 """
 
 from __future__ import annotations
@@ -28,16 +32,63 @@ class _Value:
 
 def check_weights(ctx: Context) -> None:
     table = _table_entries(ctx)
-    total = Decimal(0)
+    parts: list[tuple[A.Goal, Decimal]] = []
     missing = 0
+    weighted_goals = [g for g in ctx.goals if ctx.plan.is_weighted(g)]
+    weighted_ids = {id(g) for g in weighted_goals}
     for goal in ctx.goals:
+        if id(goal) not in weighted_ids:
+            _check_unweighted_goal(ctx, goal, table)
+            continue
         points, unweighted = _goal_points(ctx, goal, table)
-        total += points
+        parts.append((goal, points))
         missing += unweighted
     if ctx.plan.weights is not None:
-        _check_table_coverage(ctx, table)
-    if ctx.header is not None and ctx.goals:
-        _check_total(ctx, total, missing)
+        _check_table_coverage(ctx, table, weighted_goals)
+    header = ctx.header
+    if header is not None and header.weighting is not None and header.total is not None:
+        _report_unweighted(ctx, header.total, "the plan's `total`", "the plan")
+    elif header is not None and weighted_goals:
+        _check_total(ctx, parts, missing)
+
+
+def _report_unweighted(ctx: Context, weight: A.Weight | A.WeightEntry, what: str, scope: str) -> None:
+    ctx.report(
+        "MRP120",
+        f"{what} has a weight, but {scope} says `vægtning ingen`",
+        weight.span,
+        notes=("an unweighted goal is counted (met or not), never scored in points",),
+        fix="remove the weight, or remove `vægtning ingen` and weigh every goal",
+    )
+
+
+def _check_unweighted_goal(ctx: Context, goal: A.Goal, table: dict[str, A.WeightEntry]) -> None:
+    """Every weight given for a goal under `vægtning ingen` is MRP120 (once per place it is written)."""
+    scope = "the plan" if ctx.header is not None and ctx.header.weighting is not None else "its section"
+    if goal.weight is not None:
+        _report_unweighted(ctx, goal.weight, f"goal {goal.number}", scope)
+    if goal.number in table:
+        _report_unweighted(ctx, table[goal.number], f"goal {goal.number} in the weight table", scope)
+    for req in goal.requirements:
+        rid = A.requirement_id(goal, req)
+        if req.weight is not None:
+            _report_unweighted(ctx, req.weight, f"requirement {rid}", scope)
+        if req.label is not None and rid in table:
+            _report_unweighted(ctx, table[rid], f"requirement {rid} in the weight table", scope)
+        for member in _members(req.groups):
+            if member.weight is not None:
+                _report_unweighted(ctx, member.weight, f"{member.name!r} of requirement {rid}", scope)
+
+
+def _members(
+    members: tuple[A.SubWeight | A.SubWeightGroup, ...],
+) -> list[A.SubWeight | A.SubWeightGroup]:
+    out: list[A.SubWeight | A.SubWeightGroup] = []
+    for member in members:
+        out.append(member)
+        if isinstance(member, A.SubWeightGroup):
+            out += _members(member.members)
+    return out
 
 
 def _table_entries(ctx: Context) -> dict[str, A.WeightEntry]:
@@ -180,10 +231,10 @@ def _member_points(ctx: Context, member: A.SubWeight | A.SubWeightGroup) -> Deci
     return member.weight.value
 
 
-def _check_table_coverage(ctx: Context, table: dict[str, A.WeightEntry]) -> None:
-    """Every scored goal is in the table: by number, or by all its scored requirements' ids."""
+def _check_table_coverage(ctx: Context, table: dict[str, A.WeightEntry], goals: list[A.Goal]) -> None:
+    """Every scored, weighted goal is in the table: by number, or by all its scored requirements' ids."""
     assert ctx.plan.weights is not None
-    for goal in ctx.goals:
+    for goal in goals:
         scored = [r for r in goal.requirements if weighted(r)]
         if goal.requirements and not scored:
             continue
@@ -203,9 +254,11 @@ def _check_table_coverage(ctx: Context, table: dict[str, A.WeightEntry]) -> None
         )
 
 
-def _check_total(ctx: Context, total: Decimal, missing: int) -> None:
+def _check_total(ctx: Context, parts: list[tuple[A.Goal, Decimal]], missing: int) -> None:
+    """MRP101 at the plan's total, with the goals and weights that make up the sum."""
     header = ctx.header
     assert header is not None
+    total = sum((points for _, points in parts), Decimal(0))
     expected = header.total.value if header.total is not None else DEFAULT_TOTAL
     if total == expected:
         return
@@ -221,4 +274,14 @@ def _check_total(ctx: Context, total: Decimal, missing: int) -> None:
         span = ctx.plan.weights.span
     else:
         span = header.span
-    ctx.report("MRP101", message, span)
+    weighed = [(goal, points) for goal, points in parts if points]
+    breakdown = " + ".join(f"{plan_number(points)} ({goal.number})" for goal, points in weighed)
+    related = tuple(
+        Related(
+            goal.weight.span if goal.weight is not None else goal.span, f"goal {goal.number}: {plan_number(points)}"
+        )
+        for goal, points in weighed
+    )
+    notes = (f"{breakdown} = {plan_number(total)}",) if weighed else ()
+    total_where = "" if header.total is not None else f" (no `total`: the plan's total is {plan_number(expected)})"
+    ctx.report("MRP101", message + total_where, span, notes=notes, related=related)

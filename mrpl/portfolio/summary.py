@@ -121,9 +121,7 @@ def _run(run: ResultsRun, lang: str, root: str) -> dict[str, Any]:
 
 
 def _goal(goal: dict[str, Any], lang: str) -> dict[str, Any]:
-    status = goal.get("status") or _goal_status(goal)
-    if isinstance(status, dict):  # a richer status record: its word
-        status = status.get("status") or status.get("word") or ""
+    status = goal["status"]  # under the plan's `målstatus` rule: mrpl.score.goal_status, via report_data
     return {
         "number": goal["number"],
         "area": goal["area"],
@@ -135,20 +133,6 @@ def _goal(goal: dict[str, Any], lang: str) -> dict[str, Any]:
         "status": status,
         "status_words": status if lang == "da" else STATUS_EN.get(status, status),
     }
-
-
-def _goal_status(goal: dict[str, Any]) -> str:
-    """All requirements met: Opfyldt; none reported: Ikke opgjort; none met: Ikke opfyldt."""
-    statuses = [r["status"] for r in goal["requirements"] if r["status"] not in ("Udgået", "Ikke scoret")]
-    if not statuses:
-        return "Udgået" if goal["requirements"] else "Ikke opgjort"
-    if all(s == "Ikke opgjort" for s in statuses):
-        return "Ikke opgjort"
-    if all(s == "Opfyldt" for s in statuses):
-        return "Opfyldt"
-    if any(s in ("Opfyldt", "Delvist opfyldt") for s in statuses):
-        return "Delvist opfyldt"
-    return "Ikke opfyldt"
 
 
 def _percent(earned: Decimal | None, total: Decimal | None) -> Decimal | None:

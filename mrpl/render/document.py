@@ -406,16 +406,24 @@ def _goals(plan: A.Plan, lang: str, number: int) -> Section:
     year = plan_year(plan)
     for index, section in enumerate(plan.sections, start=1):
         heading = Heading(f"{number}.{index}", section.title)
-        tables.extend(_section_tables(section, heading, year, lang, plan.weights is not None))
+        unweighted = section.weighting is not None or (plan.header is not None and plan.header.weighting is not None)
+        tables.extend(_section_tables(section, heading, year, lang, plan.weights is not None, unweighted))
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
 
 
 def _section_tables(
-    section: A.GoalSection, heading: Heading, year: int | None, lang: str, table_weights: bool = False
+    section: A.GoalSection,
+    heading: Heading,
+    year: int | None,
+    lang: str,
+    table_weights: bool = False,
+    unweighted: bool = False,
 ) -> list[GoalTable]:
-    """The section's table of its own goals, then one table per core task."""
+    """The section's table of its own goals, then one table per core task. An unweighted section
+    (`vægtning ingen`, its own or the plan's) has no Vægt column."""
     layout = _Layout(section.columns, year)
     weighted = any(g.weight or any(r.weight for r in g.requirements) for g in section.goals) or not table_weights
+    weighted = weighted and not unweighted
     extra = tuple(phrase(_COLUMN_CAPTIONS[c], lang) for c in section.columns)
     in_tasks = [g for t in section.core_tasks for g in t.goals]
     own = []

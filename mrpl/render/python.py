@@ -98,6 +98,9 @@ def _context(splan: ScoringPlan, lang: str) -> dict[str, Any]:
     goals = [
         {
             "number": g.number,
+            "weighted": g.weighted,
+            "rule": (g.rule.kind, g.rule.relation, g.rule.threshold, g.rule.partly_relation, g.rule.partly_threshold),
+            "dropped": any(r.state is State.DROPPED for r in g.requirements),
             "requirements": [
                 {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
                 for r in g.requirements
@@ -195,5 +198,6 @@ def _check(check: Check) -> dict[str, Any]:
         "direction": check.direction,
         "deadlines": tuple(check.deadlines),
         "count": count if check.kind is CheckKind.LEVEL else 0,
+        "approval": check.approval,
         "rule": (rule.kind, rule.floor, rule.ceiling, tuple(rule.steps)),
     }
