@@ -66,7 +66,7 @@ def test_years_outside_the_sane_range_are_errors(deadline: str, tmp_path: Path) 
     code, _, err = cli("build", str(plan), "--to", "py", "--to", "md", "-o", str(tmp_path / "out"), "--force")
     assert code == 0, err  # built despite the error, without a traceback
     code, out, err = cli("score", str(plan), "--template", "--force")
-    assert code == 0 and "[[result]]" in out, err
+    assert code in (0, 1) and "[[result]]" in out and "Traceback" not in err, err
 
 
 def test_a_fifth_quarter_builds_with_force(tmp_path: Path) -> None:
