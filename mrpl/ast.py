@@ -15,7 +15,7 @@ import calendar
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +99,11 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
+    """A list item: its text, then the lists nested in it (a list inside a list item)."""
+
     inlines: tuple[Inline, ...]
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    children: tuple[BulletList | NumberedList, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +149,21 @@ def plain_inlines(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def _plain_block(block: Block) -> str:
+def _plain_block(block: Block, indent: str = "") -> str:
     match block:
         case Paragraph(inlines=inlines):
             return plain_inlines(inlines)
         case BulletList(items=items):
-            return "\n".join("- " + plain_inlines(i.inlines) for i in items)
+            return "\n".join(_plain_item(indent, "- ", i) for i in items)
         case NumberedList(start=start, items=items):
-            return "\n".join(f"{start + n}. " + plain_inlines(i.inlines) for n, i in enumerate(items))
+            return "\n".join(_plain_item(indent, f"{start + n}. ", i) for n, i in enumerate(items))
     raise TypeError(block)
+
+
+def _plain_item(indent: str, marker: str, item: ListItem) -> str:
+    """An item's line, then its nested lists indented under its text."""
+    inner = indent + " " * len(marker)
+    return "\n".join([indent + marker + plain_inlines(item.inlines), *(_plain_block(c, inner) for c in item.children)])
 
 
 # --------------------------------------------------------------------------
@@ -198,6 +207,7 @@ class DeadlineKind(enum.Enum):
     HALF = "half"  # 1. halvår 2022, H1 2022
     YEAR = "year"  # 2022 (as a scope)
     PERIOD_END = "period_end"  # periodens udgang
+    YEARS = "years"  # 2016-2019 (as a scope): `year` is the first, `last_year` the last
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -219,6 +229,7 @@ class Deadline:
     day: int | None = None
     written: str = field(default="", compare=False)
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    last_year: int | None = None  # YEARS: the last year of the range
 
     @property
     def date(self) -> date | None:
@@ -229,7 +240,7 @@ class Deadline:
 
     def end_date(self, year: int) -> date:
         """The last day covered. A year, month, quarter or half-year out of range (reported by
-        check: MRP020, MRP303, MRP320) is clamped, so that `--force` builds never fail here."""
+        check: MRP020, MRP303, MRP330) is clamped, so that `--force` builds never fail here."""
         y = _clamp(self.year if self.year is not None else year, 1, 9999)
         match self.kind:
             case DeadlineKind.DATE:
@@ -249,6 +260,8 @@ class Deadline:
                 return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
             case DeadlineKind.YEAR_END | DeadlineKind.YEAR | DeadlineKind.PERIOD_END:
                 return date(y, 12, 31)
+            case DeadlineKind.YEARS:
+                return date(self.last_year or y, 12, 31)
         raise ValueError(self.kind)
 
     def due(self, period: Period | None, year: int) -> date:
@@ -266,7 +279,7 @@ class Deadline:
                 return date(y, 3 * _clamp(self.number or 1, 1, 4) - 2, 1)
             case DeadlineKind.HALF:
                 return date(y, 1 if self.number == 1 else 7, 1)
-            case DeadlineKind.YEAR:
+            case DeadlineKind.YEAR | DeadlineKind.YEARS:
                 return date(y, 1, 1)
         return self.end_date(year)
 
@@ -279,10 +292,17 @@ class Period:
     end: date
     long_dates: bool = field(default=False, compare=False)  # written "1. januar 2020", not ISO
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    # written as years, `periode 2016-2019`: the same period as 2016-01-01 til 2019-12-31
+    in_years: bool = field(default=False, compare=False)
+    dotted: bool = field(default=False, compare=False)  # written 01.01.2016 til 31.12.2019
 
     @property
     def years(self) -> range:
         return range(self.start.year, self.end.year + 1)
+
+    @property
+    def multi_year(self) -> bool:
+        return self.end.year > self.start.year
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -295,6 +315,22 @@ class Scope:
     text: str
     within: Deadline | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    """`i 2017` or `i 2016-2019` after a target: the years of a multi-year plan it applies to."""
+
+    first: int
+    last: int
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.first <= year <= self.last
+
+    def words(self) -> str:
+        """ "2017" or "2016-2019"."""
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
 # --------------------------------------------------------------------------
@@ -325,6 +361,7 @@ class ShareTarget:
     of: str | None = None  # denominator in words
     limit: str | None = None  # a limit in words: `inden for "fristerne i Dublin-forordningen"`
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +372,7 @@ class TimeTarget:
     relation: Relation
     duration: Duration
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +383,7 @@ class CountTarget:
     value: Decimal
     unit: str | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,26 +393,51 @@ class Baseline:
     label: str | None = None
     value: Decimal | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `ift. 2011-2015`, `ift. 2015 2.000`, `fra 2.000 i 2015`
 
 
 @dataclass(frozen=True, slots=True)
 class ChangeTarget:
-    """`fald 10 % ift. "ultimo 2021"`: increase or reduction against a baseline."""
+    """`fald 10 % ift. "ultimo 2021"`: increase or reduction against a baseline.
+
+    `stigning fra 2.000 til 2.400 "brugere"` gives the baseline's value and the
+    level to reach (`level`); `percent` is then computed from the two when the plan
+    does not write it (`percent_written` False). `stigning 2 % om året` (`yearly`)
+    moves the target by the rate every year after the baseline, compounded."""
 
     direction: ChangeDirection
     percent: Decimal
     baseline: Baseline | None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    level: Decimal | None = None
+    unit: str | None = None
+    yearly: bool = False
+    percent_written: bool = field(default=True, compare=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
+
+
+def change_percent(direction: ChangeDirection, base: Decimal | None, level: Decimal) -> Decimal:
+    """The change from `base` to `level` in percent of `base`, positive in the wanted
+    direction: 2.000 -> 2.400 is an increase of 20 %. Zero when there is no base (MRP441)."""
+    if not base:
+        return Decimal(0)
+    with localcontext(Context(prec=28, rounding=ROUND_HALF_EVEN)):
+        moved = level - base if direction is ChangeDirection.INCREASE else base - level
+        return (moved * 100 / base).normalize() + 0
 
 
 @dataclass(frozen=True, slots=True)
 class LevelTarget:
-    """`niveau 4 på "A" | "B"` or `niveau 4 på 7 områder`."""
+    """`niveau 4 på "A" | "B"` or `niveau 4 på 7 områder`; a level the plan states in
+    words, not as a number (`niveau "det forventede modenhedsniveau" på 7 områder`), has
+    `level` None and `words` set: each area then reaches it or not."""
 
-    level: Decimal
+    level: Decimal | None
     areas: tuple[str, ...] = ()
     area_count: int | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
+    words: str | None = None
 
 
 class ApprovalKind(enum.Enum):
@@ -396,6 +460,7 @@ class MilestoneTarget:
     """`milepæl`: delivered by the requirement's deadline (and approved by then, with `approval`)."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
     approval: Approval | None = None
 
 
@@ -411,6 +476,7 @@ class AssessmentTarget:
     points: Decimal | None
     maximum: Decimal
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +484,7 @@ class StatusTarget:
     """`fastholdt`: a status kept (yes/no)."""
 
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    years: Years | None = None  # `i 2017`: the years it applies to (None: every year)
 
 
 Target = (
@@ -560,6 +627,7 @@ class SubWeight:
     targets: tuple[Target, ...] = ()
     scoring: Scoring | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    cell: str | None = None  # `celle "31"`: the annex table's target cell as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -688,6 +756,7 @@ class GoalSection:
     imports: tuple[Import, ...] = ()
     core_tasks: tuple[CoreTask, ...] = ()  # `kerneopgave "..." { mål 3 ... }`: goals grouped by core task
     columns: tuple[str, ...] = ()  # extra goal-table columns: "type", "deadline" (`kolonner type | frist`)
+    annex_title: str | None = None  # the heading over these goals' methods in the annex
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
     weighting: Weighting | None = None  # `vægtning ingen`: this section's goals carry no weights
     goal_rule: GoalRule | None = None  # `målstatus ...` for this section's goals
@@ -853,13 +922,33 @@ class WeightTable:
 
 
 @dataclass(frozen=True, slots=True)
+class PayAmount:
+    """`150.000 kr`, `10 % af lønnen`, or (for `loft` only) `80 %` of the maximum."""
+
+    kroner: Decimal | None = None
+    percent: Decimal | None = None
+    of_salary: bool = False
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class PerformancePay:
-    """`resultatløn { tekst ...; skala { mindst 90 point: 100 % ... } }`."""
+    """`resultatløn { tekst ...; maksimum 150.000 kr; skala { mindst 90 point: 100 % ... } }`.
+
+    The rule from points to pay is either `schedule` (steps) or proportional:
+    `skala lineær fra 60 % til 100 %` (`floor`, `full`): nothing at or below the
+    floor, full pay from `full`, linear between. `maximum` is the full pay (in
+    kroner, or a share of `salary`); `cap`, if given, is a ceiling on the amount."""
 
     text: Prose | None = None
     schedule: tuple[Step, ...] = ()
     footnote: str | None = None
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    maximum: PayAmount | None = None
+    salary: Decimal | None = None
+    cap: PayAmount | None = None
+    floor: Quantity | None = None
+    full: Quantity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -881,6 +970,25 @@ class Annex:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
+class StandardTextKind(enum.Enum):
+    """The standard texts a plan can ask for (`standardtekst opfølgning`); their wording is
+    in `mrpl.i18n.PHRASES` and docs/language.md. Nothing else is printed that the plan does
+    not state itself."""
+
+    INTRODUCTION = "introduction"  # indledning: the parties, the director's contract, Kodeks VII
+    FOLLOW_UP = "follow_up"  # opfølgning: status at udgiftsopfølgning I, II and III
+    RENEGOTIATION = "renegotiation"  # genforhandling: when the contract may be renegotiated
+    PERIOD = "period"  # periode: "gældende fra ... til og med ..."
+
+
+@dataclass(frozen=True, slots=True)
+class StandardText:
+    """`standardtekst opfølgning`: the plan asks for a standard text by name."""
+
+    kind: StandardTextKind
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A whole file. After `mrpl.load`, `imports` is empty and sections hold
@@ -899,7 +1007,11 @@ class Plan:
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
     parameters: tuple[Parameter, ...] = ()  # a module's declared placeholders
+    standard_texts: tuple[StandardText, ...] = ()  # in the order written
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+    def uses_standard_text(self, kind: StandardTextKind) -> bool:
+        return any(s.kind is kind for s in self.standard_texts)
 
     def all_goals(self) -> tuple[Goal, ...]:
         return tuple(g for s in self.sections for g in s.goals) + self.goals

@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
 import mrpl
 from mrpl.diagnostics import Diagnostic, Severity, has_errors, render_json, render_texts, summary, unread_summary
+
+if TYPE_CHECKING:
+    from mrpl import ast as A
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -117,14 +121,14 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None)
     "formats",
     multiple=True,
     required=True,
-    type=click.Choice(["md", "tex", "pdf", "py"]),
+    type=click.Choice(["md", "tex", "typ", "pdf", "docx", "py"]),
     help="Output format; repeat for several.",
 )
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), help="Directory for the outputs.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
 def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
-    """Build documents (Markdown, LaTeX, PDF) or the Python scoring module from plan FILE.
+    """Build documents (Markdown, LaTeX, Typst, PDF, Word) or the Python scoring module from plan FILE.
 
     Errors are printed in full and stop the build (unless --force); warnings and notes are
     counted on one line: `mrplc check FILE` shows them.
@@ -181,7 +185,8 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
     """Check plans: weights, numbering, dates, targets, budget, completeness.
 
     A directory stands for every .mrp file under it; a module of shared goals is checked alone
-    and in each plan that imports it (a diagnostic found twice is reported once).
+    and in each plan that imports it (a diagnostic found twice is reported once). A directory is
+    also checked as a portfolio: its results files, and the checks across its plans (MRP9xx).
     """
     from mrpl.check import all_diagnostics
     from mrpl.diagnostics import promote_warnings
@@ -194,9 +199,31 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
         sources.update(result.sources)
         for d in all_diagnostics(result):
             found.setdefault((d.code, d.span, d.message), d)
+    for d in folder_diagnostics(paths, sources):
+        found.setdefault((d.code, d.span, d.message), d)
     diagnostics = promote_warnings(found.values()) if strict else list(found.values())
     print_diagnostics(diagnostics, sources, fmt_)
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
+
+
+def folder_diagnostics(paths: Iterable[str], sources: dict[str, str]) -> list[Diagnostic]:
+    """For each directory checked: the checks across its plans (MRP9xx) and its results files'."""
+    from mrpl.portfolio import cross_plan_diagnostics, load_portfolio
+
+    out: list[Diagnostic] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        try:
+            portfolio = load_portfolio(path)
+        except mrpl.SourceError as exc:
+            fail_usage(str(exc))
+            raise  # unreachable
+        sources.update(portfolio.sources)
+        out += portfolio.diagnostics
+        out += [d for entry in portfolio.plans for run in entry.runs for d in run.diagnostics]
+        out += cross_plan_diagnostics(portfolio)
+    return out
 
 
 @main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")
@@ -233,7 +260,7 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
 
 @main.command("score", short_help="Score a plan against a results file, or write an empty one.")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.argument("results_file", metavar="[RESULTS]", required=False, type=click.Path(dir_okay=False))
+@click.argument("results_files", metavar="[RESULTS]...", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--to",
     "fmt_",
@@ -263,24 +290,34 @@ def annual_report_bytes(plan: mrpl.ast.Plan, scored: object, fmt: str, lang: str
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Score even if the plan has errors (the results file must still be valid).")
-def score_command(plan_file: str, results_file: str | None, fmt_: str, document_format: str, lang: str,
-                  template: bool, template_format: str, output: str | None, force: bool) -> None:  # fmt: skip
+@click.option("--year", type=int, help="Multi-year plans: the year of the --template, or of a CSV results file.")
+def score_command(plan_file: str, results_files: tuple[str, ...], fmt_: str, document_format: str, lang: str,
+                  template: bool, template_format: str, output: str | None, force: bool,
+                  year: int | None) -> None:  # fmt: skip
     """Score PLAN against a RESULTS file (TOML or CSV), or write an empty one with --template
-    (also when the plan has errors: they are printed, and the exit status is 1)."""
+    (also when the plan has errors: they are printed, and the exit status is 1).
+
+    A multi-year plan takes one RESULTS file per year (each says its `year`) and reports
+    the years side by side and the whole period."""
     from mrpl.check import all_diagnostics
     from mrpl.report import render_report
     from mrpl.results import read_results, results_template
     from mrpl.score import score, scoring_plan
+    from mrpl.years import is_multi_year, plan_years
 
-    if not template and results_file is None:
+    if not template and not results_files:
         fail_usage("give a RESULTS file to score, or --template to write an empty one")
     loaded = load_or_exit(plan_file)
     errors = [d for d in all_diagnostics(loaded) if d.severity.name == "ERROR"]
     print_diagnostics(errors, loaded.sources)
+    years = plan_years(loaded.plan) if loaded.plan is not None and is_multi_year(loaded.plan) else None
+    if year is not None and (years is None or year not in years):
+        fail_usage(f"--year {year}: " + (f"the plan runs {years[0]}-{years[-1]}" if years else "not a multi-year plan"))
     if template and loaded.plan is not None:
         # The template is how an agency starts reporting: it is written even when the plan has errors
         # (they are on stderr, and the exit status says so).
-        text = results_template(scoring_plan(loaded.plan), template_format)
+        template_year = (year or years[0]) if years is not None else None
+        text = results_template(scoring_plan(loaded.plan, template_year), template_format)
         _write_output(text, text.encode("utf-8"), output, list(loaded.files))
         if errors:
             click.echo(f"mrplc: warning: {plan_file} has errors; the template may change when they are fixed", err=True)
@@ -290,6 +327,15 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
         sys.exit(EXIT_ERRORS)
     if errors:
         click.echo(f"mrplc: warning: scoring {plan_file} despite errors (--force)", err=True)
+    if years is not None:
+        if fmt_ == "aarsrapport":
+            fail_usage("--to aarsrapport takes a one-year plan; a multi-year plan reports --to text, md or json")
+        text = _score_years(loaded.plan, years, results_files, year, fmt_)
+        _write_output(text, text.encode("utf-8"), output, [*loaded.files, *results_files])
+        sys.exit(EXIT_OK)
+    if len(results_files) > 1:
+        fail_usage("a one-year plan is scored against one RESULTS file")
+    results_file = results_files[0]
     splan = scoring_plan(loaded.plan)
     if splan.weighted and splan.stated_total is not None and splan.stated_total != splan.total:
         click.echo(
@@ -297,7 +343,6 @@ def score_command(plan_file: str, results_file: str | None, fmt_: str, document_
             f"{splan.stated_total}: scoring against {splan.total}",
             err=True,
         )
-    assert results_file is not None
     if not os.path.isfile(results_file):
         fail_usage(f"{results_file}: no such file")
     try:
@@ -336,6 +381,51 @@ def _write_output(text: str, data: bytes, output: str | None, inputs: list[str])
     except (OutputError, OSError) as exc:
         fail_usage(str(exc))
     click.echo(f"wrote {output}", err=True)
+
+
+def _score_years(plan: A.Plan, years: range, paths: tuple[str, ...], year: int | None, fmt_: str) -> str:
+    """Score each year's results file of a multi-year plan; the period report (exits on errors)."""
+    from mrpl.period import YearResult, score_period
+    from mrpl.report import render_period_report
+    from mrpl.results import parse_results, results_year
+    from mrpl.score import score, scoring_plan
+
+    if year is not None and len(paths) > 1:
+        fail_usage("--year names the year of one RESULTS file; with several, each file says its `year`")
+    reported: dict[int, YearResult] = {}
+    for path in paths:
+        text = _read_text(path)
+        found = year if year is not None else results_year(text, path, years)
+        if not isinstance(found, int):
+            print_diagnostics([found], {path: text})
+            click.echo(f"{path}: nothing scored (fix the errors first)", err=True)
+            sys.exit(EXIT_ERRORS)
+        if found in reported:
+            fail_usage(f"{path}: a second results file for {found} (the first is {reported[found].path})")
+        splan = scoring_plan(plan, found)
+        results = parse_results(text, path, splan)
+        print_diagnostics(results.diagnostics, {path: text})
+        if not results.ok:
+            click.echo(f"{path}: nothing scored (fix the errors first)", err=True)
+            sys.exit(EXIT_ERRORS)
+        scored = score(splan, results.results, results.assessments)
+        reported[found] = YearResult(found, scored, path, results.as_of)
+    return render_period_report(score_period(years, list(reported.values())), fmt_)
+
+
+def _read_text(path: str) -> str:
+    """A results file's text; a usage error (exit 2) when it cannot be read."""
+    if not os.path.isfile(path):
+        fail_usage(f"{path}: no such file")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        return raw.decode("utf-8-sig")
+    except OSError as exc:
+        fail_usage(f"{path}: cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        fail_usage(f"{path}: not UTF-8 text (in Excel: save as 'CSV UTF-8')")
+    return ""
 
 
 @main.command("diff", short_help="What changed from one plan to another (exit 1 when something did).")

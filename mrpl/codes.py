@@ -467,12 +467,6 @@ _c("MRP306", "year-outside-period", "The plan's year is outside its period", W, 
    "The title page and the deadlines would speak of different years.",
    "år 2021\nperiode 2022-01-01 til 2022-12-31",
    "år 2022\nperiode 2022-01-01 til 2022-12-31")  # fmt: skip
-_c("MRP320", "year-out-of-range", "A year no plan can mean", E, "check",
-   "A year in the header, a signature or a deadline lies outside 1900-2200.",
-   "It is a typing accident (`ultimo 0`, `2. kvartal 20222`); no calendar, score or document can be computed "
-   "with it.",
-   "frist ultimo 20222",
-   "frist ultimo 2022")  # fmt: skip
 
 _c("MRP310", "text-names-other-deadline", "A requirement's text names another deadline than its `frist`", W,
    "check",
@@ -490,6 +484,55 @@ _c("MRP310", "text-names-other-deadline", "A requirement's text names another de
    tekst "Løsningen er i drift i 2. kvartal."
    frist 2. kvartal
    """)  # fmt: skip
+_c("MRP320", "target-years-outside-period", "A target's years lie outside the contract period", E, "check",
+   "`måltal ... i 2017` (or `i 2016-2019`) names the years of a multi-year plan the target applies to; they lie "
+   "inside the header's `periode`, first year first.",
+   "A target for a year the contract does not cover is never scored.",
+   "periode 2016-2019\nmåltal andel mindst 90 % af \"sagerne\" i 2020",
+   "periode 2016-2019\nmåltal andel mindst 90 % af \"sagerne\" i 2019")  # fmt: skip
+_c("MRP321", "target-years-overlap", "Two targets on the same quantity for the same year", E, "check",
+   "A requirement with targets per year gives each year one target of a kind: `andel mindst 80 % i 2016` and "
+   "`andel mindst 85 % i 2017-2019`, not a second one for 2017.",
+   "A year with two targets has no single target to score against.",
+   "måltal andel mindst 80 % af \"sagerne\" i 2016-2017\nmåltal andel mindst 85 % af \"sagerne\" i 2017-2019",
+   "måltal andel mindst 80 % af \"sagerne\" i 2016\nmåltal andel mindst 85 % af \"sagerne\" i 2017-2019")  # fmt: skip
+_c("MRP322", "yearly-rate-without-baseline-year", "A yearly rate names no baseline year", W, "check",
+   "`stigning 2 % om året` moves the target every year from a baseline: `ift. 2015 2.000` says from which year "
+   "and which value. Without a year, scoring counts from the year before the period.",
+   "The target for 2018 depends on how many years the rate has run.",
+   "måltal stigning 2 % om året",
+   "måltal stigning 2 % om året ift. 2015 2.000")  # fmt: skip
+_c("MRP323", "baseline-not-before-target", "A baseline is not before the years it is compared with", E, "check",
+   "A change is measured against a baseline period before the years the target applies to: a target for "
+   "2016-2019 against 2011-2015, a target `i 2019` from a level `i 2015`.",
+   "A baseline inside the years it measures would compare a result with itself.",
+   "periode 2016-2019\nmåltal stigning 10 % ift. 2016-2018",
+   "periode 2016-2019\nmåltal stigning 10 % ift. 2011-2015")  # fmt: skip
+_c("MRP330", "year-out-of-range", "A year no plan can mean", E, "check",
+   "A year in the header, a signature or a deadline lies outside 1900-2200.",
+   "It is a typing accident (`ultimo 0`, `2. kvartal 20222`); no calendar, score or document can be computed "
+   "with it.",
+   "frist ultimo 20222",
+   "frist ultimo 2022")  # fmt: skip
+
+_c("MRP431", "cell-disagrees-with-target", "A part's table cell says another number than its target", W, "check",
+   """
+   `celle "31"` in a sub-weight part (`del`) is what the annex table prints in the target column, as the
+   annex writes it ("31", "0-1 dag"). Its last number must be the number of the part's target: the days
+   of `andel ... inden for 31 dage`, a time target's duration, or a count.
+   """,
+   "The printed annex and the scoring would disagree about what the agency must reach.",
+   'del "Beløbsordningen 1. gang" { vægt 8; måltal andel mindst 90 % inden for 31 dage; celle "62" }',
+   'del "Beløbsordningen 1. gang" { vægt 8; måltal andel mindst 90 % inden for 31 dage; celle "31" }')  # fmt: skip
+_c("MRP432", "level-words", "A level in words that is empty or a number", W, "check",
+   """
+   `niveau "det forventede modenhedsniveau" på 7 områder` states a level in words, where the plan names no
+   number; each area then reaches it or not. Words that are only a number (`niveau "4"`) should be the
+   number itself, and empty words say nothing.
+   """,
+   "A level written as a number is compared with the level reported; in words it is only reached or not.",
+   'måltal niveau "4" på 7 områder',
+   'måltal niveau 4 på 7 områder')  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP4xx: targets and scales
@@ -545,6 +588,36 @@ _c("MRP409", "scale-points-repeat", "An assessment scale repeats a point value",
    'point 1 "Ikke tilfredsstillende"\npoint 1 "Tilfredsstillende"',
    'point 1 "Ikke tilfredsstillende"\npoint 2 "Tilfredsstillende"')  # fmt: skip
 
+_c("MRP440", "change-levels-disagree", "A change's levels and percentage disagree", E, "check",
+   "`stigning 20 % fra 2.000 til 2.400` states the change twice: the percentage is the step from the first level "
+   "to the second, in percent of the first (rounded to the percentage's own decimals). An increase goes up, a "
+   "reduction down.",
+   "The document would promise two different targets.",
+   "måltal stigning 25 % fra 2.000 til 2.400 \"brugere\"",
+   "måltal stigning 20 % fra 2.000 til 2.400 \"brugere\"")  # fmt: skip
+_c("MRP441", "change-from-zero", "A change in percent from a level of 0", E, "check",
+   "A change in percent is measured in percent of the baseline; from 0 every increase is infinite.",
+   "The target cannot be computed.",
+   "måltal stigning fra 0 til 400 \"brugere\"",
+   "måltal antal mindst 400 \"brugere\"")  # fmt: skip
+_c("MRP444", "pay-linear-range", "The pay scale's floor is not below its full-pay point", E, "check",
+   "`skala lineær fra FLOOR til FULL` in `resultatløn`: no pay at or below FLOOR, full pay from FULL, linear between. "
+   "FLOOR is below FULL and both have the same unit.",
+   "A floor above the full-pay point pays everything or nothing.",
+   "resultatløn {\n  maksimum 150.000 kr\n  skala lineær fra 100 point til 60 point\n}",
+   "resultatløn {\n  maksimum 150.000 kr\n  skala lineær fra 60 point til 100 point\n}")  # fmt: skip
+_c("MRP445", "pay-cap-above-maximum", "A pay cap that caps nothing", W, "check",
+   "`loft` caps the pay below the `maksimum` (in kroner, in % of the salary, or in % of the maximum). A cap at or "
+   "above the maximum, or without a maximum, has no effect.",
+   "A cap that never applies suggests a typing error in one of the two amounts.",
+   "maksimum 150.000 kr\nloft 200.000 kr",
+   "maksimum 150.000 kr\nloft 120.000 kr")  # fmt: skip
+_c("MRP446", "pay-without-rule", "A pay maximum without a rule from points to pay", E, "check",
+   "A `resultatløn` with a `maksimum` says how points become pay: a `skala { ... }` of steps or "
+   "`skala lineær fra FLOOR til FULL`.",
+   "Without a rule no amount can be computed.",
+   "resultatløn {\n  maksimum 150.000 kr\n}",
+   "resultatløn {\n  maksimum 150.000 kr\n  skala lineær fra 60 point til 100 point\n}")  # fmt: skip
 _c("MRP420", "goal-status-rule", "A goal-status rule cannot be applied", E, "check",
    "`målstatus andel R X %` compares a goal's fulfilment with X from below (`mindst` or `over`); an optional "
    "`delvist R Y %` names a lower threshold for \"Delvist opfyldt\", so Y lies below X.",
@@ -624,6 +697,24 @@ _c("MRP608", "goal-outside-section", "A goal stands outside every section", W, "
    "The goal would be printed in no goal table.",
    'plan { ... }\nmål 1.1 "Service" { ... }',
    'plan { ... }\nafsnit 1 "Faglige mål" { mål 1.1 "Service" { ... } }')  # fmt: skip
+
+_c("MRP621", "standard-text-needs-facts", "A standard text lacks a fact it states", E, "check",
+   """
+   A standard text (`standardtekst ...`) is a fixed sentence filled with facts from the plan header:
+   `standardtekst indledning` names the parties (`departement`, or `ministerium`, and `styrelse`),
+   `standardtekst periode` states the contract period (`periode`). Without the header, or without
+   the department, the sentence cannot be written; it is left out of the document rather than
+   printed with a gap (a missing `styrelse` or `periode` is MRP606).
+   """,
+   "A signed contract must not read \"indgået mellem s departement og Styrelsen\".",
+   'plan { styrelse "Hjemrejsestyrelsen"; periode 2022-01-01 til 2022-12-31 }\nstandardtekst indledning',
+   'plan { ministerium "Udlændinge- og Integrationsministeriet"; styrelse "Hjemrejsestyrelsen"; ... }\n'
+   'standardtekst indledning')  # fmt: skip
+_c("MRP622", "standard-text-repeated", "A standard text is asked for twice", W, "check",
+   "The same `standardtekst` is written twice; the document prints it once.",
+   "The second line is usually a copy-paste slip, or meant another standard text.",
+   "standardtekst opfølgning\nstandardtekst opfølgning",
+   "standardtekst opfølgning\nstandardtekst genforhandling")  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP7xx: guidance

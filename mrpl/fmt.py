@@ -88,6 +88,17 @@ class _Writer:
         return format(value, "f").replace(".", ",")
 
     @staticmethod
+    def amount(value: Decimal) -> str:
+        """A level or an amount in kroner, with dots between thousands as plans write them: 150.000."""
+        whole, _, fraction = format(value, "f").partition(".")
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        groups = []
+        while len(digits) > 3:
+            digits, groups = digits[:-3], [digits[-3:], *groups]
+        text = sign + ".".join([digits, *groups])
+        return text + ("," + fraction if fraction else "")
+
+    @staticmethod
     def string(value: str) -> str:
         if "\n" in value:
             return _long_string(value.split("\n"))
@@ -107,6 +118,12 @@ class _Writer:
     def iso(day: date) -> str:
         return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
+    @staticmethod
+    def dotted(day: date, short: bool = False) -> str:
+        """ "31.12.2017", or "31.12.17" where the plan writes two digits."""
+        year = f"{day.year % 100:02d}" if short and 2000 <= day.year < 2100 else f"{day.year:04d}"
+        return f"{day.day:02d}.{day.month:02d}.{year}"
+
     def long_date(self, day: date) -> str:
         """ "1. januar 2022" in Danish, "1 January 2022" in English."""
         dot = "." if self.lang == "da" else ""
@@ -120,7 +137,13 @@ class _Writer:
                 day = date(d.year or 1, d.number or 1, d.day or 1)
                 if not written or re.match(r"\d{4}-", written):
                     return self.iso(day)
+                if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", written):
+                    return self.dotted(day, short=True)
+                if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", written):
+                    return self.dotted(day)
                 return self.long_date(day)
+            case A.DeadlineKind.YEARS:
+                return f"{year}-{d.last_year}"
             case A.DeadlineKind.MONTH_END:
                 return f"{self.kw('ULTIMO')} {self.month(d.number or 12)} {year}"
             case A.DeadlineKind.MONTH_START:
@@ -178,7 +201,7 @@ class _Writer:
         return _Stmt(head, None, s.span if _has_span(s.span) else None)
 
 
-_LIST_ITEM = re.compile(r"(?:[-•]|\d+\.) ")
+_LIST_ITEM = re.compile(r"([ \t]*)(?:[-•]|\d+\.) ")
 _LINE_START_MARKER = re.compile(r"[-•*]|\d+\.")
 
 
@@ -190,7 +213,8 @@ def _wrap(line: str) -> list[str]:
     """
     if len(line) <= TEXT_WIDTH:
         return [line]
-    continuation = "  " if _LIST_ITEM.match(line) else ""
+    item = _LIST_ITEM.match(line)
+    continuation = item.group(1) + "  " if item else ""  # a nested item's lines keep its indent
     words = re.split(r"(?<=\S) (?=\S)", line)
     lines = [words[0]]
     for word in words[1:]:
@@ -213,11 +237,22 @@ def _long_string(lines: list[str]) -> str:
 # The plan as statements
 
 
+_STANDARD_TEXT_KEYWORDS = {
+    A.StandardTextKind.INTRODUCTION: "INTRODUCTION", A.StandardTextKind.FOLLOW_UP: "FOLLOW_UP",
+    A.StandardTextKind.RENEGOTIATION: "RENEGOTIATION", A.StandardTextKind.PERIOD: "PERIOD",
+}  # fmt: skip
+
+
 class _PlanWriter(_Writer):
     def plan(self, plan: A.Plan) -> list[_Stmt]:
         out: list[_Stmt] = [self.parameter(p) for p in plan.parameters]
         if plan.header is not None:
             out.append(self.header(plan.header))
+        standard = [self.stmt("STANDARD_TEXT", self.kw(_STANDARD_TEXT_KEYWORDS[t.kind]), span=t.span)
+                    for t in plan.standard_texts]  # fmt: skip
+        if standard:  # one group, in the order written, right after the header
+            standard[0].blank_before = bool(out)
+            out += standard
         weights = plan.weights if plan.weights is not None and plan.weights.after != "annex" else None
 
         def part(name: str, stmts: list[_Stmt]) -> None:
@@ -243,7 +278,8 @@ class _PlanWriter(_Writer):
         out += [self.stmt("FOOTNOTE", f.label, self.prose(f.text), span=f.span) for f in plan.footnotes]
         out += [self.annex(a) for a in plan.annexes]
         for stmt in out[1:]:
-            stmt.blank_before = True
+            if stmt.keyword != "STANDARD_TEXT":
+                stmt.blank_before = True
         return out
 
     def parameter(self, p: A.Parameter) -> _Stmt:
@@ -262,13 +298,7 @@ class _PlanWriter(_Writer):
         if h.year is not None:
             items.append(self.stmt("YEAR", str(h.year)))
         if h.period is not None:
-            p = h.period
-            start, end = (
-                (self.long_date(p.start), self.long_date(p.end))
-                if p.long_dates
-                else (self.iso(p.start), self.iso(p.end))
-            )
-            items.append(self.stmt("PERIOD", start, self.kw("TO"), end, span=p.span))
+            items.append(self.period(h.period))
         if h.total is not None:
             items.append(self.stmt("TOTAL", self.weight(h.total), span=h.total.span))
         self._scoring_choices(items, h.weighting, h.goal_rule)
@@ -281,6 +311,18 @@ class _PlanWriter(_Writer):
         if h.running_numbers:
             items.append(self.stmt("NUMBERING", self.kw("RUNNING")))
         return self.stmt("PLAN", span=h.span, children=items)
+
+    def period(self, p: A.Period) -> _Stmt:
+        whole_years = p.start == date(p.start.year, 1, 1) and p.end == date(p.end.year, 12, 31)
+        if p.in_years and whole_years:
+            return self.stmt("PERIOD", f"{p.start.year}-{p.end.year}", span=p.span)
+        if p.dotted:
+            start, end = self.dotted(p.start), self.dotted(p.end)
+        elif p.long_dates:
+            start, end = self.long_date(p.start), self.long_date(p.end)
+        else:
+            start, end = self.iso(p.start), self.iso(p.end)
+        return self.stmt("PERIOD", start, self.kw("TO"), end, span=p.span)
 
     def _scoring_choices(self, items: list[_Stmt], weighting: A.Weighting | None, rule: A.GoalRule | None) -> None:
         """`vægtning ingen` and `målstatus ...`, in the header, a section or (the rule) a goal."""
@@ -395,6 +437,7 @@ class _PlanWriter(_Writer):
             items.append(self.stmt("BACKGROUND", title, self.prose(s.background), span=s.background.span))
         else:
             self._opt_str(items, "BACKGROUND_TITLE", s.background_title)
+        self._opt_str(items, "ANNEX_TITLE", s.annex_title)
         if s.columns:
             names = {"type": "TYPE", "deadline": "DEADLINE"}
             items.append(self.stmt("COLUMNS", " | ".join(self.kw(names[c]) for c in s.columns)))
@@ -505,11 +548,16 @@ class _PlanWriter(_Writer):
         items += [self.stmt("TARGET", self.target(t), span=t.span) for t in p.targets]
         if p.scoring is not None:
             items.append(self.scoring(p.scoring))
+        self._opt_str(items, "CELL", p.cell)
         return self.stmt("PART", self.string(p.name), span=p.span, children=items or None)
 
     # ---- targets and scoring
 
     def target(self, t: A.Target) -> str:
+        body = self._target_body(t)
+        return body if t.years is None else f"{body} {self.kw('IN')} {t.years.words()}"
+
+    def _target_body(self, t: A.Target) -> str:
         match t:
             case A.ShareTarget():
                 parts = [self.kw("SHARE"), self.relation(t.relation), self.number(t.percent), "%"]
@@ -529,15 +577,14 @@ class _PlanWriter(_Writer):
                 unit = f" {self.string(t.unit)}" if t.unit is not None else ""
                 return f"{self.kw('COUNT')} {self.relation(t.relation)} {self.number(t.value)}{unit}"
             case A.ChangeTarget():
-                word = self.kw("INCREASE" if t.direction is A.ChangeDirection.INCREASE else "REDUCTION")
-                against = f" {self.kw('AGAINST')} {self.baseline(t.baseline)}" if t.baseline is not None else ""
-                return f"{word} {self.number(t.percent)} %{against}"
+                return self.change(t)
             case A.LevelTarget():
                 if t.area_count is not None:
                     areas = f"{t.area_count} {self.kw('AREAS')}"
                 else:
                     areas = " | ".join(self.string(a) for a in t.areas)
-                return f"{self.kw('LEVEL')} {self.number(t.level)} {self.kw('ON')} {areas}"
+                level = self.string(t.words) if t.words is not None else self.number(t.level or 0)
+                return f"{self.kw('LEVEL')} {level} {self.kw('ON')} {areas}"
             case A.MilestoneTarget(approval=None):
                 return self.kw("MILESTONE")
             case A.MilestoneTarget(approval=approval):
@@ -554,7 +601,31 @@ class _PlanWriter(_Writer):
                 return self.kw("KEPT")
         raise FormatError(f"unknown target {t!r}")
 
+    def change(self, t: A.ChangeTarget) -> str:
+        parts = [self.kw("INCREASE" if t.direction is A.ChangeDirection.INCREASE else "REDUCTION")]
+        if t.percent_written or t.level is None:
+            parts.append(f"{self.number(t.percent)} %")
+        if t.level is not None and t.baseline is not None and t.baseline.value is not None:
+            parts += [self.kw("FROM"), self.amount(t.baseline.value)]
+            if t.baseline.years is not None:
+                parts += [self.kw("IN"), t.baseline.years.words()]
+            parts += [self.kw("TO"), self.amount(t.level)]
+            if t.unit is not None:
+                parts.append(self.string(t.unit))
+            return " ".join(parts)
+        if t.yearly:
+            parts.append(self.kw("YEARLY"))
+        if t.baseline is not None:
+            parts += [self.kw("AGAINST"), self.baseline(t.baseline)]
+        return " ".join(parts)
+
     def baseline(self, b: A.Baseline) -> str:
+        if b.years is not None and b.label is None:
+            first, last = b.years.first, b.years.last
+            if first != last:
+                return f"{first}-{last}" + (f" {self.amount(b.value)}" if b.value is not None else "")
+            if b.value is not None:  # `ift. 2015 2.000`; a year alone would read as the value
+                return f"{first} {self.amount(b.value)}"
         parts = [self.string(b.label)] if b.label is not None else []
         if b.value is not None:
             parts.append(self.number(b.value))
@@ -599,11 +670,27 @@ class _PlanWriter(_Writer):
     def pay(self, p: A.PerformancePay) -> _Stmt:
         items: list[_Stmt] = []
         self._opt_prose(items, "TEXT", p.text)
+        if p.maximum is not None:
+            items.append(self.stmt("MAXIMUM", self.pay_amount(p.maximum), span=p.maximum.span))
+        if p.salary is not None:
+            items.append(self.stmt("SALARY", f"{self.amount(p.salary)} {self.kw('KRONER')}"))
+        if p.cap is not None:
+            items.append(self.stmt("CAP", self.pay_amount(p.cap), span=p.cap.span))
         if p.schedule:
             items.append(self.stmt("SCHEDULE", children=[self.step(s) for s in p.schedule]))
+        if p.floor is not None and p.full is not None:
+            ends = [self.kw("LINEAR"), self.kw("FROM"), self.quantity(p.floor), self.kw("TO"), self.quantity(p.full)]
+            items.append(self.stmt("SCHEDULE", *ends))
         if p.footnote is not None:
             items.append(self.stmt("FOOTNOTE", p.footnote))
         return self.stmt("PAY", span=p.span, children=items)
+
+    def pay_amount(self, a: A.PayAmount) -> str:
+        if a.kroner is not None:
+            return f"{self.amount(a.kroner)} {self.kw('KRONER')}"
+        salary = by_name()["SALARY"].da[-1] if self.lang == "da" else self.kw("SALARY")  # "af lønnen"
+        of = f" {self.kw('OF')} {salary}" if a.of_salary else ""
+        return f"{self.number(a.percent or Decimal(0))} %{of}"
 
     def annex(self, a: A.Annex) -> _Stmt:
         items: list[_Stmt] = []

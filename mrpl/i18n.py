@@ -138,6 +138,8 @@ def deadline_in_words(deadline: A.Deadline, lang: str = "da") -> str:
             return f"{number}. halvår{year}" if da else f"H{number}{year}"
         case A.DeadlineKind.YEAR:
             return year.strip()
+        case A.DeadlineKind.YEARS:
+            return f"{deadline.year}-{deadline.last_year}"
         case A.DeadlineKind.PERIOD_END:
             return "periodens udgang" if da else "end of period"
     return deadline.written
@@ -188,7 +190,15 @@ def format_quantity(quantity: A.Quantity, lang: str = "da") -> str:
 
 
 def describe_target(target: A.Target, lang: str = "da") -> str:
-    """The target in plain words, e.g. "mindst 90 pct. af sagerne inden for 30 dage"."""
+    """The target in plain words, e.g. "mindst 90 pct. af sagerne inden for 30 dage";
+    a target for some years of a multi-year plan ends "i 2017" / "in 2016-2019"."""
+    text = _describe_target_body(target, lang)
+    if target.years is None:
+        return text
+    return f"{text} {'i' if lang == 'da' else 'in'} {target.years.words()}"
+
+
+def _describe_target_body(target: A.Target, lang: str) -> str:
     da = lang == "da"
     match target:
         case A.ShareTarget():
@@ -247,16 +257,23 @@ def _describe_share(target: A.ShareTarget, lang: str) -> str:
 
 
 def _describe_change(target: A.ChangeTarget, lang: str) -> str:
+    if target.level is not None and target.baseline is not None and target.baseline.value is not None:
+        return _describe_change_levels(target, target.baseline, target.level, lang)
     da = lang == "da"
     if da:
         text = f"{'stigning' if target.direction is A.ChangeDirection.INCREASE else 'fald'} på {format_percent(target.percent, lang)}"
     else:
         noun = "increase" if target.direction is A.ChangeDirection.INCREASE else "reduction"
         text = f"{noun} of {format_percent(target.percent, lang)}"
+    if target.yearly:
+        text += " om året" if da else " a year"
     baseline = target.baseline
     if baseline is None:
         return text
     against = "i forhold til" if da else "compared with"
+    if baseline.years is not None and not baseline.label:
+        value = f" ({format_number(baseline.value, lang)})" if baseline.value is not None else ""
+        return f"{text} {against} {baseline.years.words()}{value}"
     if baseline.label and baseline.value is not None:
         return f"{text} {against} {baseline.label} ({format_number(baseline.value, lang)})"
     if baseline.label:
@@ -266,15 +283,64 @@ def _describe_change(target: A.ChangeTarget, lang: str) -> str:
     return text
 
 
+def _describe_change_levels(target: A.ChangeTarget, baseline: A.Baseline, level: Decimal, lang: str) -> str:
+    """ "stigning fra 2.000 (2015) til 2.400 brugere (20 pct.)"."""
+    da = lang == "da"
+    noun = {
+        (A.ChangeDirection.INCREASE, True): "stigning",
+        (A.ChangeDirection.REDUCTION, True): "fald",
+        (A.ChangeDirection.INCREASE, False): "increase",
+        (A.ChangeDirection.REDUCTION, False): "reduction",
+    }[(target.direction, da)]
+    start = format_number(baseline.value or Decimal(0), lang)
+    if baseline.years is not None:
+        start += f" ({baseline.years.words()})"
+    end = format_number(level, lang) + (f" {target.unit}" if target.unit else "")
+    percent = format_percent(target.percent.quantize(Decimal("0.1")).normalize() + 0, lang)
+    return f"{noun} {'fra' if da else 'from'} {start} {'til' if da else 'to'} {end} ({percent})"
+
+
 def _describe_level(target: A.LevelTarget, lang: str) -> str:
     da = lang == "da"
-    text = f"{'niveau' if da else 'level'} {format_number(target.level, lang)}"
+    if target.words is not None:  # a level in words is printed as the plan words it
+        text = target.words
+    else:
+        text = f"{'niveau' if da else 'level'} {format_number(target.level or 0, lang)}"
     if target.areas:
         joined = join_words(target.areas, lang)
         return f"{text} {'på' if da else 'in'} {joined}"
     if target.area_count is not None:
         return f"{text} {'på' if da else 'in'} {target.area_count} {'områder' if da else 'areas'}"
     return text
+
+
+def format_kroner(value: Decimal | int, lang: str = "da") -> str:
+    """An amount of money: "120.000 kr." / "DKK 120,000" (øre only when there are any)."""
+    value = Decimal(value)
+    pattern = "#,##0.00" if value != value.to_integral_value() else "#,##0"
+    number = format_decimal(value, format=pattern, locale=locale_of(lang), decimal_quantization=True)
+    return f"{number} kr." if lang == "da" else f"DKK {number}"
+
+
+def describe_pay_amount(amount: A.PayAmount, lang: str = "da") -> str:
+    """ "150.000 kr.", "10 pct. af lønnen", "80 pct. af den maksimale resultatløn"."""
+    if amount.kroner is not None:
+        return format_kroner(amount.kroner, lang)
+    percent = format_percent(amount.percent or Decimal(0), lang)
+    if amount.of_salary:
+        return f"{percent} {'af lønnen' if lang == 'da' else 'of salary'}"
+    return f"{percent} {'af den maksimale resultatløn' if lang == 'da' else 'of the maximum pay'}"
+
+
+def describe_pay_linear(floor: A.Quantity, full: A.Quantity, lang: str = "da") -> str:
+    """The proportional rule in words."""
+    low, high = format_quantity(floor, lang), format_quantity(full, lang)
+    if lang == "da":
+        return (
+            f"Ingen resultatløn ved en målopfyldelse på {low} eller derunder; fuld resultatløn fra {high}; "
+            "lineært derimellem."
+        )
+    return f"No performance pay at {low} or below; full pay from {high}; linear in between."
 
 
 def join_words(words: tuple[str, ...] | list[str], lang: str = "da") -> str:
@@ -350,6 +416,10 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "pay_schedule": {"da": "Målopfyldelse", "en": "Fulfilment"},
     "pay_share": {"da": "Resultatløn", "en": "Performance pay"},
+    "pay_maximum": {"da": "Maksimal resultatløn", "en": "Maximum performance pay"},
+    "pay_salary": {"da": "Løn", "en": "Salary"},
+    "pay_cap": {"da": "Loft", "en": "Cap"},
+    "pay_rule": {"da": "Fra målopfyldelse til resultatløn", "en": "From fulfilment to pay"},
     "period": {"da": "Kontraktperiode og påtegning", "en": "Contract period and signatures"},
     "annex_methods": {
         "da": "Bilag – opgørelsesmetode for resultatkrav",
@@ -544,6 +614,8 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "renegotiation": ("genforhandling", "renegotiation"),
     "next_negotiation": ("næste forhandling", "next negotiation"),
     "introduction": ("indledning", "introduction"),
+    "standard_texts": ("standardtekster", "standard texts"),
+    "annex_title": ("bilagstitel", "annex title"),
     "strategy": ("strategi", "strategy"),
     "parts": ("del", "part"),
     "goals_intro": ("målindledning", "goals introduction"),

@@ -217,6 +217,10 @@ def document_symbols(plan: A.Plan, positions: Positions) -> list[T.DocumentSymbo
     if plan.weights is not None and plan.weights.span.end > plan.weights.span.start:
         title = plan.weights.title or "vægttabel"
         out.append(_symbol(title, T.SymbolKind.Array, plan.weights.span, positions))
+    if plan.pay is not None and plan.pay.span.end > plan.pay.span.start:
+        symbol = _symbol("resultatløn", T.SymbolKind.Property, plan.pay.span, positions)
+        symbol.detail = _pay_words(plan.pay, "da") or None
+        out.append(symbol)
     return out
 
 
@@ -248,9 +252,13 @@ def _goals_with_sections(plan: A.Plan) -> Iterator[tuple[A.GoalSection | None, A
 
 
 def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
-    """Weight, share of the plan total, running total of the section, targets and deadlines."""
+    """Weight, share of the plan total, running total of the section, targets and deadlines;
+    over the pay section, the pay in money."""
     found = _node_at(plan, path, offset)
     if found is None:
+        pay = plan.pay
+        if pay is not None and pay.span.file == path and _contains(pay.span, offset):
+            return _pay_hover(pay, lang)
         return None
     section, goal, req = found
     total = plan_total(plan)
@@ -283,9 +291,52 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
         )
     for target, deadlines in _targets(goal, req):
         lines.append(f"- {_describe_target(target, lang)}")
+        lines += _yearly_targets(plan, target, lang)
         lines += [f"  {'frist' if da else 'deadline'}: {_deadline(d, lang)}" for d in deadlines]
     if req is not None and req.deadlines and not req.targets:
         lines += [f"{'Frist' if da else 'Deadline'}: {_deadline(d, lang)}" for d in req.deadlines]
+    return "\n".join(lines)
+
+
+def _yearly_targets(plan: A.Plan, target: A.Target, lang: str) -> list[str]:
+    """A yearly rate's target in each year of the period: "  2017: stigning på 4,04 pct. ..."."""
+    if not isinstance(target, A.ChangeTarget) or not target.yearly:
+        return []
+    from mrpl.years import plan_years, target_in_year
+
+    period = plan.header.period if plan.header is not None else None
+    return [f"  {y}: {_describe_target(target_in_year(target, y, period), lang)}" for y in plan_years(plan) or ()]
+
+
+def _pay_words(pay: A.PerformancePay, lang: str) -> str:
+    """The pay in money in one line: "maksimum 150.000 kr.; lineært fra 60 point til 100 point"."""
+    from mrpl.i18n import describe_pay_amount, format_kroner, format_quantity
+
+    da = lang == "da"
+    parts = []
+    if pay.maximum is not None:
+        parts.append(f"{'maksimum' if da else 'maximum'} {describe_pay_amount(pay.maximum, lang)}")
+    if pay.salary is not None:
+        parts.append(f"{'løn' if da else 'salary'} {format_kroner(pay.salary, lang)}")
+    if pay.cap is not None:
+        parts.append(f"{'loft' if da else 'cap'} {describe_pay_amount(pay.cap, lang)}")
+    if pay.floor is not None and pay.full is not None:
+        low, high = format_quantity(pay.floor, lang), format_quantity(pay.full, lang)
+        parts.append(f"{'lineært fra' if da else 'linear from'} {low} {'til' if da else 'to'} {high}")
+    elif pay.schedule:
+        parts.append(f"{len(pay.schedule)} {'trin' if da else 'steps'}")
+    return "; ".join(parts)
+
+
+def _pay_hover(pay: A.PerformancePay, lang: str) -> str:
+    from mrpl.i18n import describe_pay_linear
+
+    lines = [f"**{'Resultatløn' if lang == 'da' else 'Performance pay'}**", ""]
+    words = _pay_words(pay, lang)
+    if words:
+        lines.append(words[0].upper() + words[1:])
+    if pay.floor is not None and pay.full is not None:
+        lines.append(describe_pay_linear(pay.floor, pay.full, lang))
     return "\n".join(lines)
 
 

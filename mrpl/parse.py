@@ -26,6 +26,7 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from mrpl import ast as A
+from mrpl.ast import change_percent
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
@@ -483,7 +484,7 @@ _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
     "import", "set_value", "parameter", "step", "scale_point", "column", "budget_row", "section_task",
-    "table_column",
+    "table_column", "standard_text",
 }  # fmt: skip
 
 
@@ -525,9 +526,11 @@ _KEY_KEYWORD = {
     "period": "PERIOD", "total": "TOTAL", "director": "DIRECTOR", "head": "HEAD",
     "renegotiation": "RENEGOTIATION", "next_negotiation": "NEXT_NEGOTIATION",
     "introduction": "INTRODUCTION", "table_title": "TABLE_TITLE", "background_title": "BACKGROUND_TITLE",
+    "annex_title": "ANNEX_TITLE", "part_cell": "CELL",
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
+    "pay_maximum": "MAXIMUM", "pay_cap": "CAP", "salary": "SALARY",
     "weighting": "WEIGHTING", "goal_rule": "GOAL_STATUS",
 }  # fmt: skip
 
@@ -542,6 +545,11 @@ _STRATEGY_KINDS = {
     "MISSION": A.StrategyKind.MISSION, "VISION": A.StrategyKind.VISION, "VALUES": A.StrategyKind.VALUES,
     "EFFECTS": A.StrategyKind.EFFECTS, "CONDITIONS": A.StrategyKind.CONDITIONS,
     "MARKER": A.StrategyKind.MARKER,
+}  # fmt: skip
+
+_STANDARD_TEXTS = {
+    "KW_INTRODUCTION": A.StandardTextKind.INTRODUCTION, "KW_FOLLOW_UP": A.StandardTextKind.FOLLOW_UP,
+    "KW_RENEGOTIATION": A.StandardTextKind.RENEGOTIATION, "KW_PERIOD": A.StandardTextKind.PERIOD,
 }  # fmt: skip
 
 _RELATIONS = {
@@ -560,7 +568,19 @@ _KEYWORDS_AND_BRACES = _BRACES | {f"KW_{kw.name}" for kw in keywords()}
 
 
 def _decimal(token: Token) -> Decimal:
-    return Decimal(token.value.replace(",", "."))
+    """A number as written: decimal comma, dots between thousands ("2.400" is 2400)."""
+    return Decimal(token.value.replace(".", "").replace(",", "."))
+
+
+def full_year(written: str) -> int:
+    """The year of a dotted date: "2017", or "17" for 2017 (plans write two digits for this century)."""
+    return int(written) + 2000 if len(written) == 2 else int(written)
+
+
+def _year_range(token: Token) -> tuple[int, int]:
+    """ "2016-2019" (or with an en dash) -> (2016, 2019)."""
+    first, last = token.value.replace("\u2013", "-").split("-")
+    return int(first), int(last)
 
 
 def _unquote(token: Token) -> str:
@@ -782,6 +802,7 @@ class _Builder:
             goals=tuple(goals),
             imports=tuple(imports),
             parameters=f.many("parameter"),
+            standard_texts=f.many("standard_text"),
             span=self.span(meta),
         )
 
@@ -836,6 +857,8 @@ class _Builder:
     unit = _string_item("unit")
     table_title = _string_item("table_title")
     background_title = _string_item("background_title")
+    annex_title = _string_item("annex_title")
+    part_cell = _string_item("part_cell")
     goal_type = _string_item("type")
     source = _string_item("source")
     measured_by = _string_item("measured_by")
@@ -856,8 +879,16 @@ class _Builder:
 
     def period(self, meta: _Meta, children: list[Any]) -> _Item:
         start, end = self._values(children)
-        long_dates = not self._written(start.span)[:4].isdigit() or "-" not in self._written(start.span)
-        return self._item("period", A.Period(start.value, end.value, long_dates, self.span(meta)), meta)
+        written = self._written(start.span)
+        dotted = bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", written))
+        long_dates = not dotted and (not written[:4].isdigit() or "-" not in written)
+        period = A.Period(start.value, end.value, long_dates, self.span(meta), dotted=dotted)
+        return self._item("period", period, meta)
+
+    def period_years(self, meta: _Meta, children: list[Any]) -> _Item:
+        first, last = _year_range(self._values(children)[0])
+        period = A.Period(date(first, 1, 1), date(last, 12, 31), span=self.span(meta), in_years=True)
+        return self._item("period", period, meta)
 
     def total(self, meta: _Meta, children: list[Any]) -> _Item:
         number, unit = self._values(children)
@@ -1029,6 +1060,7 @@ class _Builder:
             imports=tuple(imports),
             core_tasks=tuple(tasks),
             columns=f.get("table_columns", ()),
+            annex_title=f.get("annex_title"),
             span=self.span(meta),
             weighting=f.get("weighting"),
             goal_rule=f.get("goal_rule"),
@@ -1137,6 +1169,7 @@ class _Builder:
             targets=f.many("target"),
             scoring=f.get("scoring"),
             span=self.span(meta),
+            cell=f.get("part_cell"),
         )
         return self._item("part", part, meta)
 
@@ -1155,6 +1188,10 @@ class _Builder:
     def long_date(self, meta: _Meta, children: list[Any]) -> _DateLiteral:
         day, month, year = children
         return self._make_date(meta, int(year), month_number(month.value), int(day.value.rstrip(".")))
+
+    def dotted_date(self, meta: _Meta, children: list[Any]) -> _DateLiteral:
+        day, month, year = children[0].value.split(".")
+        return self._make_date(meta, full_year(year), int(month), int(day))
 
     def _make_date(self, meta: _Meta, year: int, month: int, day: int) -> _DateLiteral:
         span = self.span(meta)
@@ -1199,10 +1236,22 @@ class _Builder:
     def whole_year(self, meta: _Meta, children: list[Any]) -> A.Deadline:
         return self._deadline(meta, A.DeadlineKind.YEAR, year=int(children[0]))
 
+    def year_range(self, meta: _Meta, children: list[Any]) -> A.Deadline:
+        first, last = _year_range(children[0])
+        return self._deadline(meta, A.DeadlineKind.YEARS, year=first, last_year=last)
+
     # ---- targets
 
     def target(self, meta: _Meta, children: list[Any]) -> _Item:
-        return self._item("target", self._values(children)[0], meta)
+        body, years = self._values(children)[:2]
+        if years is not None:
+            body = dataclasses.replace(body, years=years)
+        return self._item("target", body, meta)
+
+    def target_years(self, meta: _Meta, children: list[Any]) -> A.Years:
+        token = self._values(children)[0]
+        first, last = _year_range(token) if token.type == "YEAR_RANGE" else (int(token), int(token))
+        return A.Years(first, last, self.span(meta))
 
     def relation(self, meta: _Meta, children: list[Any]) -> _Positioned:
         return _Positioned(_RELATIONS[children[0].type[3:]], self.span(meta))
@@ -1255,8 +1304,8 @@ class _Builder:
         return A.CountTarget(_unwrap(relation), _decimal(number), self._str(unit), self.span(meta))
 
     def _change(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
-        percent, _pct, baseline = self._values(children)
-        return A.ChangeTarget(direction, _decimal(percent), baseline, self.span(meta))
+        percent, _pct, yearly, baseline = self._values(children)
+        return A.ChangeTarget(direction, _decimal(percent), baseline, yearly=yearly is not None, span=self.span(meta))
 
     def increase(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.INCREASE, meta, children)
@@ -1264,17 +1313,48 @@ class _Builder:
     def reduction(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
         return self._change(A.ChangeDirection.REDUCTION, meta, children)
 
+    def yearly(self, meta: _Meta, children: list[Any]) -> bool:
+        return True
+
+    def _change_levels(self, direction: A.ChangeDirection, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        percent, _pct, levels = self._values(children)
+        baseline, level, unit = levels
+        written = percent is not None
+        value = _decimal(percent) if written else change_percent(direction, baseline.value, level)
+        return A.ChangeTarget(
+            direction, value, baseline, self.span(meta), level=level, unit=unit, percent_written=written
+        )
+
+    def increase_levels(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change_levels(A.ChangeDirection.INCREASE, meta, children)
+
+    def reduction_levels(self, meta: _Meta, children: list[Any]) -> A.ChangeTarget:
+        return self._change_levels(A.ChangeDirection.REDUCTION, meta, children)
+
+    def change_levels(self, meta: _Meta, children: list[Any]) -> tuple[A.Baseline, Decimal, str | None]:
+        start, years, end, unit = self._values(children)
+        baseline = A.Baseline(None, _decimal(start), self.span(meta), years=years)
+        return baseline, _decimal(end), self._str(unit)
+
     def baseline(self, meta: _Meta, children: list[Any]) -> A.Baseline:
         values = [v for v in children if v is not None]
         label = next((_unquote(v) for v in values if v.type == "STRING"), None)
-        value = next((_decimal(v) for v in values if v.type in ("NUMBER", "INT")), None)
-        return A.Baseline(label, value, self.span(meta))
+        years = next((_year_range(v) for v in values if v.type == "YEAR_RANGE"), None)
+        numbers = [v for v in values if v.type in ("NUMBER", "INT")]
+        if years is None and len(numbers) == 2:  # `ift. 2015 2.000`: a year, then the value
+            year = int(numbers.pop(0))
+            years = (year, year)
+        value = _decimal(numbers[0]) if numbers else None
+        span = self.span(meta)
+        return A.Baseline(label, value, span, years=A.Years(*years, span=span) if years else None)
 
     def level(self, meta: _Meta, children: list[Any]) -> A.LevelTarget:
-        number, areas = self._values(children)
+        value, areas = self._values(children)
+        words = _unquote(value) if value.type == "STRING" else None
+        level = None if words is not None else _decimal(value)
         if isinstance(areas, int):
-            return A.LevelTarget(_decimal(number), (), areas, self.span(meta))
-        return A.LevelTarget(_decimal(number), areas, None, self.span(meta))
+            return A.LevelTarget(level, (), areas, self.span(meta), words=words)
+        return A.LevelTarget(level, areas, None, self.span(meta), words=words)
 
     def area_count(self, meta: _Meta, children: list[Any]) -> int:
         return int(self._values(children)[0])
@@ -1413,11 +1493,45 @@ class _Builder:
 
     def pay(self, meta: _Meta, children: list[Any]) -> _Item:
         f = _Fields(children, self, "performance pay")
-        pay = A.PerformancePay(f.get("text"), f.get("schedule", ()), f.get("pay_footnote"), self.span(meta))
+        rule = f.get("schedule", ())
+        floor, full = rule if isinstance(rule, list) else (None, None)
+        pay = A.PerformancePay(
+            f.get("text"),
+            rule if isinstance(rule, tuple) else (),
+            f.get("pay_footnote"),
+            self.span(meta),
+            maximum=f.get("pay_maximum"),
+            salary=f.get("salary"),
+            cap=f.get("pay_cap"),
+            floor=floor,
+            full=full,
+        )
         return self._item("pay", pay, meta)
 
     def schedule(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("schedule", tuple(c for c in children if isinstance(c, A.Step)), meta)
+
+    def schedule_linear(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("schedule", list(self._values(children)), meta)  # [floor, full]: see `pay`
+
+    def pay_maximum(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("pay_maximum", self._values(children)[0], meta)
+
+    def pay_cap(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("pay_cap", self._values(children)[0], meta)
+
+    def pay_amount(self, meta: _Meta, children: list[Any]) -> A.PayAmount:
+        values = self._values(children)
+        if isinstance(values[0], _Positioned):
+            return A.PayAmount(kroner=values[0].value, span=values[0].span)
+        of_salary = any(isinstance(c, Token) and c.type == "KW_SALARY" for c in children)
+        return A.PayAmount(percent=_decimal(values[0]), of_salary=of_salary, span=self.span(meta))
+
+    def salary(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("salary", self._values(children)[0].value, meta)
+
+    def money(self, meta: _Meta, children: list[Any]) -> _Positioned:
+        return _Positioned(_decimal(self._values(children)[0]), self.span(meta))
 
     def pay_footnote(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("pay_footnote", self._values(children)[0].value, meta)
@@ -1436,6 +1550,10 @@ class _Builder:
             _unquote(values[0]), f.get("text"), f.many("method"), f.get("closing"), weights, self.span(meta)
         )
         return self._item("annex", annex, meta)
+
+    def standard_text(self, meta: _Meta, children: list[Any]) -> _Item:
+        kind = _STANDARD_TEXTS[children[-1].type]
+        return self._item("standard_text", A.StandardText(kind, self.span(meta)), meta)
 
     def import_stmt(self, meta: _Meta, children: list[Any]) -> _Item:
         values = self._values(children)

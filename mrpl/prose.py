@@ -3,6 +3,7 @@
     Paragraphs are separated by blank lines; lines of one paragraph are joined.
     - a bullet item            (also "• item")
     1. a numbered item         (write "1\\. kvartal" for a paragraph starting so)
+      - a list nested in the item above: its markers indented deeper than the item's
     *emphasis*  **strong**  __underline__  [^1] footnote  {{styrelse}} placeholder
     A backslash makes the next character literal: \\*  \\_  \\[  \\{  \\\\
 
@@ -13,6 +14,7 @@ formatter relies on this).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mrpl.ast import (
     NO_SPAN,
@@ -48,13 +50,21 @@ def parse_prose(text: str, span: Span = NO_SPAN) -> Prose:
     return read_blocks(text, span)
 
 
+@dataclass(slots=True)
+class _Entry:
+    """One list item as read: its indent, kind, number and text (continuation lines joined)."""
+
+    indent: int
+    kind: str  # "bullet" | "numbered"
+    number: int
+    text: str
+
+
 def read_blocks(text: str, span: Span = NO_SPAN) -> Prose:
-    """The full reading of `text`: paragraphs, lists and inline markup."""
+    """The full reading of `text`: paragraphs, lists (nested by indent) and inline markup."""
     blocks: list[Block] = []
     para: list[str] = []
-    items: list[str] = []
-    list_kind: str | None = None
-    start = 1
+    entries: list[_Entry] = []
 
     def flush_para() -> None:
         if para:
@@ -62,12 +72,9 @@ def read_blocks(text: str, span: Span = NO_SPAN) -> Prose:
             para.clear()
 
     def flush_list() -> None:
-        nonlocal list_kind
-        if items:
-            li = tuple(ListItem(parse_inlines(i, span), span) for i in items)
-            blocks.append(BulletList(li, span) if list_kind == "bullet" else NumberedList(start, li, span))
-            items.clear()
-        list_kind = None
+        if entries:
+            blocks.extend(_lists(entries, 0, -1, span)[0])
+            entries.clear()
 
     for raw in text.split("\n"):
         line = raw.strip()
@@ -77,22 +84,46 @@ def read_blocks(text: str, span: Span = NO_SPAN) -> Prose:
             continue
         bullet, numbered = _BULLET.match(raw), _NUMBERED.match(raw)
         if bullet or numbered:
-            kind = "bullet" if bullet else "numbered"
             flush_para()
-            if list_kind != kind:
-                flush_list()
-                list_kind = kind
-                if numbered:
-                    start = int(numbered.group(1))
-            items.append(bullet.group(1).strip() if bullet else numbered.group(2).strip())  # type: ignore[union-attr]
-        elif items and raw[:1] in (" ", "\t"):
-            items[-1] += " " + line  # an indented line continues the list item
+            indent = _indent(raw)
+            if bullet:
+                entries.append(_Entry(indent, "bullet", 0, bullet.group(1).strip()))
+            else:
+                assert numbered is not None
+                entries.append(_Entry(indent, "numbered", int(numbered.group(1)), numbered.group(2).strip()))
+        elif entries and raw[:1] in (" ", "\t"):
+            entries[-1].text += " " + line  # an indented line continues the list item
         else:
             flush_list()
             para.append(line)
     flush_para()
     flush_list()
     return Prose(tuple(blocks), span)
+
+
+def _indent(raw: str) -> int:
+    """The width of a line's indent (a tab counts as four spaces)."""
+    return len(raw) - len(raw.lstrip(" \t")) + 3 * raw[: len(raw) - len(raw.lstrip(" \t"))].count("\t")
+
+
+def _lists(entries: list[_Entry], pos: int, parent: int, span: Span) -> tuple[list[BulletList | NumberedList], int]:
+    """The lists from `entries[pos]` on that are indented deeper than `parent`.
+
+    Consecutive items of one kind at one indent make a list; an item indented
+    deeper than the one before it opens a list nested in that item; a change of
+    kind at the same indent starts a new list (as a change of kind does at the top).
+    """
+    lists: list[BulletList | NumberedList] = []
+    while pos < len(entries) and entries[pos].indent > parent:
+        first = entries[pos]
+        items: list[ListItem] = []
+        while pos < len(entries) and entries[pos].kind == first.kind and entries[pos].indent == first.indent:
+            entry = entries[pos]
+            nested, pos = _lists(entries, pos + 1, entry.indent, span)
+            items.append(ListItem(parse_inlines(entry.text, span), span, tuple(nested)))
+        done = tuple(items)
+        lists.append(BulletList(done, span) if first.kind == "bullet" else NumberedList(first.number, done, span))
+    return lists, pos
 
 
 _INLINE = re.compile(r"\\(.)|(\*\*)|(__)|(\*)|\[\^([^\]\s]+)\]|\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}", re.S)
@@ -202,8 +233,17 @@ def to_markup(prose: Prose) -> str:
         match block:
             case Paragraph(inlines=inlines):
                 parts.append(_line_start_safe(inline_markup(inlines)))
-            case BulletList(items=items):
-                parts.append("\n".join("- " + inline_markup(i.inlines) for i in items))
-            case NumberedList(start=start, items=items):
-                parts.append("\n".join(f"{start + n}. " + inline_markup(i.inlines) for n, i in enumerate(items)))
+            case BulletList() | NumberedList():
+                parts.append("\n".join(_list_lines(block, "")))
     return "\n\n".join(parts)
+
+
+def _list_lines(block: BulletList | NumberedList, indent: str) -> list[str]:
+    """A list's lines; a nested list is indented under its item's text."""
+    lines: list[str] = []
+    for n, item in enumerate(block.items):
+        marker = "- " if isinstance(block, BulletList) else f"{block.start + n}. "
+        lines.append(indent + marker + inline_markup(item.inlines))
+        for child in item.children:
+            lines.extend(_list_lines(child, indent + " " * len(marker)))
+    return lines

@@ -21,14 +21,19 @@ from mrpl.i18n import (
     describe_step,
     describe_target,
     format_date,
+    format_kroner,
     format_number,
+    format_quantity,
 )
+from mrpl.pay import PayRule, cap_kroner, capped, full_pay, pay_kroner, pay_salary_percent
+from mrpl.period import PeriodScore
 from mrpl.render.escape import markdown_text, terminal_text
 from mrpl.score import (
     HUNDRED,
     PERCENT_PLACES,
     POINTS_PLACES,
     ROUNDING_NOTE,
+    ROUNDING_NOTE_UNWEIGHTED,
     CheckKind,
     CheckScore,
     Counts,
@@ -86,10 +91,12 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
     return {
         "plan": splan.title,
         "agency": splan.agency,
+        "year": splan.year,
         "results": results_path,
         "kind": kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "actual"),
         "as_of": as_of.isoformat() if as_of else None,
         "goals": goals,
+        "goal_rule": _common_rule(goals),
         "weighted": splan.weighted,
         "total": {
             "earned": result.earned,
@@ -98,6 +105,7 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
             "dropped": result.dropped,
             "rebased": result.rebased,
             "missing_weight": result.missing,
+            "not_due": result.not_due,
             "met": result.met,
             "counted": result.counted,
             "goals_met": result.goals_met,
@@ -106,9 +114,15 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         },
         "dropped": dropped,
         "missing": missing,
-        "pay": _pay(result) if splan.pay else None,
-        "rounding": ROUNDING_NOTE,
+        "pay": _pay(result) if splan.pay or splan.pay_rule is not None else None,
+        "rounding": ROUNDING_NOTE if splan.weighted else ROUNDING_NOTE_UNWEIGHTED,
     }
+
+
+def _common_rule(goals: list[dict[str, Any]]) -> str | None:
+    """The status rule in words when every goal has the same one (printed once, under the heading)."""
+    rules = {g["rule"] for g in goals}
+    return rules.pop() if len(rules) == 1 else None
 
 
 def _goal(g: GoalScore) -> dict[str, Any]:
@@ -149,7 +163,7 @@ def _goal_remark(g: GoalScore) -> str | None:
     if not reasons:
         return None
     share = f"Målopfyldelse {display_percent(g.share)}. " if g.share is not None and g.plan.rule.kind == "share" else ""
-    return f"{share}Ikke opfyldt: " + "; ".join(reasons) + "."
+    return f"{share}Krav ikke opfyldt: " + "; ".join(reasons) + "."
 
 
 def _requirement_reason(r: RequirementScore) -> str | None:
@@ -181,6 +195,9 @@ def _requirement(r: RequirementScore, weighted: bool = True) -> dict[str, Any]:
         return out
     if plan.state is State.UNSCORED:
         out["remark"] = "Støttekrav: indgår ikke i pointopgørelsen."
+        return out
+    if plan.state is State.NOT_DUE:
+        out["remark"] = "Intet måltal eller frist i året: indgår ikke i årets pointopgørelse."
         return out
     if plan.grouped:
         out["parts"] = [{**_unit(u), "weighted": weighted} for u in r.units]
@@ -305,6 +322,13 @@ def counts_words(check: Any, counts: Counts) -> str:
     return base + (f" = {display_percent(share / HUNDRED)}" if share is not None else "")
 
 
+def _level_reached(check: Any, name: str, level: Decimal) -> str:
+    """ "Risikostyring: niveau 4", or for a level in words "Risikostyring: nået"."""
+    if check.level_words is not None:
+        return f"{name}: {'nået' if level >= 1 else 'ikke nået'}"
+    return f"{name}: niveau {format_number(level)}"
+
+
 def result_words(u: UnitScore) -> str:
     """The reported result in words: "92,5 %", "leveret 15. juni 2020", "87 point"."""
     result: Result | None = u.result
@@ -328,7 +352,7 @@ def result_words(u: UnitScore) -> str:
         elif check.kind is CheckKind.ASSESSMENT:
             parts.append("ikke udfyldt" if result.points is None else f"{format_number(result.points)} point")
         elif check.kind is CheckKind.LEVEL:
-            levels = ", ".join(f"{name}: niveau {format_number(level)}" for name, level in result.areas)
+            levels = ", ".join(_level_reached(check, name, level) for name, level in result.areas)
             parts.append(levels or "ikke udfyldt")
         elif check.kind is CheckKind.MANUAL:
             if result.fulfilment is not None:
@@ -384,11 +408,59 @@ def _approved_words(check: Any, delivered: tuple[Any, ...], approved: tuple[Any,
 
 
 def _pay(result: Score) -> dict[str, Any]:
-    return {
+    rule = result.plan.pay_rule
+    out: dict[str, Any] = {
         "percent": result.pay,
         "provisional": result.missing > 0,
         "schedule": [describe_step(s) for s in result.plan.pay],
     }
+    if rule is not None:
+        out.update(_pay_money(rule, result.pay))
+    return out
+
+
+def _pay_money(rule: PayRule, percent: Decimal | None) -> dict[str, Any]:
+    """The pay in money (mrpl.pay): the amount, the full pay, the cap, and the rule in words."""
+    linear = None
+    if rule.floor is not None and rule.full is not None:
+        floor, full = (
+            format_quantity(A.Quantity(rule.floor, rule.unit)),
+            format_quantity(A.Quantity(rule.full, rule.unit)),
+        )
+        linear = f"lineært fra {floor} (0 %) til {full} (100 %)"
+    return {
+        "amount": pay_kroner(rule, percent),
+        "maximum": full_pay(rule),
+        "cap": cap_kroner(rule),
+        "capped": capped(rule, percent),
+        "salary_percent": pay_salary_percent(rule, percent) if full_pay(rule) is None else None,
+        "maximum_salary_percent": rule.maximum_salary_percent,
+        "linear": linear,
+    }
+
+
+def _pay_line(pay: dict[str, Any]) -> str:
+    """ "Resultatløn: 80 % → 120.000 kr. af 150.000 kr." (or in % of the salary)."""
+    if pay["percent"] is None:
+        return "Resultatløn: kan ikke beregnes."
+    rule = pay.get("linear") or ("efter skalaen (" + "; ".join(pay["schedule"]) + ")" if pay["schedule"] else "")
+    share = f"{format_number(rounded(pay['percent'], PERCENT_PLACES).normalize() + 0)} %"
+    note = " (foreløbig: ikke opgjorte krav mangler)" if pay["provisional"] else ""
+    if pay.get("amount") is not None:
+        text = f"Resultatløn: {share} → {format_kroner(rounded(pay['amount'], POINTS_PLACES))} af {format_kroner(pay['maximum'])}"
+        if pay["capped"]:
+            text += f" (loft {format_kroner(pay['cap'])})"
+    elif pay.get("salary_percent") is not None:
+        of = format_number(pay["maximum_salary_percent"])
+        text = (
+            f"Resultatløn: {share} → {format_number(rounded(pay['salary_percent'], Decimal('0.01')).normalize() + 0)} % "
+            f"af lønnen (højst {of} %)"
+        )
+    elif pay["schedule"]:  # steps without money: the share as the schedule gives it
+        return f"Resultatløn: {format_number(pay['percent'])} % efter skalaen ({'; '.join(pay['schedule'])}){note}"
+    else:
+        text = f"Resultatløn: {share} af den fulde resultatløn"
+    return f"{text}{'; ' + rule if rule else ''}{note}"
 
 
 # --------------------------------------------------------------------------
@@ -422,7 +494,8 @@ def _pct(fulfilment: Decimal | None) -> str:
 
 def _heading_lines(data: dict[str, Any]) -> list[str]:
     kind = _KIND_WORDS.get(data["kind"], "blandet: årets resultat og forventet målopfyldelse")
-    lines = [f"Målopfyldelse: {data['plan'] or 'planen'}" + (f" – {data['agency']}" if data["agency"] else "")]
+    year = f" {data['year']}" if data.get("year") else ""
+    lines = [f"Målopfyldelse{year}: {data['plan'] or 'planen'}" + (f" – {data['agency']}" if data["agency"] else "")]
     source = f"Resultater: {data['results']} ({kind}"
     if data["as_of"]:
         source += f", opgjort pr. {format_date(_iso(data['as_of']))}"
@@ -457,13 +530,16 @@ def _total_lines(data: dict[str, Any]) -> list[str]:
     for d in data["dropped"]:
         when = f", {d['on']}" if d["on"] else ""
         lines.append(f"Udgået: {d['id']} ({display_points(d['weight'])} point{when}): {d['reason']}")
-    if t["dropped"]:
+    if t.get("not_due"):
+        lines.append(_not_due_line(data))
+    out_of_year = t["dropped"] + t.get("not_due", 0)
+    if out_of_year:
         if t["rebased"] is None:
-            lines.append("Omregning: alle krav er udgået; der kan ikke omregnes.")
+            lines.append("Omregning: ingen krav tæller; der kan ikke omregnes.")
         else:
             lines.append(
                 f"Omregnet til planens {display_points(t['total'])} point: {display_points(t['earned'])} × "
-                f"{display_points(t['total'])} / ({display_points(t['total'])} − {display_points(t['dropped'])}) "
+                f"{display_points(t['total'])} / ({display_points(t['total'])} − {display_points(out_of_year)}) "
                 f"= {display_points(t['rebased'])} point"
             )
     if data["missing"]:
@@ -473,15 +549,15 @@ def _total_lines(data: dict[str, Any]) -> list[str]:
         )
     pay = data["pay"]
     if pay is not None:
-        if pay["percent"] is None:
-            lines.append("Resultatløn: kan ikke beregnes.")
-        else:
-            note = " (foreløbig: ikke opgjorte krav mangler)" if pay["provisional"] else ""
-            lines.append(
-                f"Resultatløn: {format_number(pay['percent'])} % efter skalaen ({'; '.join(pay['schedule'])}){note}"
-            )
+        lines.append(_pay_line(pay))
     lines.append(data["rounding"])
     return lines
+
+
+def _not_due_line(data: dict[str, Any]) -> str:
+    ids = [r["id"] for g in data["goals"] for r in g["requirements"] if r["status"] == Status.NOT_DUE.value]
+    weight = display_points(data["total"]["not_due"])
+    return f"Ikke aktuelt i {data['year']}: {', '.join(ids)} ({weight} point); totalen omregnes uden dem."
 
 
 def _goal_summary(g: dict[str, Any]) -> str:
@@ -493,8 +569,12 @@ def _goal_summary(g: dict[str, Any]) -> str:
 
 def _text(data: dict[str, Any]) -> str:
     lines = _heading_lines(data)
+    if data["goal_rule"]:
+        lines.append(f"Målstatus: {data['goal_rule']}")
     for g in data["goals"]:
-        lines += ["", f"Mål {g['number']} {g['area']}: {_goal_summary(g)}", f"  Målstatus: {g['rule']}"]
+        lines += ["", f"Mål {g['number']} {g['area']}: {_goal_summary(g)}"]
+        if not data["goal_rule"]:
+            lines.append(f"  Målstatus: {g['rule']}")
         if g["remark"]:
             lines.append(f"  Bemærkning: {g['remark']}")
         if g["note"]:
@@ -540,9 +620,12 @@ def _md_cell(text: Any) -> str:
 def _markdown(data: dict[str, Any]) -> str:
     head = _heading_lines(data)
     lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
+    if data["goal_rule"]:
+        lines += ["", f"Målstatus: {_md_cell(data['goal_rule'])}."]
     for g in data["goals"]:
         lines += ["", f"## Mål {g['number']} {_md_cell(g['area'])}", "", f"**{_md_cell(_goal_summary(g))}.**"]
-        lines += ["", f"Målstatus: {_md_cell(g['rule'])}."]
+        if not data["goal_rule"]:
+            lines += ["", f"Målstatus: {_md_cell(g['rule'])}."]
         for key, word in (("remark", "Bemærkning"), ("note", "Note")):
             if g[key]:
                 lines += ["", f"{word}: {_md_cell(g[key])}"]
@@ -578,3 +661,103 @@ def _md_row(label: str, r: dict[str, Any]) -> str:
         remark,
     ]
     return "| " + " | ".join(_md_cell(c) for c in cells) + " |"
+
+
+# --------------------------------------------------------------------------
+# A multi-year contract: the years side by side, then each year's report
+
+
+def period_data(period: PeriodScore) -> dict[str, Any]:
+    """What the period report says (exact values); each year's own report under "years"."""
+    years = {str(r.year): report_data(r.score, r.path, r.as_of) for r in period.reported}
+    return {
+        "years": list(period.years),
+        "reported": [r.year for r in period.reported],
+        "not_yet": list(period.missing_years),
+        "requirements": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "weight": r.weight,
+                "years": {str(c.year): {"status": c.status.value, "fulfilment": c.fulfilment} for c in r.years},
+                "fulfilment": r.fulfilment,
+                "points": r.points,
+            }
+            for r in period.requirements
+        ],
+        "earned": period.earned,
+        "counted": period.counted,
+        "total": period.total,
+        "fulfilment": period.fulfilment,
+        "provisional": period.provisional,
+        "pay": {str(r.year): r.score.pay_amount for r in period.reported},
+        "pay_total": period.pay_amount,
+        "by_year": years,
+    }
+
+
+def render_period_report(period: PeriodScore, fmt: str = "text") -> str:
+    """The report of a multi-year plan: a table of the years, the whole period, then each year's report."""
+    data = period_data(period)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    if fmt not in ("text", "md"):
+        raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+    overview = _period_markdown(data) if fmt == "md" else _period_text(data)
+    reports = [render_report(r.score, fmt, r.path, r.as_of) for r in period.reported]
+    return "\n".join([overview, *reports])
+
+
+def _year_cell(cell: dict[str, Any]) -> str:
+    if cell["fulfilment"] is None:
+        return cell["status"]
+    return f"{cell['status']} ({display_percent(cell['fulfilment'])})"
+
+
+def _period_summary(data: dict[str, Any]) -> list[str]:
+    years = data["years"]
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    lines = []
+    if data["fulfilment"] is None:
+        lines.append(f"Hele perioden {span}: intet opgjort endnu.")
+    else:
+        lines.append(
+            f"Hele perioden {span}: {display_points(data['earned'])} af {display_points(data['counted'])} point "
+            f"({display_percent(data['fulfilment'])}), gennemsnit af de opgjorte år pr. krav"
+        )
+    if data["not_yet"]:
+        lines.append(f"Ikke opgjort endnu: {', '.join(str(y) for y in data['not_yet'])}; opgørelsen er foreløbig.")
+    pay = [(y, a) for y, a in data["pay"].items() if a is not None]
+    if pay:
+        each = "; ".join(f"{y}: {format_kroner(rounded(a, POINTS_PLACES))}" for y, a in pay)
+        total = f" – i alt {format_kroner(rounded(data['pay_total'], POINTS_PLACES))}" if data["pay_total"] else ""
+        lines.append(f"Resultatløn: {each}{total}")
+    return lines
+
+
+def _period_text(data: dict[str, Any]) -> str:
+    years = data["years"]
+    lines = [f"Målopfyldelse {years[0]}-{years[-1]} år for år" if years else "Målopfyldelse år for år"]
+    for r in data["requirements"]:
+        period = display_percent(r["fulfilment"]) if r["fulfilment"] is not None else "–"
+        lines.append(f"  {r['id']}  perioden: {period}")
+        for year, cell in r["years"].items():
+            lines.append(f"      {year}: {_year_cell(cell)}")
+    lines += ["", *_period_summary(data)]
+    return "\n".join(lines) + "\n"
+
+
+def _period_markdown(data: dict[str, Any]) -> str:
+    years = [str(y) for y in data["years"]]
+    lines = [
+        f"# Målopfyldelse {years[0]}-{years[-1]} år for år" if years else "# Målopfyldelse år for år",
+        "",
+        "| Krav | " + " | ".join(years) + " | Perioden |",
+        "|---|" + "---|" * len(years) + "---:|",
+    ]
+    for r in data["requirements"]:
+        period = display_percent(r["fulfilment"]) if r["fulfilment"] is not None else "–"
+        cells = [_year_cell(r["years"][y]) for y in years]
+        lines.append("| " + " | ".join(_md_cell(c) for c in [r["id"], *cells, period]) + " |")
+    lines += ["", *[f"- {_md_cell(line)}" for line in _period_summary(data)]]
+    return "\n".join(lines) + "\n"

@@ -178,6 +178,24 @@ _RESULT_CODES: tuple[tuple[str, str, str, Severity, str, str], ...] = (
         "Without a baseline the change cannot be computed.",
     ),
     (
+        "MRP820",
+        "result-not-due",
+        "A result for a requirement with nothing due in the year",
+        W,
+        "In a multi-year plan each results file reports one year (`year = 2017`). The requirement has no target "
+        "and no deadline in that year (its targets are `i` other years): its result is ignored.",
+        "The result probably belongs to another year's file.",
+    ),
+    (
+        "MRP821",
+        "results-year",
+        "A results file without a usable year",
+        E,
+        "A multi-year plan is scored one year at a time: the results file says which year it reports "
+        "(`year = 2017` at the top, or `as_of` in that year), and the year lies in the plan's period.",
+        "Targets differ from year to year; without the year the results cannot be scored.",
+    ),
+    (
         "MRP816",
         "result-for-group",
         "A result for a requirement that is scored per part",
@@ -242,7 +260,7 @@ _register_codes()
 # The file format
 
 KINDS = ("actual", "expected")
-TOP_KEYS = ("kind", "as_of", "plan", "result", "goal")  # `plan`: written by --template for people; ignored
+TOP_KEYS = ("kind", "as_of", "year", "plan", "result", "goal")  # `plan`: written by --template for people; ignored
 GOAL_KEYS = ("id", "status", "note", "title")
 GOAL_STATUSES = {"opfyldt": "MET", "delvist opfyldt": "PARTLY", "ikke opfyldt": "NOT_MET",
                  "met": "MET", "partly met": "PARTLY", "not met": "NOT_MET"}  # fmt: skip
@@ -303,6 +321,7 @@ class ResultsFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     kind: str = "actual"
     as_of: date | None = None
+    year: int | None = None  # the year reported (multi-year plans)
     assessments: dict[str, GoalAssessment] = field(default_factory=dict)  # `[[goal]]`, by goal number
 
     @property
@@ -332,6 +351,30 @@ def read_results(path: str, splan: ScoringPlan) -> ResultsFile:
     return parse_results(text, path, splan)
 
 
+def results_year(text: str, path: str, years: range) -> int | Diagnostic:
+    """The year a results file for a multi-year plan reports: its `year`, or the year of
+    its `as_of`. A diagnostic (MRP821, or MRP808 for a file that cannot be read) otherwise."""
+    reader = _read_csv if path.lower().endswith(".csv") else _read_toml
+    top, _entries, diagnostics = reader(text, path)
+    if has_errors(diagnostics):
+        return next(d for d in diagnostics if d.severity is E)
+    where = A.Span(0, 0, 1, 1, 1, 2, path)
+    f = top.get("year")
+    if f is not None and isinstance(f.value, int) and not isinstance(f.value, bool):
+        year, where = f.value, f.span
+    elif f is None and top.get("as_of") is not None and isinstance(parse_day(top["as_of"].value), date):
+        day = parse_day(top["as_of"].value)
+        year, where = (day.year if isinstance(day, date) else 0), top["as_of"].span
+    else:
+        span = f.span if f is not None else where
+        first, last = years[0], years[-1]
+        return Diagnostic("MRP821", E, f"the plan runs {first}-{last}: say which year this file reports", span,
+                          fix=f"write `year = {first}` at the top of the file (CSV: mrplc score --year {first})")  # fmt: skip
+    if year not in years:
+        return Diagnostic("MRP821", E, f"{year} is not a year of the plan's period ({years[0]}-{years[-1]})", where)
+    return year
+
+
 def parse_results(text: str, path: str, splan: ScoringPlan) -> ResultsFile:
     """Type the results in `text` against the plan; CSV when `path` ends in .csv."""
     reader = _read_csv if path.lower().endswith(".csv") else _read_toml
@@ -342,6 +385,7 @@ def parse_results(text: str, path: str, splan: ScoringPlan) -> ResultsFile:
     typer = _Typer(splan, path, out.diagnostics)
     out.kind = typer.kind(top.get("kind"), "actual")
     out.as_of = typer.as_of(top.get("as_of"))
+    out.year = splan.year
     goal_entries = [e for e in entries if e.goal]
     results = typer.entries([e for e in entries if not e.goal], out.kind)
     assessments = typer.goal_entries(goal_entries)
@@ -718,12 +762,16 @@ class _Typer:
         self.path = path
         self.diagnostics = diagnostics
         self.period = splan.period
+        self.year = splan.year
         self.units: dict[str, Unit] = {u.id: u for u in splan.units()}
         self.goals = {g.number: g for g in splan.goals}
         self.others: dict[str, str] = {}  # ids that are known but take no result -> why
         for req in splan.requirements():
             if req.state is State.UNSCORED:
                 self.others[req.id] = "unscored"
+            elif req.state is State.NOT_DUE:
+                for uid in {req.id, *(u.id for u in req.units)}:
+                    self.others[uid] = "not_due"
             elif req.state is State.DROPPED:
                 for uid in {req.id, *(u.id for u in req.units)}:
                     self.others[uid] = "dropped:" + (req.dropped_reason or "")
@@ -826,7 +874,9 @@ class _Typer:
         if uid in self.units:
             return uid
         why = self.others.get(uid)
-        if why == "unscored":
+        if why == "not_due":
+            self.error("MRP820", f"{uid} has nothing due in {self.year}: this result is ignored", f.span, severity=W)
+        elif why == "unscored":
             self.error("MRP805", f"{uid} is not scored (`ikke scoret`): it takes no result", f.span)
         elif why is not None and why.startswith("dropped:"):
             reason = why.partition(":")[2]
@@ -1129,6 +1179,13 @@ class _Typer:
                 fix = f"did you mean {near[0]!r}?" if near else f"the areas are: {', '.join(check.areas)}"
                 self.error("MRP811", f"{unit.id}: the target lists no area {name!r}", f.span, fix=fix)
                 return ()
+            if check.level_words is not None:  # a level in words: reached or not
+                if not isinstance(value, bool):
+                    self.error("MRP802", f"{unit.id}: whether {name!r} reached {check.level_words!r}: write true "
+                               f"or false, not {value!r}", f.span)  # fmt: skip
+                    return ()
+                levels.append((name, Decimal(int(value))))
+                continue
             parsed = parse_number(value)
             if isinstance(parsed, str) or parsed[0] < 0:
                 self.error(
@@ -1264,7 +1321,8 @@ def expects(unit: Unit) -> dict[str, str]:
             )
         elif c.kind is CheckKind.LEVEL:
             names = ", ".join(c.areas) if c.areas else f"{c.area_count} områder"
-            out["areas"] = f"niveau nået pr. område ({names}): {_describe(c.target)}"
+            what = "true (nået) eller false pr. område" if c.level_words is not None else "niveau nået pr. område"
+            out["areas"] = f"{what} ({names}): {_describe(c.target)}"
         elif c.kind is CheckKind.CHANGE and c.baseline is None:
             out["baseline"] = "baselineværdien (planen angiver ingen)"
         elif c.kind is CheckKind.MANUAL:
@@ -1325,11 +1383,14 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
         f"plan = {toml_string(plan_name)}",
         'kind = "actual"  # "actual" (årets resultat) eller "expected" (forventet, udgiftsopfølgning I-III)',
     ]
-    if splan.period is not None:
+    if splan.year is not None:
+        lines.append(f"year = {splan.year}  # året, filen gør op")
+        lines.append(f"# as_of = {splan.year}-12-31")
+    elif splan.period is not None:
         lines.append(f"# as_of = {splan.period.end.isoformat()}")
     skipped = [r for r in splan.requirements() if r.state is not State.SCORED]
     for req in skipped:
-        why = "udgået" if req.state is State.DROPPED else "ikke scoret"
+        why = {State.DROPPED: "udgået", State.NOT_DUE: f"ikke aktuelt i {splan.year}"}.get(req.state, "ikke scoret")
         lines.append(f"# {req.id}: {why}, skal ikke udfyldes")
     for unit in units:
         lines += ["", "[[result]]", f"id = {toml_string(unit.id)}", f"title = {toml_string(unit.name)}"]

@@ -14,6 +14,16 @@ Two steps, so that the engine here and the generated module
 All arithmetic is `Decimal` in one fixed context (`CONTEXT`); nothing is
 rounded until `display_points` / `display_percent` format a value for people.
 The rules are documented with worked examples in docs/scoring.md.
+
+Goal status, for status reports and the annual report's målrapportering: each
+`GoalScore` has a `status` under its goal's rule (`GoalPlan.rule`, from the
+plan's `målstatus`; by default `andel mindst 100 %`), its `share` (the goal's
+fulfilment), `not_met` (the requirements that fall short) and `counts` (whether
+it counts in "N af M mål opfyldt"); `Score.goals_met`, `Score.goals_counted`
+and `Score.goal_statuses()` count them. `goal_share`, `goal_status` and
+`share_status` are the rule itself, mirrored in templates/py/scoring.py.j2.
+An unweighted goal (`vægtning ingen`) has `GoalPlan.weighted` False: its
+requirements weigh 0 points and it is counted, not scored.
 """
 
 from __future__ import annotations
@@ -27,6 +37,9 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 
 from mrpl import ast as A
 from mrpl.i18n import format_deadline
+from mrpl.pay import PayRule, pay_kroner, pay_rule
+from mrpl.pay import pay_percent as pay_share
+from mrpl.years import year_view
 
 # 28 significant digits, banker's rounding: Python's default, fixed here so a
 # changed global context cannot change a score. The generated module uses the same.
@@ -42,6 +55,7 @@ POINTS_PLACES = Decimal("0.01")  # points: 2 decimals
 PERCENT_PLACES = Decimal("0.1")  # percentages: 1 decimal
 DISPLAY_ROUNDING = ROUND_HALF_UP
 ROUNDING_NOTE = "Point vises med 2 decimaler og procenter med 1 decimal (afrundet halvt op); der regnes uden afrunding."
+ROUNDING_NOTE_UNWEIGHTED = "Procenter vises med 1 decimal (afrundet halvt op); der regnes uden afrunding."
 
 
 def rounded(value: Decimal, places: Decimal) -> Decimal:
@@ -114,6 +128,7 @@ class Check:
     areas: tuple[str, ...] = ()  # level: named areas
     area_count: int | None = None  # level: a number of areas without names
     maximum: Decimal | None = None  # assessment: the scale's maximum
+    level_words: str | None = None  # level: the level in words; areas report true (reached) or false
     approval: str | None = None  # milestone: "approved" | "joint" (A.ApprovalKind values), or None
     party: str | None = None  # milestone: who approves ("departementet"); words only
 
@@ -137,6 +152,7 @@ class Unit:
 class State(enum.Enum):
     SCORED = "scored"
     DROPPED = "dropped"  # udgået: excluded, the total is rebased
+    NOT_DUE = "not_due"  # ikke aktuelt i året: nothing due this year of a multi-year plan; rebased likewise
     UNSCORED = "unscored"  # ikke scoret: a support requirement without points
 
 
@@ -197,6 +213,13 @@ class ScoringPlan:
     goals: tuple[GoalPlan, ...]
     period: A.Period | None
     pay: tuple[A.Step, ...] = ()
+    pay_rule: PayRule | None = None  # the pay section in plain values (mrpl.pay)
+    year: int | None = None  # the year scored, in a multi-year plan
+
+    @property
+    def not_due_weight(self) -> Decimal:
+        return sum((r.weight for r in self.requirements() if r.state is State.NOT_DUE), ZERO)
+
     stated_total: Decimal | None = None  # the header's `total`, when it gives one
 
     @property
@@ -224,12 +247,18 @@ class ScoringPlan:
         return sum((r.weight for r in self.requirements() if r.state is State.DROPPED), ZERO)
 
 
-def scoring_plan(plan: A.Plan) -> ScoringPlan:
-    """The scoring plan of a (loaded, checked) plan."""
+def scoring_plan(plan: A.Plan, year: int | None = None) -> ScoringPlan:
+    """The scoring plan of a (loaded, checked) plan; of one year of a multi-year
+    plan when `year` is given (`mrpl.years.year_view`)."""
+    not_due: frozenset[str] = frozenset()
+    scored_year = year
+    if year is not None:
+        plan, not_due = year_view(plan, year)
     with localcontext(CONTEXT):
         header = plan.header or A.Header()
         period = _period_of(header)
-        year = period.start.year if period else (header.year or date.today().year)
+        if year is None:
+            year = period.start.year if period else (header.year or date.today().year)
         table = {e.ref: e.weight.value for e in plan.weights.entries} if plan.weights else {}
         goals = tuple(
             _goal_plan(g, table if plan.is_weighted(g) else {}, year, period, plan.is_weighted(g), plan.goal_rule_of(g))
@@ -238,11 +267,29 @@ def scoring_plan(plan: A.Plan) -> ScoringPlan:
         return ScoringPlan(
             title=header.title or "",
             agency=header.agency or "",
-            goals=goals,
+            goals=_not_due(goals, not_due),
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
+            pay_rule=pay_rule(plan.pay),
+            year=scored_year if period is not None and period.multi_year else None,
             stated_total=header.total.value if header.total is not None else None,
         )
+
+
+def _not_due(goals: tuple[GoalPlan, ...], ids: frozenset[str]) -> tuple[GoalPlan, ...]:
+    """The goals with the requirements in `ids` marked not due this year."""
+    if not ids:
+        return goals
+    return tuple(
+        dataclasses.replace(
+            g,
+            requirements=tuple(
+                dataclasses.replace(r, state=State.NOT_DUE) if r.id in ids and r.state is State.SCORED else r
+                for r in g.requirements
+            ),
+        )
+        for g in goals
+    )
 
 
 def _period_of(header: A.Header) -> A.Period | None:
@@ -506,8 +553,11 @@ def _check(target: A.Target, deadlines: tuple[A.Deadline, ...], year: int, perio
                 direction=direction.value,
                 baseline=base,
             )
-        case A.LevelTarget(level=level, areas=areas, area_count=count):
-            return Check(CheckKind.LEVEL, target, relation=">=", goal=level, areas=areas, area_count=count)
+        case A.LevelTarget(level=level, areas=areas, area_count=count, words=words):
+            # A level in words has no number: each area reports reached (1) or not (0).
+            goal = Decimal(1) if words is not None else level
+            return Check(CheckKind.LEVEL, target, relation=">=", goal=goal, areas=areas, area_count=count,
+                         level_words=words)  # fmt: skip
         case A.MilestoneTarget(approval=approval):
             if deadlines:
                 days = tuple(d.due(period, year) for d in deadlines)
@@ -736,6 +786,8 @@ class Status(enum.Enum):
     PARTLY = "Delvist opfyldt"
     NOT_MET = "Ikke opfyldt"
     DROPPED = "Udgået"
+    NOT_DUE = "Ikke aktuelt i året"
+    NOT_YET = "Ikke opgjort endnu"  # a year of a multi-year plan that is not reported yet
     MISSING = "Ikke opgjort"
     UNSCORED = "Ikke scoret"
 
@@ -820,14 +872,16 @@ class Score:
     plan: ScoringPlan
     goals: tuple[GoalScore, ...]
     earned: Decimal  # points earned
-    total: Decimal  # the plan's points
+    total: Decimal  # the points scored against: the sum of the goals' weights (see ScoringPlan.stated_total)
     dropped: Decimal  # weight of dropped requirements
     missing: Decimal  # weight of the units (requirements or parts) not reported
     rebased: Decimal | None  # earned × total / (total − dropped)
     met: int
     counted: int
-    pay: Decimal | None  # performance pay in percent, from the schedule
+    pay: Decimal | None  # performance pay in percent of the full pay, from the schedule or the linear rule
     kinds: tuple[str, ...]  # result kinds used: "actual", "expected"
+    pay_amount: Decimal | None = None  # the pay in kroner (capped), when the plan states the full pay in money
+    not_due: Decimal = ZERO  # weight of requirements with nothing due in the year scored (multi-year plans)
 
     def requirements(self) -> Iterator[RequirementScore]:
         for goal in self.goals:
@@ -845,12 +899,6 @@ class Score:
     def goal_statuses(self) -> dict[Status, int]:
         """How many goals have each status, in the order of `Status` (for an annual report's table)."""
         return {status: sum(1 for g in self.goals if g.status is status) for status in Status}
-
-    @property
-    def scored_total(self) -> Decimal:
-        """The total the points are scored against: the sum of the goals' weights. It differs from
-        the plan's stated `total` only in a plan with errors scored with `--force`."""
-        return self.total
 
 
 def status_of(value: Decimal | None) -> Status:
@@ -885,6 +933,8 @@ def _score_requirement(req: RequirementPlan, results: Mapping[str, Result]) -> R
         return RequirementScore(req, Status.UNSCORED, (), None, None)
     if req.state is State.DROPPED:
         return RequirementScore(req, Status.DROPPED, (), None, None)
+    if req.state is State.NOT_DUE:
+        return RequirementScore(req, Status.NOT_DUE, (), None, None)
     units = tuple(score_unit(u, results.get(u.id)) for u in req.units)
     earned = [u.points for u in units if u.points is not None]
     points = sum(earned, ZERO) if earned else None
@@ -1001,7 +1051,7 @@ def score(
         total = splan.total
         dropped = splan.dropped_weight
         missing = sum((u.unit.weight for r in reqs for u in r.units if u.fulfilment is None), ZERO)
-        rebased = rebase(earned, total, dropped)
+        rebased = rebase(earned, total, dropped + splan.not_due_weight)
         kinds = tuple(sorted({r.kind for r in results.values()}))
         return Score(
             plan=splan,
@@ -1013,8 +1063,10 @@ def score(
             rebased=rebased,
             met=sum(g.met for g in goals),
             counted=sum(g.counted for g in goals),
-            pay=pay_percent(splan.pay, rebased, total),
+            pay=pay_share(splan.pay_rule, rebased, total),
             kinds=kinds,
+            pay_amount=pay_kroner(splan.pay_rule, pay_share(splan.pay_rule, rebased, total)),
+            not_due=splan.not_due_weight,
         )
 
 
@@ -1034,4 +1086,5 @@ def plain_score(result: Score) -> dict[str, object]:
         "dropped": result.dropped,
         "rebased": result.rebased,
         "pay": result.pay,
+        "pay_amount": result.pay_amount,
     }

@@ -57,12 +57,6 @@ def _in_requirement(line: str) -> str:
 
 CURATED: tuple[Curated, ...] = (
     Curated(
-        "a range of years is not one period: write one year, half-year, quarter or date",
-        "e.g. `i 2015` or `i 2. halvår 2015`, and say the whole range in the text",
-        (_in_requirement('omfang "sager" i 2011-2015'), _in_requirement("frist 2011-2015"),
-         _in_requirement("måltal andel mindst 90 % senest 2011-2015")),
-    ),
-    Curated(
         "{found} is not a unit of a scale step: a step compares a number with %, `point` or a time unit",
         "write the amount without its unit (`mindst 200000: 100 %`) and name the unit in the target",
         (_in_requirement("opfyldelse trin { mindst 200000 kr: 100 %; ellers: 0 % }"),

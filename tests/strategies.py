@@ -95,19 +95,32 @@ def _mark(draw: st.DrawFn) -> A.Inline:
     return {"em": A.Emphasis, "strong": A.Strong, "under": A.Underline}[kind](inner)
 
 
-def _items() -> st.SearchStrategy[tuple[A.ListItem, ...]]:
-    return st.lists(_inlines().map(A.ListItem), min_size=1, max_size=3).map(tuple)
+def _items(nested: bool = False) -> st.SearchStrategy[tuple[A.ListItem, ...]]:
+    """List items; with `nested`, an item may hold a list of its own (a list inside a list item)."""
+    children = st.one_of(st.just(()), _lists(nested=False).map(lambda n: (n,))) if nested else st.just(())
+    item = st.builds(lambda inlines, kids: A.ListItem(inlines, children=kids), _inlines(), children)
+    return st.lists(item, min_size=1, max_size=3).map(tuple)
 
 
-blocks = st.one_of(
-    _inlines().map(A.Paragraph),
-    _items().map(A.BulletList),
-    st.builds(A.NumberedList, st.integers(0, 12), _items()),
-)
-prose = st.one_of(
-    _inlines().map(lambda i: A.Prose((A.Paragraph(i),))),
-    st.lists(blocks, min_size=0, max_size=4).map(lambda b: A.Prose(tuple(b))),
-)
+def _lists(nested: bool) -> st.SearchStrategy[A.BulletList | A.NumberedList]:
+    return st.one_of(
+        _items(nested).map(A.BulletList),
+        st.builds(A.NumberedList, st.integers(0, 12), _items(nested)),
+    )
+
+
+def _prose(nested: bool) -> st.SearchStrategy[A.Prose]:
+    blocks = st.one_of(_inlines().map(A.Paragraph), _lists(nested))
+    return st.one_of(
+        _inlines().map(lambda i: A.Prose((A.Paragraph(i),))),
+        st.lists(blocks, min_size=0, max_size=4).map(lambda b: A.Prose(tuple(b))),
+    )
+
+
+# Plans use flat prose; nested lists (which write and read the same in any field) are
+# exercised by `prose_with_nested_lists` alone, so random plans stay as fast as before.
+prose = _prose(nested=False)
+prose_with_nested_lists = _prose(nested=True)
 
 # ---------------------------------------------------------------- time
 
@@ -130,6 +143,9 @@ def deadlines(draw: st.DrawFn, allow_year: bool = True) -> A.Deadline:
         return A.Deadline(kind, draw(years), draw(st.integers(1, 12)))
     if kind in (_K.YEAR_END, _K.YEAR_START, _K.YEAR):
         return A.Deadline(kind, draw(years))
+    if kind is _K.YEARS:
+        first = draw(years)
+        return A.Deadline(kind, first, last_year=draw(st.integers(first, 2045)))
     if kind in (_K.QUARTER, _K.HALF):
         top = 4 if kind is _K.QUARTER else 2
         written = draw(st.sampled_from(["", "Q", "H"]))
@@ -149,22 +165,54 @@ def share_targets(draw: st.DrawFn) -> A.ShareTarget:
     return A.ShareTarget(draw(relations), draw(decimals(0, 100)), within, by, draw(st.none() | texts), words)
 
 
+year_spans = st.builds(lambda first, n: A.Years(first, first + n), years, st.integers(0, 5))
 baselines = st.one_of(
     st.builds(A.Baseline, texts, st.none() | decimals()),
     st.builds(A.Baseline, st.none(), decimals()),
+    # multi-year baselines: `ift. 2011-2015 [8,0]`, `ift. 2015 1.250` (a single year needs its value)
+    st.builds(
+        lambda y, v: A.Baseline(None, v, years=y), year_spans.filter(lambda y: y.first < y.last), st.none() | decimals()
+    ),
+    st.builds(lambda y, v: A.Baseline(None, v, years=A.Years(y, y)), years, decimals()),
 )
-targets = st.one_of(
+whole = st.integers(0, 2_000_000).map(Decimal)
+
+
+@st.composite
+def level_changes(draw: st.DrawFn) -> A.ChangeTarget:
+    """`stigning [20 %] fra 2.000 [i 2015] til 2.400 ["brugere"]`."""
+    direction = draw(st.sampled_from(list(A.ChangeDirection)))
+    start, level = draw(whole.filter(bool)), draw(whole)
+    base = A.Baseline(None, start, years=draw(st.none() | year_spans))
+    written = draw(st.booleans())
+    percent = draw(decimals(0, 100)) if written else A.change_percent(direction, start, level)
+    unit = draw(st.none() | texts)
+    return A.ChangeTarget(direction, percent, base, level=level, unit=unit, percent_written=written)
+
+
+_plain_targets = st.one_of(
     share_targets(),
     st.builds(A.TimeTarget, st.sampled_from(["average", "maximum"]), relations, durations),
     st.builds(A.CountTarget, relations, decimals(), st.none() | texts),
     st.builds(A.ChangeTarget, st.sampled_from(list(A.ChangeDirection)), decimals(0, 100), st.none() | baselines),
     st.builds(A.LevelTarget, decimals(0, 10), st.lists(texts, min_size=1, max_size=3).map(tuple), st.none()),
     st.builds(A.LevelTarget, decimals(0, 10), st.just(()), st.integers(0, 20)),
+    st.builds(lambda words, count: A.LevelTarget(None, (), count, words=words), texts, st.integers(0, 20)),
     st.just(A.MilestoneTarget()),
     st.builds(A.MilestoneTarget, approval=st.builds(A.Approval, st.sampled_from(list(A.ApprovalKind)), texts)),
     st.builds(A.AssessmentTarget, relations, decimals(0, 200), decimals(0, 200)),
     st.builds(A.AssessmentTarget, st.none(), st.none(), decimals(0, 200)),
     st.just(A.StatusTarget()),
+    level_changes(),
+    st.builds(
+        lambda d, p, b: A.ChangeTarget(d, p, b, yearly=True),
+        st.sampled_from(list(A.ChangeDirection)),
+        decimals(0, 100),
+        st.none() | baselines,
+    ),
+)
+targets = st.builds(
+    lambda t, y: dataclasses.replace(t, years=y) if y is not None else t, _plain_targets, st.none() | year_spans
 )
 quantities = st.builds(
     A.Quantity, decimals(-50, 500), st.sampled_from([None, "%", "point", *(u.value for u in A.TimeUnit)])
@@ -206,7 +254,9 @@ methods = st.builds(
     ref=st.none() | refs,
     title=st.none() | texts,
 )
-parts = st.builds(A.SubWeight, texts, st.none() | weights, _small(targets), st.none() | scorings)
+parts = st.builds(
+    A.SubWeight, texts, st.none() | weights, _small(targets), st.none() | scorings, cell=st.none() | texts
+)
 groups = st.recursive(
     st.builds(A.SubWeightGroup, texts, st.none() | weights, _small(parts, 3), _small(texts, 3)),
     lambda inner: st.builds(A.SubWeightGroup, texts, st.none() | weights, _small(parts | inner, 3), _small(texts, 3)),
@@ -279,6 +329,7 @@ def sections(draw: st.DrawFn) -> A.GoalSection:
         columns=draw(st.sampled_from([(), ("type",), ("deadline",), ("type", "deadline"), ("deadline", "type")])),
         weighting=draw(st.none() | weightings),
         goal_rule=draw(st.none() | goal_rules),
+        annex_title=draw(st.none() | texts),
     )
 
 
@@ -353,7 +404,27 @@ _PLACES = ("introduction", "strategy", "goals", "follow_up", "pay", "signatures"
 weight_tables = st.builds(
     A.WeightTable, _small(st.builds(A.WeightEntry, refs, weights), 3), st.none() | texts, st.sampled_from(_PLACES)
 )
-pays = st.builds(A.PerformancePay, st.none() | prose, _small(steps, 3), st.none() | st.integers(1, 9).map(str))
+pay_amounts = st.one_of(
+    st.builds(lambda k: A.PayAmount(kroner=k), whole),
+    st.builds(lambda p, s: A.PayAmount(percent=p, of_salary=s), decimals(0, 100), st.booleans()),
+)
+
+
+@st.composite
+def pays(draw: st.DrawFn) -> A.PerformancePay:
+    linear = draw(st.booleans())
+    return A.PerformancePay(
+        draw(st.none() | prose),
+        () if linear else draw(_small(steps, 3)),
+        draw(st.none() | st.integers(1, 9).map(str)),
+        maximum=draw(st.none() | pay_amounts),
+        salary=draw(st.none() | whole),
+        cap=draw(st.none() | pay_amounts),
+        floor=draw(quantities) if linear else None,
+        full=draw(quantities) if linear else None,
+    )
+
+
 annexes = st.builds(
     A.Annex,
     texts,
@@ -425,9 +496,10 @@ plans = st.builds(
     sections=_small(sections(), 2),
     weights=st.none() | weight_tables,
     follow_up=st.none() | prose,
-    pay=st.none() | pays,
+    pay=st.none() | pays(),
     footnotes=_small(st.builds(A.Footnote, st.integers(1, 20).map(str), prose)),
     annexes=_small(annexes, 1),
     goals=_small(goals, 1),
     imports=_small(imports, 1),
+    standard_texts=_small(st.builds(A.StandardText, st.sampled_from(list(A.StandardTextKind))), 3),
 ).map(_as_parsed)

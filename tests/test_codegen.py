@@ -30,6 +30,7 @@ from mrpl.score import (
     score,
     scoring_plan,
 )
+from mrpl.years import is_multi_year, plan_years
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.mrp"))
@@ -74,10 +75,15 @@ def test_standard_library_only_and_no_mrpl(generated: tuple[ScoringPlan, str, ty
 
 
 def test_one_function_per_scored_unit_with_a_docstring(generated: tuple[ScoringPlan, str, types.ModuleType]) -> None:
-    splan, text, _module = generated
+    splan, text, module = generated
     tree = ast.parse(text)
     functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name.startswith("score_")}
-    assert len(functions) == len(list(splan.units()))
+    # A multi-year plan has one function per unit and year (score_2017_1_1_a).
+    per_year = [
+        members for goals, _not_due in module.GOALS_BY_YEAR.values() for _g, reqs in goals for _r, members in reqs
+    ]
+    expected = sum(len(m) for m in per_year) if per_year else len(list(splan.units()))
+    assert len(functions) == expected
     for f in functions.values():
         doc = ast.get_docstring(f)
         assert doc is not None and doc.startswith("Resultatkrav ")
@@ -129,7 +135,7 @@ def test_cli_build_writes_the_module(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(plan), "--to", "py", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "udlaendingestyrelsen_2022.py").read_text(encoding="utf-8")
-    assert "def score(results: dict, assessments: dict | None = None) -> dict:" in written
+    assert "def score(results: dict, assessments: dict | None = None, year=None) -> dict:" in written
     module_of(written)
     sys.path.insert(0, str(tmp_path))
     try:  # the file name is one `import` can load
@@ -224,10 +230,17 @@ def _results(splan: ScoringPlan) -> st.SearchStrategy[dict[str, Result]]:
     )
 
 
-@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
-def test_module_and_engine_agree_on_random_results(path: Path) -> None:
+def _years(plan: Any) -> list[int | None]:
+    """The years a plan is scored in: each year of a multi-year plan, else one (None)."""
+    return list(plan_years(plan) or ()) if is_multi_year(plan) else [None]
+
+
+@pytest.mark.parametrize(
+    ("path", "year"), [(p, y) for p in PLANS for y in _years(plan_of(p))], ids=lambda v: getattr(v, "stem", str(v))
+)
+def test_module_and_engine_agree_on_random_results(path: Path, year: int | None) -> None:
     plan = plan_of(path)
-    splan = scoring_plan(plan)
+    splan = scoring_plan(plan, year)
     module = module_of(render(plan))
 
     assessed = [g.number for g in splan.goals if g.rule.kind == "assessment"]
@@ -239,12 +252,24 @@ def test_module_and_engine_agree_on_random_results(path: Path) -> None:
         assessments = {n: GoalAssessment(n, s) for n, s in zip(assessed, statuses, strict=True) if s is not None}
         engine = plain_score(score(splan, results, assessments))
         generated = module.score(
-            {uid: r.as_dict() for uid, r in results.items()}, {n: a.status.value for n, a in assessments.items()}
+            {uid: r.as_dict() for uid, r in results.items()},
+            {n: a.status.value for n, a in assessments.items()},
+            year=year,
         )
         assert {
             k: {"fulfilment": v["fulfilment"], "points": v["points"]} for k, v in generated["units"].items()
         } == engine["units"]
-        for key in ("earned", "total", "dropped", "rebased", "pay", "goals", "goals_met", "goals_counted"):
+        for key in (
+            "earned",
+            "total",
+            "dropped",
+            "rebased",
+            "pay",
+            "pay_amount",
+            "goals",
+            "goals_met",
+            "goals_counted",
+        ):
             assert generated[key] == engine[key], key
 
     agree()

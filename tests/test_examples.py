@@ -433,6 +433,7 @@ plan {
   genforhandling "The plan can be renegotiated if its basis changes materially."
   næste forhandling "Negotiations on the 2023 plan start in the autumn of 2022."
 }
+standardtekst periode
 indledning "This plan is agreed between the department and the agency."
 strategi {
   mission "The agency decides sample cases *fast* and **right**."

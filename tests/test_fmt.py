@@ -47,9 +47,18 @@ def test_formatting_twice_changes_nothing(plan: A.Plan) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(strategies.prose)
+@given(strategies.prose_with_nested_lists)
 def test_prose_statements_round_trip(prose: A.Prose) -> None:
     plan = A.Plan(introduction=prose)
+    assert reparse(format_plan(plan)) == plan
+
+
+@settings(max_examples=50, deadline=None)
+@given(strategies.prose_with_nested_lists)
+def test_nested_lists_round_trip_inside_blocks(prose: A.Prose) -> None:
+    """A goal's text is indented two levels: nested items and wrapped lines keep their places."""
+    goal = A.Goal("1.1", "Område", text=prose)
+    plan = A.Plan(sections=(A.GoalSection(1, "Faglige mål", goals=(goal,)),))
     assert reparse(format_plan(plan)) == plan
 
 

@@ -60,7 +60,7 @@ def plan_with(old: str, new: str, base: str = PLAN_TEXT) -> str:
 @pytest.mark.parametrize("deadline", ["ultimo 0", "ultimo 99999", "Q1 0", "2. kvartal 1800", "primo maj 2300"])
 def test_years_outside_the_sane_range_are_errors(deadline: str, tmp_path: Path) -> None:
     text = plan_with("frist 2. kvartal", f"frist {deadline}")
-    assert "MRP320" in codes(text)
+    assert "MRP330" in codes(text)
     plan = tmp_path / "plan.mrp"
     plan.write_text(text, encoding="utf-8")
     code, _, err = cli("build", str(plan), "--to", "py", "--to", "md", "-o", str(tmp_path / "out"), "--force")
@@ -449,7 +449,7 @@ def test_tex_writes_generated_fonts_inside_its_build_directory(tmp_path: Path, m
     """A backquote needs a font TeX generates on the fly (mktexpk); it must not land in the
     user's TEXMFVAR or home directory."""
     from mrpl.render import render
-    from mrpl.render.pdf import build_pdf
+    from mrpl.render.latex_pdf import compile_latex
 
     outside, home = tmp_path / "texmf-var", tmp_path / "home"
     outside.mkdir()
@@ -459,5 +459,5 @@ def test_tex_writes_generated_fonts_inside_its_build_directory(tmp_path: Path, m
     text = plan_with('mål 1.1 "Service" {', 'mål 1.1 "`Service` ħ ſ ĸ ŉ ,, x" {', CLEAN)
     plan = mrpl.load_string(text, "t.mrp").plan
     assert plan is not None
-    assert build_pdf(render(plan, "tex"), "t").startswith(b"%PDF")
+    assert compile_latex(render(plan, "tex"), "t")[0].startswith(b"%PDF")
     assert list(outside.rglob("*")) == [] and list(home.rglob("*")) == []

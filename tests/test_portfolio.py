@@ -179,3 +179,11 @@ def test_cli_report_exit_codes(tmp_path: Path) -> None:
     bad = mrplc("report", str(FIXTURES / "MRP905" / "bad"))
     assert bad.returncode == 1 and "MRP101" in bad.stderr
     assert "alfa-2024" not in bad.stdout.split("ingen resultater")[0] or "ingen resultater" in bad.stdout
+
+
+def test_check_dir_runs_the_checks_across_plans() -> None:
+    done = mrplc("check", str(FIXTURES / "MRP901" / "bad"))
+    assert "MRP901" in done.stderr and done.returncode == 0  # a warning
+    done = mrplc("check", str(FIXTURES / "MRP905" / "bad"))
+    assert "MRP905" in done.stderr and "MRP101" in done.stderr and done.returncode == 1
+    assert "[MRP9" not in mrplc("check", str(FIXTURES / "MRP901" / "good")).stderr

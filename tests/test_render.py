@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 import mrpl
 from mrpl import ast as A
 from mrpl import i18n
+from mrpl.check import check_plan
 from mrpl.render import render
 from mrpl.render.document import build_document, weight_entries
 
@@ -213,7 +214,11 @@ def test_english_headings() -> None:
     assert "| No. | Area | Goal | Result requirements | Weight |" in md
     assert "from 1 January 2020 up to and including 31 December 2020" in md
     tex = render(plan, "tex", "en")
-    assert r"\usepackage[british]{babel}" in tex
+    # English phrases, the plan's Danish text hyphenated as Danish (babel's last language is the main one).
+    assert r"\usepackage[danish,british]{babel}" in tex
+    assert r"\begin{otherlanguage}{danish}" in tex
+    english = render(load(ROOT / "examples" / "english-sample.mrp"), "tex", "en")
+    assert r"\usepackage[british]{babel}" in english and "otherlanguage" not in english
 
 
 def test_introduction_names_parties_and_short_name() -> None:
@@ -311,3 +316,135 @@ def test_markdown_escapes_only_what_commonmark_reads_as_structure() -> None:
     assert markdown_text("- punkt") == "\\- punkt"
     assert markdown_text("-3 grader") == "-3 grader"
     assert markdown_text("===") == "\\==="
+
+
+# --------------------------------------------------------------------------
+# No invented contract text: standard texts only where the plan asks for them
+
+_SMALL_PLAN = """
+plan {
+  ministerium "Udlændinge- og Integrationsministeriet"
+  styrelse "Hjemrejsestyrelsen"
+  periode 1. januar 2022 til 31. december 2022
+  direktør "Claes Nilas"
+  departementschef "Pernille Breinholdt Mikkelsen" { sted "København"; dato 2021-11-22 }
+}
+STANDARD
+afsnit 1 "Faglige mål" {
+  mål 1.1 "Hjemrejser" {
+    tekst "Flere udlændinge uden lovligt ophold rejser hjem."
+    vægt 100
+    resultatkrav { tekst "Antallet af udsendelser stiger."; måltal stigning 10 % }
+  }
+}
+"""
+
+_STANDARD_SENTENCES = ("parties", "director_contract", "kodeks", "validity", "renegotiation", "follow_up_default")
+
+
+def _small(standard: str = "", header_change: tuple[str, str] = ("", "")) -> A.Plan:
+    source = _SMALL_PLAN.replace("STANDARD", standard).replace(*header_change)
+    result = mrpl.load_string(source, "small.mrp")
+    assert result.plan is not None, result.diagnostics
+    return result.plan
+
+
+def _sentence_start(key: str, lang: str) -> str:
+    """The fixed opening words of a standard sentence (before its first {field})."""
+    return i18n.phrase(key, lang).split("{")[0][:40]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_plan_without_standard_texts_gets_none(lang: str) -> None:
+    plan = _small()
+    for fmt in ("md", "tex"):
+        text = render(plan, fmt, lang).replace("-{}", "-")
+        for key in _STANDARD_SENTENCES:
+            assert _sentence_start(key, lang) not in text, (fmt, key)
+    md = render(plan, "md", lang)
+    assert i18n.phrase("introduction", lang) not in md and i18n.phrase("follow_up", lang) not in md
+    assert f"## 1.0 {i18n.phrase('goals', lang)}" in md  # the sections that exist are numbered from 1
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_standard_texts_are_printed_where_the_plan_asks(lang: str) -> None:
+    standard = "standardtekst indledning\nstandardtekst opfølgning\nstandardtekst periode\nstandardtekst genforhandling"
+    md = render(_small(standard), "md", lang)
+    for key in _STANDARD_SENTENCES:
+        assert _sentence_start(key, lang) in md, key
+    period = "1. januar 2022 til og med 31. december 2022" if lang == "da" else "1 January 2022 up to and including"
+    assert period in md
+
+
+def test_a_standard_text_comes_before_the_plans_own_text() -> None:
+    own = 'standardtekst opfølgning\nopfølgning "Status forelægges skriftligt for departementschefen."'
+    md = render(_small(own), "md")
+    standard = md.index(_sentence_start("follow_up_default", "da"))
+    assert standard < md.index("Status forelægges skriftligt") < md.index("## 3.0 Kontraktperiode")
+
+
+def test_the_standard_introduction_never_prints_a_sentence_with_a_gap() -> None:
+    no_ministry = ('  ministerium "Udlændinge- og Integrationsministeriet"\n', "")
+    plan = _small("standardtekst indledning", no_ministry)
+    md = render(plan, "md")
+    assert "indgået mellem" not in md and "s departement" not in md
+    assert "direktørkontrakt for direktør Claes Nilas." in md
+    codes = [d.code for d in check_plan(plan)]
+    assert codes.count("MRP621") == 1
+
+
+def test_a_signature_without_place_or_date_still_bolds_the_name() -> None:
+    md = render(_small(), "md")
+    assert "**Claes Nilas**\\\nDirektør\\\nHjemrejsestyrelsen" in md
+    assert "København, den 22. november 2021\\\n**Pernille Breinholdt Mikkelsen**\\\nDepartementschef" in md
+
+
+# --------------------------------------------------------------------------
+# Headings as the reference plans write them
+
+
+def test_a_background_with_its_own_title_keeps_the_goal_number() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    assert "##### 1.3 Kvalitet i sagsbehandlingen og afgørelser\n" in md
+    assert "##### 1.1 Virksomhedsrettet integrationsindsats\n" in md
+
+
+def test_an_annex_method_title_names_the_goal_in_its_heading() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    assert "#### Resultatkrav 1.4 Servicemål (vægt 70 point)\n" in md
+
+
+def test_annex_group_headings_stand_over_their_sections_methods() -> None:
+    md = render(load(ROOT / "examples" / "siri-2020.mrp"), "md")
+    external = md.index("### Faglige mål (eksternt rettede)\n")
+    internal = md.index("### Internt rettede mål\n")
+    assert external < md.index("#### Resultatkrav 1.1 ") < internal < md.index("#### Resultatkrav 2.1 ")
+    tex = render(load(ROOT / "examples" / "siri-2020.mrp"), "tex")
+    assert r"\mrplunnumbered{Internt rettede mål}" in tex
+
+
+# --------------------------------------------------------------------------
+# Cells as the annex writes them, a level in words (examples/faerdselsstyrelsen-2024.mrp)
+
+
+def test_annex_cells_are_printed_as_the_annex_writes_them() -> None:
+    md = render(load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp"), "md")
+    assert "| Praktisk prøve, kategori B | 42 | 30 |" in md
+    assert "| Bekræftelse af booking | 0-1 dag | 10 |" in md
+    assert "#### Resultatkrav 1.1 Servicemål (vægt 60 point)" in md  # the unlabelled requirement's method title
+
+
+def test_a_plan_without_ministry_names_its_department_and_opens_with_the_title() -> None:
+    md = render(load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp"), "md")
+    assert md.startswith("# Mål- og resultatplan 2024\n")
+    assert "indgået mellem Transportministeriets departement og Færdselsstyrelsen." in md
+    assert "**Anne Holm**\\\nDirektør" in md
+
+
+def test_nested_lists_in_markdown_latex_and_table_cells() -> None:
+    plan = load(ROOT / "examples" / "faerdselsstyrelsen-2024.mrp")
+    md = render(plan, "md")
+    assert "1. afvikle køreprøver og syn med kort ventetid\n   - for personbiler" in md
+    assert "• køreprøver ◦ praktisk prøve, kategori B ◦ teoriprøve, kategori B • booking af prøvetid" in md
+    tex = render(plan, "tex")
+    assert "\\item afvikle køreprøver og syn med kort ventetid\n\\begin{itemize}\n\\item for personbiler" in tex

@@ -371,3 +371,24 @@ def test_assessment_without_a_pass_mark_scores_the_points_reached() -> None:
     assert fulfilment(check, D(27)) == D("0.75")
     assert fulfilment(check, D(36)) == 1 and meets(check, D(36))
     assert fulfilment(check, D(0)) == 0 and not meets(check, D(35))
+
+
+def test_a_level_in_words_is_reached_or_not_per_area() -> None:
+    """`niveau "det forventede modenhedsniveau" på 7 områder`: each area reports true or false."""
+    from mrpl import load_file
+    from mrpl.report import result_words
+    from mrpl.results import parse_results
+
+    plan = load_file("examples/faerdselsstyrelsen-2024.mrp").plan
+    assert plan is not None
+    splan = scoring_plan(plan)
+    areas = ", ".join(f'"{n}" = {"false" if n == 3 else "true"}' for n in range(1, 8))
+    text = f'[[result]]\nid = "2.1"\nareas = {{ {areas} }}\n'
+    results = parse_results(text, "r.toml", splan)
+    assert results.diagnostics == []
+    units = [u for g in score(splan, results.results).goals for r in g.requirements for u in r.units]
+    unit = next(u for u in units if u.unit.id == "2.1")
+    assert unit.fulfilment == D(6) / D(7)
+    assert "3: ikke nået" in result_words(unit)
+    wrong = parse_results(text.replace("false", "3"), "r.toml", splan)
+    assert [d.code for d in wrong.diagnostics] == ["MRP802"]

@@ -110,8 +110,9 @@ def test_every_example_plan_has_valid_results_files() -> None:
     """Each example plan has one results file or several (PLAN.toml, PLAN.uo1.toml, ...: the
     portfolio report's follow-ups), and every one of them scores."""
     from mrpl import load_file
-    from mrpl.results import read_results
+    from mrpl.results import read_results, results_year
     from mrpl.score import score, scoring_plan
+    from mrpl.years import is_multi_year, plan_years
 
     for plan_path in sorted(EXAMPLES.glob("*.mrp")):
         found = [
@@ -122,8 +123,10 @@ def test_every_example_plan_has_valid_results_files() -> None:
         assert found, plan_path.name
         loaded = load_file(str(plan_path))
         assert loaded.plan is not None
-        splan = scoring_plan(loaded.plan)
         for path in found:
+            # a multi-year plan's file reports one year (mrpl.years)
+            year = results_year(path.read_text(encoding="utf-8"), str(path), plan_years(loaded.plan) or range(0))
+            splan = scoring_plan(loaded.plan, year if is_multi_year(loaded.plan) and isinstance(year, int) else None)
             results = read_results(str(path), splan)
             assert results.ok, results.diagnostics
             assert results.results

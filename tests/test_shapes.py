@@ -133,9 +133,9 @@ BODY = 'afsnit 1 "Mål" { mål 1 "X" { resultatkrav { tekst "Sagerne afgøres." 
 @pytest.mark.parametrize(
     ("layout", "expected"),
     [
-        (BODY + 'VÆGT\nopfølgning "F"', ["3.0 V", "4.0 Opfølgning", "5.0 Kontraktperiode og påtegning"]),
-        (BODY + 'opfølgning "F"\nVÆGT', ["3.0 Opfølgning", "4.0 Kontraktperiode og påtegning", "V"]),
-        (BODY + 'opfølgning "F"\nVÆGT\nfodnote 1 "n"', ["3.0 Opfølgning", "4.0 Kontraktperiode og påtegning", "V"]),
+        (BODY + 'VÆGT\nopfølgning "F"', ["2.0 V", "3.0 Opfølgning"]),
+        (BODY + 'opfølgning "F"\nVÆGT', ["2.0 Opfølgning", "V"]),
+        (BODY + 'opfølgning "F"\nVÆGT\nfodnote 1 "n"', ["2.0 Opfølgning", "V"]),
         ('VÆGT\nindledning "I"\n' + BODY, []),
     ],
 )
@@ -145,7 +145,9 @@ def test_the_weights_table_stands_where_the_plan_writes_it(layout: str, expected
     if layout.startswith("VÆGT"):  # before every part of the body: right after the introduction
         assert headings[:3] == ["1.0 Indledning", "2.0 V", "3.0 Mål og resultatkrav"]
     else:
-        assert headings[headings.index("2.0 Mål og resultatkrav") + 1 :] == expected
+        # No `indledning` and no `standardtekst indledning`: the goals are section 1.0; no
+        # signatures and no standard texts: no "Kontraktperiode og påtegning" section.
+        assert headings[headings.index("1.0 Mål og resultatkrav") + 1 :] == expected
     assert "(vægt 0 point)" not in render(plan, "md")
 
 

@@ -4,7 +4,8 @@
     check_plan(plan, sources) diagnostics for a Plan (e.g. one changed with dataclasses.replace)
 
 Each rule family is one module and one pass over the plan: weights (MRP1xx),
-numbering and references (MRP2xx), dates (MRP3xx), targets (MRP4xx), budget
+numbering and references (MRP2xx), dates (MRP3xx; multi-year targets MRP32x),
+targets (MRP4xx; changes and performance pay MRP42x), budget
 (MRP5xx), completeness (MRP6xx), guidance (MRP7xx). Codes, severities and
 explanations live in `mrpl.codes`.
 
@@ -26,9 +27,11 @@ from mrpl.check.context import Context
 from mrpl.check.dates import check_dates
 from mrpl.check.guidance import check_guidance
 from mrpl.check.numbering import check_numbering
+from mrpl.check.pay import check_pay
 from mrpl.check.suppress import apply_suppressions
 from mrpl.check.targets import check_targets
 from mrpl.check.weights import check_weights
+from mrpl.check.years import check_years
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.gc_pause import collector_paused
 from mrpl.load import LoadResult
@@ -40,6 +43,8 @@ RULES: tuple[Callable[[Context], None], ...] = (
     check_numbering,
     check_dates,
     check_targets,
+    check_years,
+    check_pay,
     check_budget,
     check_completeness,
     check_guidance,

@@ -39,6 +39,7 @@ def find_placeholders(text: str) -> list[str]:
 
 def check_completeness(ctx: Context) -> None:
     _check_placeholders(ctx)
+    _check_standard_texts(ctx)
     _check_methods(ctx)
     for section in ctx.plan.sections:
         if not section.goals:
@@ -54,6 +55,36 @@ def check_completeness(ctx: Context) -> None:
                 goal.span,
                 fix="move it (or its `importer`) into an `afsnit`",
             )
+
+
+_STANDARD_TEXT_NAMES = {
+    A.StandardTextKind.INTRODUCTION: "indledning", A.StandardTextKind.FOLLOW_UP: "opfølgning",
+    A.StandardTextKind.RENEGOTIATION: "genforhandling", A.StandardTextKind.PERIOD: "periode",
+}  # fmt: skip
+
+
+def _check_standard_texts(ctx: Context) -> None:
+    """Each standard text once, and the header facts it states present (MRP606 covers
+    a header without `styrelse` or `periode`)."""
+    seen: set[A.StandardTextKind] = set()
+    for use in ctx.plan.standard_texts:
+        name = _STANDARD_TEXT_NAMES[use.kind]
+        if use.kind in seen:
+            ctx.report("MRP622", f"`standardtekst {name}` is given twice; it is printed once", use.span,
+                       fix="delete this line")  # fmt: skip
+            continue
+        seen.add(use.kind)
+        header = ctx.header
+        if header is None and use.kind in (A.StandardTextKind.INTRODUCTION, A.StandardTextKind.PERIOD):
+            ctx.report("MRP621", f"`standardtekst {name}` states facts from the plan header, and there is none",
+                       use.span, fix="add a `plan { ... }` header, or write the text out")  # fmt: skip
+        elif (
+            header is not None
+            and use.kind is A.StandardTextKind.INTRODUCTION
+            and not (header.department or header.ministry)
+        ):
+            ctx.report("MRP621", "`standardtekst indledning` names the parties, and the header names no department",
+                       use.span, fix='add `ministerium "..."` (or `departement "..."`) to the header')  # fmt: skip
 
 
 def _check_placeholders(ctx: Context) -> None:

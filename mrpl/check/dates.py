@@ -17,7 +17,7 @@ from mrpl.check.context import Context
 from mrpl.textdates import deadlines_named
 
 _LIMITS = {A.DeadlineKind.QUARTER: (4, "quarter"), A.DeadlineKind.HALF: (2, "half-year")}
-# The years a plan may name (MRP320): wide enough for any contract and its history, narrow
+# The years a plan may name (MRP330): wide enough for any contract and its history, narrow
 # enough that every later stage (calendars, scoring, documents) can compute with them.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
@@ -64,7 +64,7 @@ def _check_header_dates(ctx: Context, header: A.Header, period: A.Period) -> Non
 
 
 def _years_in_range(ctx: Context, header: A.Header | None) -> bool:
-    """MRP320 for every year outside FIRST_YEAR..LAST_YEAR; True when there is none."""
+    """MRP330 for every year outside FIRST_YEAR..LAST_YEAR; True when there is none."""
     found: list[tuple[int, A.Span]] = []
     if header is not None:
         if header.year is not None:
@@ -79,7 +79,7 @@ def _years_in_range(ctx: Context, header: A.Header | None) -> bool:
     found += [(d.year, d.span) for d, _scope in _deadlines(ctx.goals) if d.year is not None]
     bad = [(year, span) for year, span in found if not FIRST_YEAR <= year <= LAST_YEAR]
     for year, span in bad:
-        ctx.report("MRP320", f"the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", span)
+        ctx.report("MRP330", f"the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", span)
     return not bad
 
 
@@ -93,12 +93,13 @@ def _deadlines(goals: tuple[A.Goal, ...]) -> Iterator[tuple[A.Deadline, bool]]:
                 yield req.dropped.on, False
             if req.scope is not None and req.scope.within is not None:
                 yield req.scope.within, True
-            for target in _targets(req):
+            for target in requirement_targets(req):
                 if isinstance(target, A.ShareTarget) and target.by is not None:
                     yield target.by, False
 
 
-def _targets(req: A.Requirement) -> Iterator[A.Target]:
+def requirement_targets(req: A.Requirement) -> Iterator[A.Target]:
+    """The requirement's targets and those of its sub-weight members, at any depth."""
     yield from req.targets
     stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
     while stack:
@@ -143,6 +144,8 @@ def _check_in_period(ctx: Context, deadline: A.Deadline, period: A.Period, is_sc
         first, last = deadline.start_date(year), deadline.end_date(year)
     except ValueError:  # an impossible date is the parser's MRP020
         return
+    if is_scope and deadline.kind is A.DeadlineKind.YEARS and last < period.start:
+        return  # a measurement window before the contract (`i 2011-2015`), as baselines are
     if is_scope:
         first = first if first <= last else last
         if last < period.start or first > period.end:

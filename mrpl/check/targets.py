@@ -8,6 +8,7 @@ the rest. So with `mindst`/`over` the thresholds fall from step to step, with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ def check_targets(ctx: Context) -> None:
             _check_scale(ctx, method)
         for req in goal.requirements:
             _check_requirement(ctx, req)
+            _check_cells(ctx, req)
     for method in ctx.annex_methods:
         _check_scale(ctx, method)
     if ctx.plan.pay is not None and ctx.plan.pay.schedule:
@@ -97,7 +99,19 @@ def _percent(ctx: Context, value: Decimal, span: A.Span, what: str) -> None:
         ctx.report("MRP401", f"{what} is {plan_number(value)} %; percentages lie between 0 and 100", span)
 
 
+def _check_level_words(ctx: Context, target: A.LevelTarget) -> None:
+    words = (target.words or "").strip()
+    if not words:
+        ctx.report("MRP432", "the level is given in words, and the words are empty", target.span,
+                   fix="write the level as a number (`niveau 4`) or as the plan words it")  # fmt: skip
+    elif _CELL_NUMBER.fullmatch(words):
+        ctx.report("MRP432", f"the level in words is a number, {words!r}", target.span,
+                   fix=f"write it without quotes: `niveau {words}`, so it can be compared with the result")  # fmt: skip
+
+
 def _check_target(ctx: Context, target: A.Target) -> None:
+    if isinstance(target, A.LevelTarget) and target.words is not None:
+        _check_level_words(ctx, target)
     match target:
         case A.ShareTarget():
             _percent(ctx, target.percent, target.span, "the share")
@@ -130,6 +144,38 @@ def _check_target(ctx: Context, target: A.Target) -> None:
                     "cannot be reached",
                     target.span,
                 )
+
+
+_CELL_NUMBER = re.compile(r"\d+(?:,\d+)?")
+
+
+def _target_number(target: A.Target) -> Decimal | None:
+    """The number a part's table cell states for its target: the days of a share's limit,
+    a time target's duration, a count."""
+    match target:
+        case A.ShareTarget(within=A.Duration(value=value)):
+            return value
+        case A.TimeTarget(duration=A.Duration(value=value)):
+            return value
+        case A.CountTarget(value=value):
+            return value
+    return None
+
+
+def _check_cells(ctx: Context, req: A.Requirement) -> None:
+    """A part's `celle` ("31", "0-1 dag") is printed instead of its target in words: its
+    last number must be the target's (MRP431), or the annex and the scoring disagree."""
+    stack: list[A.SubWeight | A.SubWeightGroup] = list(req.groups)
+    while stack:
+        member = stack.pop()
+        if isinstance(member, A.SubWeightGroup):
+            stack.extend(member.members)
+            continue
+        numbers = _CELL_NUMBER.findall(member.cell or "")
+        stated = [n for n in (_target_number(t) for t in member.targets) if n is not None]
+        if numbers and len(stated) == 1 and Decimal(numbers[-1].replace(",", ".")) != stated[0]:
+            ctx.report("MRP431", f"the cell of {member.name!r} reads {member.cell!r}, but its target says "
+                       f"{plan_number(stated[0])}", member.span, fix="make the cell and the target agree")  # fmt: skip
 
 
 def _direction(targets: tuple[A.Target, ...]) -> A.Relation | None:

@@ -21,8 +21,9 @@ from pathlib import Path
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity, has_errors
 from mrpl.load import LoadResult, SourceError, load_file
-from mrpl.results import read_results
+from mrpl.results import read_results, results_year
 from mrpl.score import Score, ScoringPlan, score, scoring_plan
+from mrpl.years import is_multi_year, plan_years
 
 PLAN_SUFFIX = ".mrp"
 RESULTS_SUFFIXES = (".toml", ".csv")
@@ -166,14 +167,19 @@ def _plan_entry(path: str, loaded: LoadResult, results_paths: list[str], sources
         runs = tuple(_unscored(p, "the plan has errors: fix them before its results are scored") for p in results_paths)
         return PlanEntry(path, loaded, diagnostics, None, runs)
     splan = scoring_plan(loaded.plan)
-    runs = sorted((_run(p, splan, sources) for p in results_paths), key=lambda r: r.sort_key)
+    runs = sorted((_run(p, splan, sources, loaded.plan) for p in results_paths), key=lambda r: r.sort_key)
     return PlanEntry(path, loaded, diagnostics, splan, tuple(runs))
 
 
-def _run(path: str, splan: ScoringPlan, sources: dict[str, str]) -> ResultsRun:
+def _run(path: str, splan: ScoringPlan, sources: dict[str, str], plan: A.Plan | None = None) -> ResultsRun:
     try:
         if os.path.getsize(path) > MAX_RESULTS_BYTES:
             return _unscored(path, f"larger than {MAX_RESULTS_BYTES // (1024 * 1024)} MB: not a results file")
+        if plan is not None and is_multi_year(plan):  # a multi-year plan: the file's year (mrpl.years)
+            year_plan = _year_plan(path, plan)
+            if isinstance(year_plan, Diagnostic):
+                return ResultsRun(path, "actual", None, None, (year_plan,))
+            splan = year_plan
         results = read_results(path, splan)
     except OSError as exc:
         return _unscored(path, f"cannot read: {exc.strerror or exc}")
@@ -186,6 +192,14 @@ def _run(path: str, splan: ScoringPlan, sources: dict[str, str]) -> ResultsRun:
     kind = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else results.kind)
     as_of = results.as_of or (splan.period.end if splan.period and kind == "actual" else None)
     return ResultsRun(path, kind, as_of, scored, diagnostics, results.source)
+
+
+def _year_plan(path: str, plan: A.Plan) -> ScoringPlan | Diagnostic:
+    """The scoring plan of the year a multi-year plan's results file reports (or why it has none)."""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        text = fh.read()
+    year = results_year(text, path, plan_years(plan) or range(0))
+    return year if isinstance(year, Diagnostic) else scoring_plan(plan, year)
 
 
 def _unscored(path: str, why: str) -> ResultsRun:

@@ -12,23 +12,13 @@ import os
 from decimal import Decimal
 from typing import Any
 
+from mrpl.annual_report import STATUS_EN
 from mrpl.diagnostics import Diagnostic
 from mrpl.i18n import format_date
 from mrpl.portfolio.crosscheck import cross_plan_diagnostics
 from mrpl.portfolio.discover import PlanEntry, Portfolio, ResultsRun
 from mrpl.report import report_data
 from mrpl.score import HUNDRED, ZERO
-
-# Status words as the scoring report writes them (Danish), and in English.
-STATUS_EN = {
-    "Opfyldt": "Met",
-    "Delvist opfyldt": "Partly met",
-    "Ikke opfyldt": "Not met",
-    "Udgået": "Dropped",
-    "Ikke opgjort": "Not reported",
-    "Ikke opgjort endnu": "Not yet reported",
-    "Ikke scoret": "Not scored",
-}
 
 
 def portfolio_diagnostics(portfolio: Portfolio) -> list[Diagnostic]:

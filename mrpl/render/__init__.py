@@ -1,8 +1,9 @@
 """Rendering a loaded plan to documents: `render(plan, fmt, lang) -> str`.
 
-Backends: "md" (Markdown), "tex" (LaTeX), "py" (a Python module, from
-`mrpl.render.python` when present). PDF is built from the LaTeX text by
-`mrpl.render.pdf`, since it needs a TeX run, not just text.
+Text backends: "md" (Markdown), "tex" (LaTeX), "typ" (Typst), "py" (a
+Python module, from `mrpl.render.python` when present). Binary formats are
+built by `render_bytes`: "pdf" (the Typst source compiled in-process,
+mrpl.render.pdf) and "docx" (Word, mrpl.render.word).
 """
 
 from __future__ import annotations
@@ -31,6 +32,27 @@ def _latex(plan: A.Plan, lang: str) -> str:
     return render_latex(build_document(plan, lang))
 
 
+def _typst(plan: A.Plan, lang: str) -> str:
+    from mrpl.render.document import build_document
+    from mrpl.render.pdf import typst_source
+
+    return typst_source(build_document(plan, lang))
+
+
+def _pdf(plan: A.Plan, lang: str) -> bytes:
+    from mrpl.render.document import build_document
+    from mrpl.render.pdf import build_pdf
+
+    return build_pdf(build_document(plan, lang))
+
+
+def _docx(plan: A.Plan, lang: str) -> bytes:
+    from mrpl.render.document import build_document
+    from mrpl.render.word import build_docx
+
+    return build_docx(build_document(plan, lang))
+
+
 def _python(plan: A.Plan, lang: str) -> str:
     try:
         module = importlib.import_module("mrpl.render.python")
@@ -41,12 +63,13 @@ def _python(plan: A.Plan, lang: str) -> str:
     return str(module.render(plan, lang=lang))
 
 
-BACKENDS: dict[str, Callable[[A.Plan, str], str]] = {"md": _markdown, "tex": _latex, "py": _python}
-EXTENSIONS = {"md": ".md", "tex": ".tex", "pdf": ".pdf", "py": ".py"}
+BACKENDS: dict[str, Callable[[A.Plan, str], str]] = {"md": _markdown, "tex": _latex, "typ": _typst, "py": _python}
+BINARY_BACKENDS: dict[str, Callable[[A.Plan, str], bytes]] = {"pdf": _pdf, "docx": _docx}
+EXTENSIONS = {"md": ".md", "tex": ".tex", "typ": ".typ", "pdf": ".pdf", "docx": ".docx", "py": ".py"}
 
 
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
-    """The document text of `plan` in format `fmt` ("md", "tex", "py")."""
+    """The document text of `plan` in format `fmt` ("md", "tex", "typ", "py")."""
     from mrpl.i18n import LANGUAGES  # here, not above: mrpl.render.escape is imported without Babel
 
     if fmt not in BACKENDS:
@@ -56,4 +79,15 @@ def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     return BACKENDS[fmt](plan, lang)
 
 
-__all__ = ["BACKENDS", "EXTENSIONS", "BackendUnavailable", "render"]
+def render_bytes(plan: A.Plan, fmt: str, lang: str = "da") -> bytes:
+    """The file contents of `plan` in any format: text formats as UTF-8, "pdf" and "docx" as built."""
+    from mrpl.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    if fmt in BINARY_BACKENDS:
+        return BINARY_BACKENDS[fmt](plan, lang)
+    return render(plan, fmt, lang).encode("utf-8")
+
+
+__all__ = ["BACKENDS", "BINARY_BACKENDS", "EXTENSIONS", "BackendUnavailable", "render", "render_bytes"]

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import mrpl
-from mrpl.render import EXTENSIONS, BackendUnavailable, render
+from mrpl.render import EXTENSIONS, BackendUnavailable, render_bytes
 from mrpl.render.output import OutputError, output_path, write_atomic
-from mrpl.render.pdf import PdfError, build_pdf
+from mrpl.render.pdf import PdfError
 
 
 class BuildError(Exception):
@@ -19,16 +19,14 @@ class BuildError(Exception):
         self.unavailable = unavailable
 
 
-def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, name: str, files: tuple[str, ...] = ()) -> bytes:
-    """The bytes of one output format; `files` name the plan's files in TeX errors."""
+def produce(plan: mrpl.ast.Plan, fmt: str, lang: str) -> bytes:
+    """The bytes of one output format."""
     try:
-        if fmt == "pdf":
-            return build_pdf(render(plan, "tex", lang), name, files)
-        return render(plan, fmt, lang).encode("utf-8")
+        return render_bytes(plan, fmt, lang)
     except BackendUnavailable as exc:
         raise BuildError(f"--to {fmt}: not available ({exc})", unavailable=True) from None
     except PdfError as exc:
-        raise BuildError(str(exc), unavailable="apt-get install" in str(exc)) from None
+        raise BuildError(str(exc)) from None
 
 
 def write_outputs(
@@ -39,7 +37,7 @@ def write_outputs(
     written = []
     for fmt in dict.fromkeys(formats):
         target = output_path(source, out_dir, EXTENSIONS[fmt])
-        data = produce(result.plan, fmt, lang, Path(source).stem, result.files)
+        data = produce(result.plan, fmt, lang)
         try:
             write_atomic(target, data, [source, *result.files])
         except OutputError as exc:

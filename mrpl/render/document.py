@@ -8,23 +8,27 @@ backend escapes and marks them up for its own syntax.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.i18n import (
+    describe_pay_amount,
+    describe_pay_linear,
     describe_step,
     describe_target,
     format_date,
     format_deadline,
+    format_kroner,
     format_number,
     format_points,
     format_weight,
     join_words,
     phrase,
 )
-from mrpl.prose import parse_prose
 from mrpl.textdates import deadlines_named
 
 Text = str | A.Prose
@@ -59,6 +63,7 @@ class Block:
     label: str = ""
     value: str = ""
     lines: tuple[str, ...] = ()
+    depth: int = 0  # headings: levels below where the section puts them (under an annex group heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +115,34 @@ class Document:
     sections: tuple[Section, ...]
     annex: Section | None
     footnotes: tuple[A.Footnote, ...] = field(default=())
+    text_lang: str = "da"  # the language the plan's own text is written in (hyphenation, PDF tags)
+    date: date | None = None  # the plan's date: its last signature, else the start of its period
+    author: str = ""  # who issues the document: the department, else the ministry
 
     def footnote(self, label: str) -> A.Prose | None:
         return next((f.text for f in self.footnotes if f.label == label), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A block of a section, or consecutive signatures gathered to be laid out side by side."""
+
+    kind: str  # a Block kind, or "signatures"
+    block: Block | None = None
+    signatures: tuple[tuple[str, ...], ...] = ()
+
+
+def runs(blocks: tuple[Block, ...]) -> list[Run]:
+    """The blocks with each run of signatures as one item: signatures stay together on a page."""
+    out: list[Run] = []
+    for block in blocks:
+        if block.kind != "signature":
+            out.append(Run(block.kind, block))
+        elif out and out[-1].kind == "signatures":
+            out[-1] = Run("signatures", signatures=(*out[-1].signatures, block.lines))
+        else:
+            out.append(Run("signatures", signatures=(block.lines,)))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -126,16 +156,20 @@ def plan_year(plan: A.Plan) -> int | None:
 
 
 def _prose(text: str) -> A.Prose:
-    return parse_prose(text)
+    """A generated sentence as one plain paragraph: the plan's names in it are not markup."""
+    return A.Prose((A.Paragraph((A.Text(text),)),))
 
 
-def _department(header: A.Header, lang: str) -> str:
+def _department(header: A.Header, lang: str) -> str | None:
+    """The department as the parties sentence names it: `departement`, else "<ministry>s
+    departement"; None when the plan names neither."""
     if header.department:
         return header.department
-    ministry = header.ministry or ""
+    if not header.ministry:
+        return None
     if lang == "en":
-        return f"the department of {ministry}".strip()
-    genitive = ministry if ministry.endswith("s") else ministry + "s"
+        return f"the department of {header.ministry}"
+    genitive = header.ministry if header.ministry.endswith("s") else header.ministry + "s"
     return f"{genitive} {phrase('department_of', lang)}"
 
 
@@ -154,14 +188,19 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
         if weights is not None and weights.after == name:
             sections.append(_weights_section(plan, weights, lang, next(numbers)))
 
-    part("introduction", lambda n: _introduction(plan, header, lang, n))
+    # Introduction and follow-up only where the plan writes them or asks for the standard text.
+    introduced = plan.introduction is not None or plan.uses_standard_text(A.StandardTextKind.INTRODUCTION)
+    part("introduction", (lambda n: _introduction(plan, header, lang, n)) if introduced else None)
     strategy = plan.strategy
     part("strategy", (lambda n: _strategy(strategy, lang, n)) if strategy and strategy.parts else None)
     part("goals", (lambda n: _goals(plan, lang, n)) if plan.sections or plan.goals_intro else None)
-    part("follow_up", lambda n: _follow_up(plan, lang, n))
+    followed = plan.follow_up is not None or plan.uses_standard_text(A.StandardTextKind.FOLLOW_UP)
+    part("follow_up", (lambda n: _follow_up(plan, lang, n)) if followed else None)
     pay = plan.pay
     part("pay", (lambda n: _pay(plan, pay, lang, n)) if pay is not None else None)
-    sections.append(_period(header, year, lang, next(numbers)))
+    period = _period_blocks(plan, header, year, lang)
+    if period:
+        sections.append(Section(_top(next(numbers), phrase("period", lang)), period))
     if weights is not None and weights.after == "signatures":
         sections.append(_weights_section(plan, weights, lang, None))
     return Document(
@@ -172,7 +211,39 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
         sections=tuple(sections),
         annex=build_annex(plan, lang),
         footnotes=plan.footnotes,
+        text_lang=text_language(plan),
+        date=plan_date(header),
+        author=header.department or header.ministry or header.agency or "",
     )
+
+
+def plan_date(header: A.Header) -> date | None:
+    """The date a plan carries: the last signature's, else its period's first day."""
+    signed = [s.signed_on for s in (header.director, header.head) if s is not None and s.signed_on is not None]
+    if signed:
+        return max(signed)
+    if header.period is not None:
+        return header.period.start
+    return date(header.year, 1, 1) if header.year is not None else None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+# The commonest function words of each language: a plan's text is Danish unless English ones dominate.
+_DANISH_WORDS = frozenset({"og", "i", "at", "er", "en", "et", "den", "det", "de", "til", "af", "for", "med", "på"})
+_ENGLISH_WORDS = frozenset({"the", "and", "of", "to", "in", "is", "a", "for", "with", "on", "that", "be", "by"})
+
+
+def text_language(plan: A.Plan) -> str:
+    """The language the plan's own text is written in ("da" or "en"), whatever its keywords:
+    a plan written in Danish stays hyphenated and tagged as Danish in an English build."""
+    header = plan.header or A.Header()
+    texts = [header.title or "", *(g.area for g in plan.all_goals())]
+    texts += [g.text.plain() for g in plan.all_goals() if g.text is not None]
+    texts += [r.text.plain() for g in plan.all_goals() for r in g.requirements if r.text is not None]
+    words = [w.lower() for t in texts for w in _WORDS.findall(t)]
+    danish = sum(w in _DANISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return "en" if english > danish else "da"
 
 
 def _top(number: int, title: str, footnote: str | None = None) -> Heading:
@@ -180,17 +251,30 @@ def _top(number: int, title: str, footnote: str | None = None) -> Heading:
 
 
 def _introduction(plan: A.Plan, header: A.Header, lang: str, number: int) -> Section:
+    """The plan's own introduction; `standardtekst indledning` puts the standard sentences first."""
     heading = _top(number, phrase("introduction", lang))
+    blocks = []
+    if plan.uses_standard_text(A.StandardTextKind.INTRODUCTION):
+        blocks.extend(Block("prose", prose=_prose(t)) for t in standard_introduction(header, lang))
     if plan.introduction is not None:
-        return Section(heading, (Block("prose", prose=plan.introduction),))
-    agency = header.agency or ""
-    if header.agency_short and header.agency_short != agency:
-        agency = f"{agency} ({header.agency_short})"
-    texts = [phrase("parties", lang).format(department=_department(header, lang), agency=agency)]
-    if header.director is not None:
+        blocks.append(Block("prose", prose=plan.introduction))
+    return Section(heading, tuple(blocks))
+
+
+def standard_introduction(header: A.Header, lang: str) -> list[str]:
+    """The standard introduction: the parties, the director's contract (when there is a
+    director) and Kodeks VII. A sentence whose facts the header lacks is left out, never
+    printed with a gap (the checker reports the gap: MRP621)."""
+    texts = []
+    department, agency = _department(header, lang), header.agency
+    if department and agency:
+        if header.agency_short and header.agency_short != agency:
+            agency = f"{agency} ({header.agency_short})"
+        texts.append(phrase("parties", lang).format(department=department, agency=agency))
+    if header.director is not None and header.director.name.strip():
         texts.append(phrase("director_contract", lang).format(name=header.director.name))
     texts.append(phrase("kodeks", lang))
-    return Section(heading, tuple(Block("prose", prose=_prose(t)) for t in texts))
+    return texts
 
 
 _STRATEGY_DEFAULTS = {
@@ -411,6 +495,15 @@ def _goals(plan: A.Plan, lang: str, number: int) -> Section:
     return Section(_top(number, phrase("goals", lang)), tuple(blocks), tuple(tables), tuple(_backgrounds(plan)))
 
 
+def _background_title(goal: A.Goal) -> str:
+    """ "1.3 Kvalitet i sagsbehandlingen": the goal's number before the background's own
+    title (or the goal's area), unless the title already starts with it."""
+    title = (goal.background.title if goal.background else None) or goal.area
+    if title == goal.number or title.startswith((goal.number + " ", goal.number + ".")):
+        return title
+    return f"{goal.number} {title}"
+
+
 def _section_tables(
     section: A.GoalSection,
     heading: Heading,
@@ -456,8 +549,7 @@ def _backgrounds(plan: A.Plan) -> list[Block]:
         for goal in section.goals:
             if goal.background is None:
                 continue
-            title = goal.background.title or f"{goal.number} {goal.area}"
-            blocks.append(Block("subheading", heading=Heading("", title)))
+            blocks.append(Block("subheading", heading=Heading("", _background_title(goal))))
             blocks.append(Block("prose", prose=goal.background.text))
     return blocks
 
@@ -467,8 +559,13 @@ def _backgrounds(plan: A.Plan) -> list[Block]:
 
 
 def _follow_up(plan: A.Plan, lang: str, number: int) -> Section:
-    text = plan.follow_up if plan.follow_up is not None else _prose(phrase("follow_up_default", lang))
-    return Section(_top(number, phrase("follow_up", lang)), (Block("prose", prose=text),))
+    """The plan's follow-up text; `standardtekst opfølgning` puts the standard paragraph first."""
+    blocks = []
+    if plan.uses_standard_text(A.StandardTextKind.FOLLOW_UP):
+        blocks.append(Block("prose", prose=_prose(phrase("follow_up_default", lang))))
+    if plan.follow_up is not None:
+        blocks.append(Block("prose", prose=plan.follow_up))
+    return Section(_top(number, phrase("follow_up", lang)), tuple(blocks))
 
 
 def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section:
@@ -481,24 +578,44 @@ def _pay(plan: A.Plan, pay: A.PerformancePay, lang: str, number: int) -> Section
         blocks.append(
             Block("table", table=Table((phrase("pay_schedule", lang), phrase("pay_share", lang)), rows, align="lr"))
         )
+    blocks += _pay_amount_blocks(pay, lang)
     return Section(_top(number, phrase("pay", lang), footnote), tuple(blocks))
 
 
-def _period(header: A.Header, year: int | None, lang: str, number: int) -> Section:
+def _pay_amount_blocks(pay: A.PerformancePay, lang: str) -> list[Block]:
+    """The pay in money as the plan states it: maximum, salary, cap, and a proportional rule."""
     blocks: list[Block] = []
-    if header.period is not None:
+    if pay.maximum is not None:
+        blocks.append(Block("field", label=phrase("pay_maximum", lang), value=describe_pay_amount(pay.maximum, lang)))
+    if pay.salary is not None:
+        blocks.append(Block("field", label=phrase("pay_salary", lang), value=format_kroner(pay.salary, lang)))
+    if pay.cap is not None:
+        blocks.append(Block("field", label=phrase("pay_cap", lang), value=describe_pay_amount(pay.cap, lang)))
+    if pay.floor is not None and pay.full is not None:
+        rule = describe_pay_linear(pay.floor, pay.full, lang)
+        blocks.append(Block("field", label=phrase("pay_rule", lang), value=rule))
+    return blocks
+
+
+def _period_blocks(plan: A.Plan, header: A.Header, year: int | None, lang: str) -> tuple[Block, ...]:
+    """Validity, renegotiation, next negotiation and signatures: the standard sentences only
+    where the plan asks for them (`standardtekst periode`, `standardtekst genforhandling`)."""
+    blocks: list[Block] = []
+    if header.period is not None and plan.uses_standard_text(A.StandardTextKind.PERIOD):
         text = phrase("validity", lang).format(
             start=format_date(header.period.start, lang), end=format_date(header.period.end, lang)
         )
         blocks.append(Block("prose", prose=_prose(text)))
-    renegotiation = header.renegotiation if header.renegotiation is not None else _prose(phrase("renegotiation", lang))
-    blocks.append(Block("prose", prose=renegotiation))
+    if plan.uses_standard_text(A.StandardTextKind.RENEGOTIATION):
+        blocks.append(Block("prose", prose=_prose(phrase("renegotiation", lang))))
+    if header.renegotiation is not None:
+        blocks.append(Block("prose", prose=header.renegotiation))
     if header.next_negotiation:
         blocks.append(Block("prose", prose=_prose(_next_negotiation(header.next_negotiation, year, lang))))
     for signatory in (header.director, header.head):
         if signatory is not None:
             blocks.append(Block("signature", lines=_signature_lines(signatory, header, lang)))
-    return Section(_top(number, phrase("period", lang)), tuple(blocks))
+    return tuple(blocks)
 
 
 def _next_negotiation(value: str, year: int | None, lang: str) -> str:
@@ -511,11 +628,14 @@ def _next_negotiation(value: str, year: int | None, lang: str) -> str:
 
 def _signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
     """Date line (may be empty), name, title, organisation."""
-    the = phrase("the_date", lang)
+    # Danish: "København, den 20. november 2021" / "den ___ / 2021"; English has no word
+    # before a date: "Copenhagen, 20 November 2021" / "Copenhagen, ________ 2021".
+    the = phrase("the_date", lang) + " " if lang == "da" else ""
     if s.signed_on is not None:
-        when = f"{the} {format_date(s.signed_on, lang)}"
+        when = f"{the}{format_date(s.signed_on, lang)}"
     elif s.signed_year is not None:
-        when = f"{the}          / {s.signed_year}"  # a blank line to sign on
+        blank = "         / " if lang == "da" else "________ "
+        when = f"{the}{blank}{s.signed_year}"  # a blank to sign on
     else:
         when = ""
     date_line = ", ".join(p for p in (s.place or "", when) if p)
@@ -591,7 +711,10 @@ def _group_rows(group: A.SubWeightGroup, lang: str) -> list[tuple[tuple[str, ...
         if isinstance(member, A.SubWeightGroup):
             rows.extend(_group_rows(member, lang))
         else:
-            targets = "; ".join(describe_target(t, lang) for t in member.targets)
+            # The cell as the annex writes it ("31", "0-1 dag"), else the targets in words.
+            targets = (
+                member.cell if member.cell is not None else "; ".join(describe_target(t, lang) for t in member.targets)
+            )
             weight = format_number(member.weight.value, lang) if member.weight else ""
             rows.append(((member.name, targets, weight), False))
     return rows
@@ -609,12 +732,14 @@ def _groups_table(groups: tuple[A.SubWeightGroup, ...], lang: str) -> Block:
 
 
 def _requirement_heading(
-    goal: A.Goal, req: A.Requirement, lang: str, table: dict[str, Decimal] | None = None
+    goal: A.Goal, req: A.Requirement, lang: str, table: dict[str, Decimal] | None = None, name: str | None = None
 ) -> Heading:
-    """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"."""
+    """ "Resultatkrav 2.2.1 – 1. kvartal (vægt 5 point)"; `name` (a method's own title)
+    stands where the requirement's display text would."""
     title = f"{phrase('requirement', lang)} {A.requirement_id(goal, req)}"
-    if req.display:
-        title += f" – {req.display.rstrip(':')}"
+    shown = name or (req.display.rstrip(":") if req.display else None)
+    if shown:
+        title += f" – {shown}"
     weight = req.weight
     if weight is None and table and A.requirement_id(goal, req) in table:
         weight = A.Weight(table[A.requirement_id(goal, req)])
@@ -625,16 +750,25 @@ def _requirement_heading(
 
 def _goal_annex(goal: A.Goal, lang: str, table: dict[str, Decimal]) -> list[Block]:
     """The goal's heading with its methods, then each requirement's methods and
-    sub-weight table under its own subheading."""
+    sub-weight table under its own subheading. A method's own title names the goal
+    or requirement in its heading ("Resultatkrav 1.4 Servicemål (vægt 70 point)");
+    a goal's further titled methods get a subheading of their own."""
     with_content = [r for r in goal.requirements if r.methods or r.groups]
     if not goal.methods and not with_content:
         return []
-    blocks = [Block("heading", heading=_method_heading(goal.number, goal.area, goal_weight(goal, table), lang))]
-    for method in goal.methods:
+    # The goal's own method names it, else the method of its single unlabelled requirement.
+    unlabelled = [m for r in goal.requirements if r.label is None for m in r.methods]
+    first = (goal.methods or unlabelled or (None,))[0]
+    name = first.title if first is not None and first.title else goal.area
+    blocks = [Block("heading", heading=_method_heading(goal.number, name, goal_weight(goal, table), lang))]
+    for n, method in enumerate(goal.methods):
+        if n > 0 and method.title:
+            blocks.append(Block("subheading", heading=Heading("", method.title)))
         blocks.extend(_method_blocks(method, lang))
     for req in with_content:
         if req.label is not None:
-            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang, table)))
+            titled = req.methods[0].title if req.methods else None
+            blocks.append(Block("subheading", heading=_requirement_heading(goal, req, lang, table, titled)))
             if req.text is not None and req.methods:
                 blocks.append(Block("prose", prose=req.text))
         for method in req.methods:
@@ -642,6 +776,15 @@ def _goal_annex(goal: A.Goal, lang: str, table: dict[str, Decimal]) -> list[Bloc
         if req.groups:
             blocks.append(_groups_table(req.groups, lang))
     return blocks
+
+
+def _section_annex(section: A.GoalSection, lang: str, table: dict[str, Decimal]) -> list[Block]:
+    """A section's goals in the annex; under the section's `bilagstitel`, one level deeper."""
+    blocks = [b for goal in section.goals for b in _goal_annex(goal, lang, table)]
+    if not blocks or not section.annex_title:
+        return blocks
+    deeper = [replace(b, depth=b.depth + 1) if b.kind in ("heading", "subheading") else b for b in blocks]
+    return [Block("heading", heading=Heading("", section.annex_title)), *deeper]
 
 
 def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list[Block]:
@@ -654,12 +797,13 @@ def _annex_methods(plan: A.Plan, annex: A.Annex, lang: str, first: bool) -> list
             blocks.append(Block("prose", prose=annex.text))
     for method in annex.methods:
         found = _find(plan, method.ref) if method.ref else None
-        if method.title:
-            heading = Heading("", method.title)
-        elif found is not None and found.requirement is not None:
-            heading = _requirement_heading(found.goal, found.requirement, lang, table)
+        if found is not None and found.requirement is not None:
+            heading = _requirement_heading(found.goal, found.requirement, lang, table, method.title)
         elif found is not None:
-            heading = _method_heading(found.goal.number, found.goal.area, goal_weight(found.goal, table), lang)
+            name = method.title or found.goal.area
+            heading = _method_heading(found.goal.number, name, goal_weight(found.goal, table), lang)
+        elif method.title:
+            heading = Heading("", method.title)
         else:
             heading = Heading("", f"{phrase('requirement', lang)} {method.ref or ''}".strip())
         blocks.append(Block("heading", heading=heading))
@@ -725,7 +869,9 @@ def build_annex(plan: A.Plan, lang: str) -> Section | None:
     if plan.annexes and plan.annexes[0].text is not None:
         blocks.append(Block("prose", prose=plan.annexes[0].text))
     table = _table_weights(plan)
-    for goal in plan.all_goals():
+    for section in plan.sections:
+        blocks.extend(_section_annex(section, lang, table))
+    for goal in plan.goals:
         blocks.extend(_goal_annex(goal, lang, table))
     for index, annex in enumerate(plan.annexes):
         blocks.extend(_annex_methods(plan, annex, lang, first=index == 0))

@@ -10,6 +10,9 @@ character of plan text can become markup in the output:
 - `csv_cell`: a spreadsheet cell that cannot start a formula (the CSV results template);
 - `terminal_text`: text for a terminal (text reports, diagnostics, diffs): no control
   character reaches it, so no escape sequence can recolour, hide or rewrite output.
+- `typst_markup`, `typst_string`, `typst_raw`: Typst markup, string literals and raw text;
+- `typst_label`: Typst label names;
+- `word_text`: text for a Word (OOXML) run or property: only what XML 1.0 can hold;
 - `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
@@ -77,6 +80,9 @@ _TEX_CHARS: dict[str, str] = {
     "≤": r"\ensuremath{\leq}",
     "→": r"\ensuremath{\rightarrow}",
     "\u2009": r"\,",
+    # A line may break after a slash and the word after it may hyphenate
+    # ("Leverandørstyring/databehandlerforhold" in a narrow column).
+    "/": r"/\hspace{0pt}",
 }
 # Characters T1 (+ TS1 from textcomp) and utf8 inputenc typeset as they are: Latin-1 and
 # Latin Extended-A but the nine letters t1enc.dfu does not define (Ħ ħ ĸ Ŀ ŀ ŉ Ŧ ŧ ſ), which
@@ -86,7 +92,7 @@ _TEX_SAFE = re.compile(
     rf"(?![{_NOT_IN_T1}])[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]"
 )
 _TEX_ANY = re.compile(
-    r"[\\{}$&#^_~%<>|\"'`\[\]\-]|,(?=,)|"
+    r"[\\{}$&#^_~%<>|\"'`\[\]\-/]|,(?=,)|"
     rf"[{_NOT_IN_T1}]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]",
     re.S,
 )
@@ -142,6 +148,69 @@ _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(text: str) -> str:
     """A text cell a spreadsheet shows as text (the csv module adds the quoting)."""
     return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+
+
+# --------------------------------------------------------------------------
+# Word (OOXML)
+
+# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor U+FFFE/U+FFFF
+# (python-docx refuses them): shown as U+FFFD, as Markdown does.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def word_text(text: str) -> str:
+    """Plan text for a Word run, cell or property: python-docx writes it as XML text, so
+    only characters XML cannot hold need replacing."""
+    return _XML_UNSAFE.sub("\ufffd", text)
+
+
+# --------------------------------------------------------------------------
+# Typst
+#
+# Three contexts: markup (text in a document or in a `[...]` content block),
+# string literals ("..." in code: metadata, labels' texts) and raw text
+# (placeholders shown as code). Raw text is written as `#raw("...")`, so it
+# rests on the string escape and needs no fence that plan text could close.
+
+# Every ASCII character that starts markup, a shorthand ("--", "...", "~",
+# "-1" as a minus, "'" and '"' as smart quotes), a comment ("//", "/*"), a
+# URL ("https://" links itself), a label ("<"), a reference ("@"), code ("#"),
+# math ("$"), raw text ("`"), a content block's end ("]") or, at a line start,
+# a heading ("="), a list ("-", "+", "1."), a term ("/"). Typst reads a
+# backslash before any of them as that character itself.
+_TYPST_MARKUP = re.compile(r"([\\#$*_`<>@\[\]{}/=\-+~'\".])")
+_TYPST_SPACE = re.compile(r"\s+")
+# Characters that are never text: C0/C1 controls and the Unicode line/paragraph separators.
+_TYPST_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def typst_markup(text: str) -> str:
+    """Plan text as Typst markup: whitespace collapsed to single spaces (a newline
+    cannot open a block), controls dropped, every markup character escaped."""
+    flat = _TYPST_SPACE.sub(" ", _TYPST_CONTROL.sub(" ", text))
+    return _TYPST_MARKUP.sub(r"\\\1", flat)
+
+
+_TYPST_STRING = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def typst_string(text: str) -> str:
+    """Plan text as the inside of a Typst string literal (the quotes are the caller's)."""
+    clean = _TYPST_CONTROL.sub(" ", text)
+    return "".join(_TYPST_STRING.get(c, c) for c in clean)
+
+
+def typst_raw(text: str) -> str:
+    """Plan text shown verbatim in monospace: a `#raw("...")` call on the escaped string."""
+    return '#raw("' + typst_string(text) + '")'
+
+
+_TYPST_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def typst_label(text: str) -> str:
+    """A Typst label name (`<mrpl-...>`): letters and digits, the rest as '-'."""
+    return "mrpl-" + (_TYPST_LABEL_UNSAFE.sub("-", text).strip("-") or "x")
 
 
 # --------------------------------------------------------------------------

@@ -54,11 +54,36 @@ def prose(value: A.Prose) -> str:
         match block:
             case A.Paragraph(inlines=nodes):
                 parts.append(inlines(nodes))
-            case A.BulletList(items=items):
-                parts.append("\n".join("- " + inlines(i.inlines) for i in items))
-            case A.NumberedList(start=start, items=items):
-                parts.append("\n".join(f"{start + n}. " + inlines(i.inlines) for n, i in enumerate(items)))
+            case A.BulletList() | A.NumberedList():
+                parts.append("\n".join(_list_lines(block, "")))
     return "\n\n".join(parts)
+
+
+def _marker(block: A.BulletList | A.NumberedList, n: int) -> str:
+    return "- " if isinstance(block, A.BulletList) else f"{block.start + n}. "
+
+
+def _list_lines(block: A.BulletList | A.NumberedList, indent: str) -> list[str]:
+    """A list's lines; a nested list is indented to its item's text, as CommonMark wants."""
+    lines: list[str] = []
+    for n, item in enumerate(block.items):
+        marker = _marker(block, n)
+        lines.append(indent + marker + inlines(item.inlines))
+        for child in item.children:
+            lines.extend(_list_lines(child, indent + " " * len(marker)))
+    return lines
+
+
+def _cell_items(block: A.BulletList | A.NumberedList, depth: int) -> list[str]:
+    """A list flattened into a cell: "•" or the number, "◦" before nested bullets."""
+    parts: list[str] = []
+    for n, item in enumerate(block.items):
+        bullet = "• " if depth == 0 else "◦ "
+        marker = bullet if isinstance(block, A.BulletList) else _marker(block, n)
+        parts.append(marker + inlines(item.inlines))
+        for child in item.children:
+            parts.extend(_cell_items(child, depth + 1))
+    return parts
 
 
 def cell(value: A.Prose | None) -> Markup:
@@ -70,10 +95,8 @@ def cell(value: A.Prose | None) -> Markup:
         match block:
             case A.Paragraph(inlines=nodes):
                 parts.append(inlines(nodes))
-            case A.BulletList(items=items):
-                parts.extend("• " + inlines(i.inlines) for i in items)
-            case A.NumberedList(start=start, items=items):
-                parts.extend(f"{start + n}. " + inlines(i.inlines) for n, i in enumerate(items))
+            case A.BulletList() | A.NumberedList():
+                parts.extend(_cell_items(block, 0))
     return Markup(" ".join(parts))
 
 
@@ -102,8 +125,24 @@ def table(t: Table) -> Markup:
     return Markup("\n".join(lines))
 
 
+def signature(lines: tuple[str, ...]) -> Markup:
+    """Date line, **name**, title, organisation: one line each (hard breaks), the empty ones
+    left out. The name is bold whether or not a date line stands above it."""
+    date_line, name, *rest = lines
+    out = [markdown_text(date_line)] if date_line else []
+    out.append(f"**{markdown_text(name)}**")
+    out.extend(markdown_text(line) for line in rest if line)
+    return Markup("\\\n".join(out))
+
+
 def render_markdown(doc: Document) -> str:
-    filters = {"cell": cell, "requirement_cell": requirement_cell, "table": table, "prose": lambda p: Markup(prose(p))}
+    filters = {
+        "cell": cell,
+        "requirement_cell": requirement_cell,
+        "table": table,
+        "signature": signature,
+        "prose": lambda p: Markup(prose(p)),
+    }
     env = environment("md", markdown_text, prose, filters)
     text = env.get_template("plan.md.j2").render(doc=doc, lang=doc.lang)
     return _BLANK_RUNS.sub("\n\n", text).rstrip("\n") + "\n"

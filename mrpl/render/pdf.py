@@ -1,94 +1,84 @@
-"""PDF through pdflatex: `latexmk` in a fresh temporary directory, shell escape
-off, TeX file access confined to that directory, a time limit, and only the
-PDF copied out."""
+"""PDF through Typst: the `typst` package's bundled compiler, run in-process.
+
+The Typst source (mrpl.render.typ) is compiled in a fresh temporary build
+directory that is Typst's root, with no system fonts and no package
+directories outside it: the document can read nothing but its own source and
+the fonts that ship with the compiler. The PDF is tagged PDF/UA-1 (title,
+language, structure tree, bookmarks) and byte-deterministic: its timestamp is
+the plan's date, else SOURCE_DATE_EPOCH, else the epoch.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from mrpl.render.latex import source_file_key
+from mrpl.render.document import Document
+from mrpl.render.typ import render_typst
 
-TEX_PACKAGES = "texlive-latex-extra latexmk texlive-lang-european"
-TIMEOUT_SECONDS = 180
+PDF_STANDARDS = ["ua-1"]
 
 
 class PdfError(Exception):
-    """TeX is missing or the LaTeX run failed; the message says what to do."""
+    """The Typst run failed; the message says where."""
 
 
-def _require_tex() -> str:
-    latexmk = shutil.which("latexmk")
-    if latexmk is None or shutil.which("pdflatex") is None:
-        raise PdfError(f"PDF output needs pdflatex and latexmk: apt-get install {TEX_PACKAGES}")
-    return latexmk
+def document_day(doc: Document) -> date | None:
+    """The date in the PDF's metadata: the plan's, else SOURCE_DATE_EPOCH's, else none."""
+    if doc.date is not None:
+        return doc.date
+    epoch = _source_date_epoch()
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).date()
 
 
-def build_pdf(tex: str, name: str = "plan", files: tuple[str, ...] = ()) -> bytes:
-    """Compile LaTeX text to PDF bytes; `files` are the plan's files, to name them in errors."""
-    latexmk = _require_tex()
-    with tempfile.TemporaryDirectory(prefix="mrplc-pdf-") as work:
-        source = Path(work) / f"{name}.tex"
-        source.write_text(tex, encoding="utf-8")
-        env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": work, **_generated_files_in(work)}
-        command = [latexmk, "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", source.name]
+def _source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
+
+
+def timestamp(day: date | None) -> datetime:
+    """The compile timestamp: the document's day at midnight UTC, else the epoch."""
+    if day is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return datetime.fromtimestamp(_source_date_epoch() or 0, UTC)
+
+
+def typst_source(doc: Document) -> str:
+    return render_typst(doc, document_day(doc))
+
+
+def compile_typst(source: str, day: date | None = None) -> bytes:
+    """Compile Typst source text to PDF bytes inside a throw-away root directory."""
+    import typst  # a compiled extension: loaded only when a PDF is built
+
+    with tempfile.TemporaryDirectory(prefix="mrplc-typst-") as work:
+        main = Path(work) / "plan.typ"
+        main.write_text(source, encoding="utf-8")
+        packages = Path(work) / "packages"
         try:
-            subprocess.run(command, cwd=work, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired:
-            raise PdfError(f"pdflatex did not finish within {TIMEOUT_SECONDS} s") from None
-        pdf = Path(work) / f"{name}.pdf"
-        log = Path(work) / f"{name}.log"
-        if not pdf.is_file():
-            raise PdfError(tex_error(log.read_text("utf-8", "replace") if log.is_file() else "", tex, files))
-        return pdf.read_bytes()
+            pdf = typst.compile(
+                str(main),
+                root=work,
+                font_paths=[],
+                ignore_system_fonts=True,
+                format="pdf",
+                pdf_standards=PDF_STANDARDS,
+                timestamp=timestamp(day),
+                package_path=str(packages),
+                package_cache_path=str(packages),
+            )
+        except typst.TypstError as exc:
+            raise PdfError(f"Typst error: {exc.message}\n{exc.diagnostic}".rstrip()) from None
+        except RuntimeError as exc:  # older bindings raise plain RuntimeError
+            raise PdfError(f"Typst error: {exc}") from None
+    if not isinstance(pdf, bytes):
+        raise PdfError("Typst produced no PDF")
+    return pdf
 
 
-def _generated_files_in(work: str) -> dict[str, str]:
-    """Where TeX writes what it generates on the fly (fonts from mktexpk for a glyph such as
-    the backquote's, format files, caches): inside the build directory, which is deleted
-    afterwards, never the user's TEXMFVAR."""
-    var = os.path.join(work, "texmf-var")
-    return {"TEXMFVAR": var, "VARTEXFONTS": os.path.join(var, "fonts"), "TEXMFCACHE": var, "MT_FEATURES": "varfonts"}
-
-
-_ERROR = re.compile(r"^! (.*)$", re.M)
-_LINE = re.compile(r"^l\.(\d+) ?(.*)$", re.M)
-
-
-_MARKER = re.compile(r"^%mrpl-src:(\w+):(\d+)$")
-
-
-def plan_location(tex: str, line: int, files: tuple[str, ...]) -> str | None:
-    """`path:line` of the plan text nearest above a line of the generated LaTeX."""
-    keys = {source_file_key(f): f for f in files}
-    for text in reversed(tex.splitlines()[:line]):
-        marker = _MARKER.match(text)
-        if marker is not None:
-            return f"{keys.get(marker.group(1), 'the plan')}:{marker.group(2)}"
-    return None
-
-
-def tex_error(log: str, tex: str, files: tuple[str, ...] = ()) -> str:
-    """The first TeX error with the plan location it comes from (when traceable),
-    the generated line and the log context."""
-    error = _ERROR.search(log)
-    if error is None:
-        tail = "\n".join(log.splitlines()[-15:])
-        return f"LaTeX failed without an error line; end of the log:\n{tail}"
-    context = log[error.start() : error.start() + 600].splitlines()[:8]
-    message = "LaTeX error: " + error.group(1)
-    line = _LINE.search(log, error.start())
-    if line is not None:
-        number = int(line.group(1))
-        lines = tex.splitlines()
-        if 0 < number <= len(lines):
-            where = plan_location(tex, number, files)
-            if where is not None:
-                # Inside a table TeX reports the end of the row, so this is the text nearest above.
-                message = f"{where}: {message} (in or near the text that starts on this line)"
-            message += f"\n  in the generated LaTeX, line {number}: {lines[number - 1][:200]}"
-    return message + "\n" + "\n".join("  | " + c for c in context)
+def build_pdf(doc: Document) -> bytes:
+    """The PDF of a document."""
+    day = document_day(doc)
+    return compile_typst(render_typst(doc, day), day)

@@ -26,6 +26,7 @@ from mrpl import ast as A
 from mrpl.i18n import describe_scoring, describe_target
 from mrpl.resources import data_dir
 from mrpl.score import Check, CheckKind, Rule, ScoringPlan, State, Unit, scoring_plan
+from mrpl.years import is_multi_year, plan_years
 
 TEMPLATE = "scoring.py.j2"
 
@@ -81,9 +82,15 @@ def _environment() -> jinja2.Environment:
 
 
 def render(plan: A.Plan, lang: str = "da") -> str:
-    """The scoring module of `plan` as Python source (compiled once to make sure it is valid)."""
+    """The scoring module of `plan` as Python source (compiled once to make sure it is valid).
+    A multi-year plan's module scores one year at a time: `score(results, year)`."""
     splan = scoring_plan(plan)
-    text = _environment().get_template(TEMPLATE).render(**_context(splan, lang))
+    context = _context(splan, lang)
+    context["years"] = _years_context(plan, lang) if is_multi_year(plan) else []
+    if context["years"]:
+        context["units"] = [u for y in context["years"] for u in y["units"]]
+        context["goals"] = context["years"][0]["goals"]  # GOALS: the first year's (score() asks for a year)
+    text = _environment().get_template(TEMPLATE).render(**context)
     compile(text, "<mrpl scoring module>", "exec")
     return text
 
@@ -95,20 +102,7 @@ def render(plan: A.Plan, lang: str = "da") -> str:
 def _context(splan: ScoringPlan, lang: str) -> dict[str, Any]:
     names = _function_names(splan)
     units = [_unit(u, names[u.id], lang) for u in splan.units()]
-    goals = [
-        {
-            "number": g.number,
-            "weighted": g.weighted,
-            "rule": (g.rule.kind, g.rule.relation, g.rule.threshold, g.rule.partly_relation, g.rule.partly_threshold),
-            "dropped": any(r.state is State.DROPPED for r in g.requirements),
-            "requirements": [
-                {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
-                for r in g.requirements
-                if r.state is State.SCORED
-            ],
-        }
-        for g in splan.goals
-    ]
+    goals = _goals(splan, names)
     pay = tuple(
         (
             s.relation.value if s.relation else None,
@@ -131,7 +125,61 @@ def _context(splan: ScoringPlan, lang: str) -> dict[str, Any]:
         "total": splan.total,
         "dropped": splan.dropped_weight,
         "pay": pay,
+        **_pay_money(splan),
     }
+
+
+def _pay_money(splan: ScoringPlan) -> dict[str, Any]:
+    """The proportional pay rule and the amounts (mrpl.pay) as literals."""
+    rule = splan.pay_rule
+    if rule is None:
+        return {"pay_linear": None, "pay_money": (None,) * 6}
+    linear = (rule.floor, rule.full, rule.unit) if rule.floor is not None and rule.full is not None else None
+    money = (
+        rule.maximum_kroner,
+        rule.maximum_salary_percent,
+        rule.salary,
+        rule.cap_kroner,
+        rule.cap_salary_percent,
+        rule.cap_maximum_percent,
+    )
+    return {"pay_linear": linear, "pay_money": money}
+
+
+def _years_context(plan: A.Plan, lang: str) -> list[dict[str, Any]]:
+    """Per year of a multi-year plan: its units (functions named score_2017_...), goals and the
+    points not due that year."""
+    out = []
+    for year in plan_years(plan) or ():
+        ysplan = scoring_plan(plan, year)
+        names = {uid: name.replace("score_", f"score_{year}_", 1) for uid, name in _function_names(ysplan).items()}
+        out.append(
+            {
+                "year": year,
+                "units": [_unit(u, names[u.id], lang) for u in ysplan.units()],
+                "goals": _goals(ysplan, names),
+                "not_due": ysplan.not_due_weight,
+            }
+        )
+    return out
+
+
+def _goals(splan: ScoringPlan, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each goal's status rule and its scored requirements' units (weight, function name)."""
+    return [
+        {
+            "number": g.number,
+            "weighted": g.weighted,
+            "rule": (g.rule.kind, g.rule.relation, g.rule.threshold, g.rule.partly_relation, g.rule.partly_threshold),
+            "dropped": any(r.state is State.DROPPED for r in g.requirements),
+            "requirements": [
+                {"id": r.id, "units": [{"id": u.id, "weight": u.weight, "function": names[u.id]} for u in r.units]}
+                for r in g.requirements
+                if r.state is State.SCORED
+            ],
+        }
+        for g in splan.goals
+    ]
 
 
 def _function_names(splan: ScoringPlan) -> dict[str, str]:
