@@ -461,3 +461,21 @@ def test_tex_writes_generated_fonts_inside_its_build_directory(tmp_path: Path, m
     assert plan is not None
     assert compile_latex(render(plan, "tex"), "t")[0].startswith(b"%PDF")
     assert list(outside.rglob("*")) == [] and list(home.rglob("*")) == []
+
+
+# ---------------------------------------------------------------- found by the fuzz target
+
+
+def test_fmt_is_idempotent_when_a_text_line_is_indented_less_than_the_closing_quotes() -> None:
+    # A mutation that moved a word to the start of a line inside a """ text: the closing
+    # quotes' indentation became a line of blanks in the first formatting, gone in the second.
+    from mrpl.fmt import format_source
+
+    text = plan_with(
+        'tekst "Sagerne afgøres inden for 30 dage"',
+        'tekst """\n        Sagerne afgøres\nhurtigt\n        inden for 30 dage\n      """',
+        CLEAN,
+    )
+    once = format_source(text, "t.mrp")
+    assert format_source(once, "t.mrp") == once
+    assert '\n\n      """' not in once
