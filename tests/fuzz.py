@@ -27,6 +27,11 @@ tests/test_fuzz.py runs a bounded, seeded share of this in CI. A long run:
 
 prints the inputs tried and failures found; each failure is saved under
 fuzz-failures/ (the input and its traceback) to be turned into a regression test.
+
+    python -m tests.fuzz --atheris [libFuzzer options] [corpus dir]
+
+runs the same target under atheris (coverage-guided, `pip install atheris`; Linux wheels),
+seeded with the example plans; libFuzzer saves a failing input as crash-*.
 docs/hardening.md records the figures of the last long run.
 """
 
@@ -355,12 +360,41 @@ def _save(out: Path, n: int, text: str, report: str) -> None:
     (out / f"failure-{n:04d}.txt").write_text(report, encoding="utf-8", errors="replace")
 
 
+def run_atheris(libfuzzer_args: list[str]) -> int:
+    """The target under atheris: libFuzzer mutates bytes with coverage feedback from every
+    mrpl module; the example plans seed the corpus."""
+    try:
+        import atheris  # type: ignore[import-not-found]  # optional: pip install atheris
+    except ImportError:
+        print("atheris is not installed: pip install atheris (Linux wheels for CPython)", file=sys.stderr)
+        return 2
+    corpus = Path("fuzz-corpus")
+    corpus.mkdir(exist_ok=True)
+    for seed in SEEDS:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    atheris.instrument_all()
+
+    def one_input(data: bytes) -> None:
+        exercise(data.decode("utf-8", "replace"), random.Random(len(data)))
+
+    args = [sys.argv[0], *libfuzzer_args]
+    if not any(not a.startswith("-") for a in libfuzzer_args):
+        args.append(str(corpus))
+    atheris.Setup(args, one_input)
+    atheris.Fuzz()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--atheris"]:
+        return run_atheris(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--hours", type=float, default=0.0, help="run this long (default: until --inputs)")
     parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("fuzz-failures"), help="where failing inputs are saved")
+    parser.add_argument("--atheris", action="store_true", help="first argument: run under atheris (see above)")
     args = parser.parse_args(argv)
     if not args.hours and args.inputs is None:
         args.inputs = 200
