@@ -479,3 +479,30 @@ def test_fmt_is_idempotent_when_a_text_line_is_indented_less_than_the_closing_qu
     once = format_source(text, "t.mrp")
     assert format_source(once, "t.mrp") == once
     assert '\n\n      """' not in once
+
+
+@pytest.mark.parametrize("row", ["|  7,8 |  6,2", "|  7,8 |  6,2 |  26,1 |  26,1 |  26,9 |  26,9 |  26,4 | 1,0 | 2,0"])
+def test_a_budget_row_of_the_wrong_width_builds_with_force(row: str, tmp_path: Path) -> None:
+    # Found by the fuzz target: the LaTeX column widths indexed a short row past its end.
+    source = (ROOT / "examples" / "hjemrejsestyrelsen-2022.mrp").read_text(encoding="utf-8")
+    full = "|  7,8 |  6,2 |  26,1 |  26,1 |  26,9 |  26,9 |  26,4"
+    plan = tmp_path / "plan.mrp"
+    plan.write_text(plan_with(full, row, source), encoding="utf-8")
+    shutil.copytree(ROOT / "examples" / "shared", tmp_path / "shared")
+    assert "MRP503" in codes(plan.read_text(encoding="utf-8"), str(plan))
+    for fmt in ("md", "tex", "typ", "docx"):
+        code, _, err = cli("build", str(plan), "--to", fmt, "--force", "-o", str(tmp_path / fmt))
+        assert code == 0, err
+
+
+def test_the_csv_template_keeps_a_title_with_a_carriage_return_on_one_row() -> None:
+    # Found by the fuzz target: a bare "\r" in a title ended the template's row early.
+    from mrpl.results import parse_results, results_template
+    from mrpl.score import scoring_plan
+
+    text = plan_with('tekst "Sagerne afgøres inden for 30 dage"', 'tekst """\n Sagerne\r1.2.b afgøres\n"""', CLEAN)
+    loaded = mrpl.load_string(text, "t.mrp")
+    assert loaded.plan is not None
+    splan = scoring_plan(loaded.plan)
+    template = results_template(splan, "csv")
+    assert parse_results(template, "results.csv", splan).ok

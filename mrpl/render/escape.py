@@ -145,9 +145,15 @@ def toml_string(text: str) -> str:
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A template's row is one line: a bare carriage return (which the csv module, writing "\n"
+# line ends, would not quote) or another control character in a title would end the row early.
+_CSV_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def csv_cell(text: str) -> str:
-    """A text cell a spreadsheet shows as text (the csv module adds the quoting)."""
-    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+    """A text cell on one line that a spreadsheet shows as text (the csv module adds the quoting)."""
+    flat = _CSV_CONTROL.sub(" ", text)
+    return "'" + flat if flat.startswith(_CSV_FORMULA_START) else flat
 
 
 # --------------------------------------------------------------------------
