@@ -64,6 +64,8 @@ _WORDS: dict[str, dict[str, Any]] = {
         "expected": "Forventet målopfyldelse (udgiftsopfølgning), ikke årets endelige resultat.",
         "mixed": "Blandet: årets resultat og forventet målopfyldelse.",
         "guidance": "Opstillet efter Økonomistyrelsens vejledning om årsrapport, afsnittet om målrapportering.",
+        "amended": "Opgjort efter planen som ændret ved {title}{when}.",
+        "amended_when": " af {date}",
     },
     "en": {
         "title": "Goal reporting {year}",
@@ -99,6 +101,8 @@ _WORDS: dict[str, dict[str, Any]] = {
         "expected": "Expected fulfilment (a follow-up during the year), not the year's final result.",
         "mixed": "Mixed: year-end results and expected fulfilment.",
         "guidance": "Laid out after the Danish Agency for Public Finance and Management's guidance on annual reports (goal reporting).",
+        "amended": "Scored against the plan as amended by {title}{when}.",
+        "amended_when": " of {date}",
     },
 }
 
@@ -260,6 +264,18 @@ def _basis(data: dict[str, Any], words: dict[str, Any], lang: str) -> list[Block
     kind = words.get(data["kind"], words["mixed"])
     return [
         Block("field", value=words["source"].format(path=data["results"], as_of=as_of, kind=kind)),
+        *(Block("field", value=line) for line in _amended(data, words, lang)),
         Block("field", value=words["guidance"]),
         Block("field", value=data["rounding"]),
     ]
+
+
+def _amended(data: dict[str, Any], words: dict[str, Any], lang: str) -> list[str]:
+    """The allonges the plan was scored as amended by, in the order they applied."""
+    from datetime import date
+
+    lines = []
+    for a in data.get("amendments") or []:
+        when = words["amended_when"].format(date=format_date(date.fromisoformat(a["date"]), lang)) if a["date"] else ""
+        lines.append(words["amended"].format(title=a["title"], when=when))
+    return lines

@@ -970,6 +970,83 @@ class Annex:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
+# --------------------------------------------------------------------------
+# Amendments (allonge): signed changes to a plan during its period
+
+
+@dataclass(frozen=True, slots=True)
+class SetWeight:
+    """`vægt 1.1.b 15`: the goal's or requirement's weight becomes this."""
+
+    ref: str
+    weight: Weight
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DropRequirement:
+    """`udgået 1.1.c "begrundelse"`: the requirement is dropped (udgået) from the allonge's date."""
+
+    ref: str
+    reason: str
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MoveDeadline:
+    """`frist 1.3 ultimo september 2022`: the requirement's deadlines become the ones the
+    allonge gives for it (several `frist` lines for one requirement give several)."""
+
+    ref: str
+    deadline: Deadline
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceTarget:
+    """`måltal 1.1.b gennemsnit højst 100 dage`: the requirement's targets become the ones the
+    allonge gives for it."""
+
+    ref: str
+    target: Target
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceText:
+    """`tekst 1.4 "..."`: the requirement's (or goal's) text becomes this."""
+
+    ref: str
+    text: Prose
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AddRequirement:
+    """`resultatkrav 1.3.c { ... }`: a new requirement `c` under goal 1.3."""
+
+    ref: str
+    requirement: Requirement
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+Operation = SetWeight | DropRequirement | MoveDeadline | ReplaceTarget | ReplaceText | AddRequirement
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """`allonge "Allonge 1" { plan "fil.mrp"; dato ...; begrundelse ...; ... }`."""
+
+    title: str | None = None
+    plan: str | None = None  # the file of the plan it amends, relative to the allonge
+    date: date | None = None
+    reason: Prose | None = None
+    director: Signatory | None = None
+    head: Signatory | None = None
+    operations: tuple[Operation, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
 class StandardTextKind(enum.Enum):
     """The standard texts a plan can ask for (`standardtekst opfølgning`); their wording is
     in `mrpl.i18n.PHRASES` and docs/language.md. Nothing else is printed that the plan does
@@ -1006,6 +1083,7 @@ class Plan:
     annexes: tuple[Annex, ...] = ()
     goals: tuple[Goal, ...] = ()  # top-level goals: only in shared files
     imports: tuple[Import, ...] = ()  # top-level imports of whole sections
+    amendments: tuple[Amendment, ...] = ()  # an allonge file: its `allonge` statement
     parameters: tuple[Parameter, ...] = ()  # a module's declared placeholders
     standard_texts: tuple[StandardText, ...] = ()  # in the order written
     span: Span = field(default=NO_SPAN, compare=False, repr=False)

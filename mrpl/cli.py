@@ -127,16 +127,31 @@ def fmt(files: tuple[str, ...], check: bool, lang: str | None, wrap: int | None)
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), help="Directory for the outputs.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Document language.")
 @click.option("--force", is_flag=True, help="Build even if the plan has errors.")
-def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool) -> None:
+@click.option("--allonge", "allonge_itself", is_flag=True,
+              help="FILE is an allonge: build the allonge itself, not the plan as amended.")  # fmt: skip
+def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, force: bool,
+          allonge_itself: bool) -> None:  # fmt: skip
     """Build documents (Markdown, LaTeX, Typst, PDF, Word) or the Python scoring module from plan FILE.
+
+    FILE may be an allonge: the plan it amends is built as amended, with an amendment log;
+    with --allonge, the allonge itself is built as a document.
 
     Errors are printed in full and stop the build (unless --force); warnings and notes are
     counted on one line: `mrplc check FILE` shows them.
     """
     from mrpl.check import all_diagnostics
+    from mrpl.render import AMENDMENT_FORMATS
     from mrpl.render.build import BuildError, write_outputs
 
+    if allonge_itself and (other := [f for f in formats if f not in AMENDMENT_FORMATS]):
+        fail_usage(f"--allonge --to {other[0]}: an allonge is built as {', '.join(AMENDMENT_FORMATS)}")
     result = load_or_exit(file)
+    amendment = None
+    if allonge_itself:
+        own = result.root.plan.amendments if result.root.plan is not None else ()
+        if not own:
+            fail_usage(f"{file}: --allonge builds an allonge, and this file is not one")
+        amendment = own[0]
     diagnostics = all_diagnostics(result)
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     print_diagnostics(errors, result.sources)
@@ -148,7 +163,7 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
             sys.exit(EXIT_ERRORS)
         click.echo(f"mrplc: warning: building {file} despite errors (--force)", err=True)
     try:
-        for path in write_outputs(result, file, formats, out_dir, lang):
+        for path in write_outputs(result, file, formats, out_dir, lang, amendment):
             click.echo(f"wrote {path}", err=True)
     except BuildError as exc:
         click.echo(f"mrplc: error: {exc}", err=True)
@@ -432,8 +447,8 @@ def _read_text(path: str) -> str:
 @click.argument("old_file", metavar="OLD", type=click.Path(dir_okay=False))
 @click.argument("new_file", metavar="NEW", type=click.Path(dir_okay=False))
 @click.option(
-    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json"]), default="text", show_default=True,
-    help="Output format.",
+    "--to", "fmt_", type=click.Choice(["text", "md", "html", "json", "allonge"]), default="text", show_default=True,
+    help="Output format; `allonge` writes the allonge that makes OLD into NEW.",
 )  # fmt: skip
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Report language.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
@@ -460,7 +475,10 @@ def diff_command(old_file: str, new_file: str, fmt_: str, lang: str, output: str
     result = diff_plans(old.plan, new.plan, os.path.basename(old_file), os.path.basename(new_file))
     if colour is None:
         colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
+    if fmt_ == "allonge":
+        text = _as_allonge(result, new.plan, old_file, output, lang)
+    else:
+        text = render_diff(result, fmt_, lang, colour=colour and fmt_ == "text")
     if output is None:
         click.echo(text, nl=False, color=colour)
     else:
@@ -512,6 +530,26 @@ def report_command(folder: str, fmt_: str, lang: str, output: str | None) -> Non
             fail_usage(str(exc))
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
+
+
+def _as_allonge(result: object, new: object, old_file: str, output: str | None, lang: str) -> str:
+    """The allonge that makes the old plan into the new one; exit 2 naming what an allonge cannot state."""
+    from mrpl.amend.write import allonge_from_diff
+    from mrpl.diff.words import entries
+
+    where = os.path.dirname(os.path.abspath(output)) if output else os.getcwd()
+    plan_ref = os.path.relpath(os.path.abspath(old_file), where).replace(os.sep, "/")
+    written = allonge_from_diff(result, new, plan_ref, lang)  # type: ignore[arg-type]
+    if written.text is None:
+        if not written.unsupported:
+            click.echo("mrplc: nothing changed: no allonge to write", err=True)
+            sys.exit(EXIT_OK)
+        shown = [e for e in entries(result, "en") if e.change in written.unsupported]  # type: ignore[arg-type]
+        click.echo("mrplc: error: an allonge cannot state these changes (they belong in a new plan):", err=True)
+        for e in shown:
+            click.echo(f"  {e.group}: {e.what}", err=True)
+        sys.exit(EXIT_USAGE)
+    return written.text
 
 
 @main.command("lsp")

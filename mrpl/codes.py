@@ -56,7 +56,7 @@ CODES: dict[str, Code] = {}
 
 # Modules that register their own codes when imported (the results reader: MRP8xx;
 # the portfolio's cross-plan checks: MRP9xx).
-REGISTRANTS = ("mrpl.results", "mrpl.portfolio.crosscheck")
+REGISTRANTS = ("mrpl.results", "mrpl.portfolio.crosscheck", "mrpl.amend.codes")
 
 
 def all_codes() -> dict[str, Code]:

@@ -277,6 +277,7 @@ class _PlanWriter(_Writer):
         part("signatures", [])
         out += [self.stmt("FOOTNOTE", f.label, self.prose(f.text), span=f.span) for f in plan.footnotes]
         out += [self.annex(a) for a in plan.annexes]
+        out += [self.amendment(a) for a in plan.amendments]
         for stmt in out[1:]:
             if stmt.keyword != "STANDARD_TEXT":
                 stmt.blank_before = True
@@ -285,6 +286,42 @@ class _PlanWriter(_Writer):
     def parameter(self, p: A.Parameter) -> _Stmt:
         default = (self.kw("DEFAULT"), self.string(p.default)) if p.default is not None else ()
         return self.stmt("PARAMETER", p.name, self.string(p.description), *default, span=p.span)
+
+    # ---- allonge
+
+    def amendment(self, a: A.Amendment) -> _Stmt:
+        items: list[_Stmt] = []
+        self._opt_str(items, "PLAN", a.plan)
+        if a.date is not None:
+            items.append(self.stmt("DATE", self.iso(a.date)))
+        self._opt_prose(items, "REASON", a.reason)
+        items += [self.signatory(s) for s in (a.director, a.head) if s is not None]
+        ops = [self.operation(op) for op in a.operations]
+        if ops:
+            ops[0].blank_before = True
+        title = self.string(a.title) if a.title is not None else ""
+        return self.stmt("AMENDMENT", title, span=a.span, children=items + ops)
+
+    def operation(self, op: A.Operation) -> _Stmt:
+        match op:
+            case A.SetWeight(ref=ref, weight=weight):
+                return self.stmt("WEIGHT", ref, self.weight(weight), span=op.span)
+            case A.DropRequirement(ref=ref, reason=reason):
+                return self.stmt("DROPPED", ref, self.string(reason), span=op.span)
+            case A.MoveDeadline(ref=ref, deadline=deadline):
+                return self.stmt("DEADLINE", ref, self.when(deadline), span=op.span)
+            case A.ReplaceTarget(ref=ref, target=target):
+                return self.stmt("TARGET", ref, self.target(target), span=op.span)
+            case A.ReplaceText(ref=ref, text=text):
+                return self.stmt("TEXT", ref, self.prose(text), span=op.span)
+            case A.AddRequirement(ref=ref, requirement=req):
+                stmt = self.requirement(req)
+                # the ref names the new requirement (its label is the ref's last part): no label after it
+                display = self.string(req.display) if req.display is not None else ""
+                stmt.head = " ".join(p for p in (self.kw("REQUIREMENT"), ref, display) if p)
+                stmt.span = op.span if _has_span(op.span) else None
+                return stmt
+        raise FormatError(f"unknown allonge change {op!r}")
 
     # ---- header
 

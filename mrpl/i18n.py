@@ -507,6 +507,35 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Requirement {ref} {area} (weight {weight})",
     },
     "group_heading": {"da": "Samlet {weight}", "en": "Total {weight}"},
+    # Allonges (mrpl.amend, mrpl.render.allonge)
+    "amendment": {"da": "Allonge", "en": "Amendment"},
+    "amendments": {"da": "Allonger", "en": "Amendments"},
+    "amendment_to": {"da": "Allonge til {title}", "en": "Amendment to {title}"},
+    "amendment_intro": {
+        "da": "Denne allonge ændrer {title} for {agency}. Ændringerne gælder fra {date}.",
+        "en": "This amendment changes {title} for {agency}. The changes apply from {date}.",
+    },
+    "amendment_log_intro": {
+        "da": "Planen er ændret ved nedenstående allonger. Planen ovenfor er gengivet, som den gælder efter ændringerne.",
+        "en": "The plan has been changed by the amendments below. The plan above is shown as it applies after them.",
+    },
+    "amendment_date": {"da": "Dato", "en": "Date"},
+    "amendment_changes": {"da": "Ændringer", "en": "Changes"},
+    "amendment_reason": {"da": "Begrundelse", "en": "Reason"},
+    "amendment_signed": {"da": "Underskrevet af", "en": "Signed by"},
+    "amendment_signatures": {"da": "Påtegning", "en": "Signatures"},
+    "op_weight": {"da": "Vægten af {ref} ændres til {weight}.", "en": "The weight of {ref} becomes {weight}."},
+    "op_drop": {"da": "Resultatkrav {ref} udgår: {reason}.", "en": "Requirement {ref} is dropped: {reason}."},
+    "op_deadline": {
+        "da": "Fristen for resultatkrav {ref} ændres til {deadline}.",
+        "en": "The deadline of requirement {ref} becomes {deadline}.",
+    },
+    "op_target": {
+        "da": "Måltallet for resultatkrav {ref} ændres til: {target}.",
+        "en": "The target of requirement {ref} becomes: {target}.",
+    },
+    "op_text": {"da": "Teksten til {ref} ændres til: «{text}»", "en": "The text of {ref} becomes: “{text}”"},
+    "op_add": {"da": "Nyt resultatkrav {ref}: «{text}»", "en": "New requirement {ref}: “{text}”"},
 }
 
 
@@ -664,6 +693,10 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "number": ("nummer", "number"),
     "budget": ("budget", "budget"),
     "core_tasks": ("kerneopgaver", "core tasks"),
+    "amendments": ("allonger", "amendments"),
+    "date": ("dato", "date"),
+    "reason": ("begrundelse", "reason"),
+    "operations": ("ændringer", "changes"),
     "mission": ("mission", "mission"),
     "vision": ("vision", "vision"),
     "values": ("værdier", "values"),

@@ -115,7 +115,9 @@ class _Loader:
             self._check_declared(root)
             try:
                 plan = self._resolve_plan(plan, root.path)
-                if any("{{" in text for text in self.sources.values()):  # most plans have none: skip the walk
+                if plan.amendments:
+                    plan = self._amended(plan, root.path)
+                if plan is not None and any("{{" in text for text in self.sources.values()):
                     # A module checked alone keeps the placeholders it declares without a default.
                     values = {**parameter_defaults(plan.parameters), **self.header_values}
                     plan = _fill_placeholders(plan, values, self._unknown_placeholder)
@@ -168,6 +170,76 @@ class _Loader:
         elif imp.values and "{{" in parsed.source:
             module = _fill_placeholders(module, dict(imp.values), self._unknown_placeholder, keep_unknown=True)
         return self._apply_overrides(module, imp)
+
+    # ---- allonges
+
+    def _amended(self, allonge: A.Plan, path: str) -> A.Plan | None:
+        """The plan an allonge names, with that allonge (and the earlier ones it builds on) applied."""
+        from mrpl.amend import apply_amendments  # the amendment stage, above this one
+
+        base, amendments = self._allonge_chain(allonge, path)
+        if base is None:
+            return None
+        if any("{{" in text for text in self.sources.values()):
+            base = _fill_placeholders(base, _default_values(base), self._unknown_placeholder)
+        return apply_amendments(base, amendments, self.diagnostics.append)
+
+    def _allonge_chain(self, allonge: A.Plan, path: str) -> tuple[A.Plan | None, list[A.Amendment]]:
+        amendment = allonge.amendments[0]
+        extra = allonge.amendments[1:] or allonge.sections or allonge.goals
+        if allonge.header is not None or extra:
+            span = (allonge.header or extra[0]).span
+            self._error("MRP090", "an allonge is a file of its own: one `allonge` block and nothing else", span,
+                        fix="move the other statements to the plan, or each allonge to its own file")  # fmt: skip
+            return None, []
+        if amendment.plan is None:
+            parsed_here = self.parses.get(path)
+            if parsed_here is not None and parsed_here.diagnostics:
+                return None, []  # a syntax error lost the statement: that error is the one message
+            self._error("MRP090", "the allonge does not name the plan it amends", amendment.span,
+                        fix='add `plan "file.mrp"` (the plan\'s file, relative to the allonge)')  # fmt: skip
+            return None, []
+        target = os.path.normpath(os.path.join(os.path.dirname(path), amendment.plan))
+        key = _norm(target)
+        if key in self.stack:
+            chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key) :], key])
+            self._error("MRP008", f"allonge cycle: {chain}", amendment.span)
+            return None, []
+        parsed = self._read(target, amendment.span, f"the plan {amendment.plan!r} the allonge amends", "MRP090")
+        if parsed is None or parsed.plan is None:
+            return None, []
+        self.stack.append(key)
+        try:
+            if parsed.plan.header is not None:  # the amended plan's header fills its modules' placeholders
+                self.header_values = _default_values(parsed.plan)
+            base = self._resolve_plan(parsed.plan, target)
+            if base.amendments:  # it amends an earlier allonge: the plan that one amends, and both
+                earlier_base, earlier = self._allonge_chain(base, target)
+                return earlier_base, [*earlier, amendment]
+        finally:
+            self.stack.pop()
+        return base, [amendment]
+
+    def _read(self, target: str, span: A.Span, what: str, code: str) -> ParseResult | None:
+        """Read and parse a file another one names; its sources and diagnostics join the result."""
+        if target in self.cache:
+            parsed = self.cache[target]
+        else:
+            try:
+                text = self.reader(target)
+            except SourceError:
+                self._error(code, f"cannot read {what}: no such file (looked for {target})", span)
+                return None
+            except UnicodeDecodeError:
+                self._error("MRP006", f"cannot read {what}: the file is not UTF-8 text", span)
+                return None
+            parsed = parse_source(text, target)
+            self.cache[target] = parsed
+        self.sources[target] = parsed.source
+        if target not in self.parses:
+            self.parses[target] = parsed
+            self.diagnostics.extend(parsed.diagnostics)
+        return parsed
 
     def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:
         refusal = check_import(target, self.project_root)

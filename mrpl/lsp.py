@@ -47,7 +47,7 @@ DEBOUNCE_SECONDS = 0.0
 # An id as a plan writes it ("1.1.a", "3.1", "3", "A", "S2"); only ids the plan defines count.
 _GOAL_ID = re.compile(r"(?:\d+|[A-ZÆØÅ]\d*)(?:\.(?:\d+|[a-zæøå]))*")
 _IGNORE_CODES = re.compile(r"#\s*mrpl:\s*ignore\[([^\]]*)\]")
-_IMPORT_LINE = re.compile(r'^\s*(?:importer|import)\s+"([^"]*)"')
+_IMPORT_LINE = re.compile(r'^\s*(?:importer|import|plan)\s+"([^"]*)"')  # `plan "..."`: what an allonge amends
 _PART_PREFIX = re.compile(r'(?:\bdel|\bpart)\s+"[^"]*$')
 _SEVERITY = {
     Severity.ERROR: T.DiagnosticSeverity.Error,
@@ -260,7 +260,25 @@ def hover_text(plan: A.Plan, path: str, offset: int, lang: str) -> str | None:
         if pay is not None and pay.span.file == path and _contains(pay.span, offset):
             return _pay_hover(pay, lang)
         return None
-    section, goal, req = found
+    return describe_node(plan, *found, lang)
+
+
+def hover_for_ref(plan: A.Plan, ident: str, lang: str) -> str | None:
+    """What an id in an allonge names in the plan as amended (weight, targets, deadlines)."""
+    for section, goal in _goals_with_sections(plan):
+        if goal.number == ident:
+            single = goal.requirements[0] if len(goal.requirements) == 1 else None
+            req = single if single is not None and single.label is None and goal.weight is None else None
+            return describe_node(plan, section, goal, req, lang)
+        for req in goal.requirements:
+            if A.requirement_id(goal, req) == ident:
+                return describe_node(plan, section, goal, req, lang)
+    return None
+
+
+def describe_node(
+    plan: A.Plan, section: A.GoalSection | None, goal: A.Goal, req: A.Requirement | None, lang: str
+) -> str:
     total = plan_total(plan)
     weight = (req.weight.value if req.weight else None) if req else weight_of_goal(goal)
     running = _running_total(section, goal, req)
@@ -641,6 +659,9 @@ def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
         text = parameter_hover(analysis.load.parses.values(), line, column, analysis.language)
     if text is None and analysis.load.plan is not None:
         text = hover_text(analysis.load.plan, analysis.path, offset, analysis.language)
+    if text is None and analysis.load.plan is not None and _is_allonge(analysis):
+        ident = positions.word_at(params.position, _GOAL_ID)
+        text = hover_for_ref(analysis.load.plan, ident, analysis.language) if ident else None
     if text is None:
         return None
     return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=text))
@@ -718,6 +739,9 @@ def code_action(ls: MrplServer, params: T.CodeActionParams) -> list[T.CodeAction
     positions = ls.positions(analysis.text)
     wanted = positions.offset(params.range.start), positions.offset(params.range.end)
     out = []
+    as_allonge = allonge_action(analysis, positions)
+    if as_allonge is not None:
+        out.append(as_allonge)
     for d in analysis.diagnostics:
         if d.replacement is None or _norm(d.span.file or analysis.path) != _norm(analysis.path):
             continue
@@ -734,6 +758,61 @@ def code_action(ls: MrplServer, params: T.CodeActionParams) -> list[T.CodeAction
             )
         )
     return out
+
+
+def _is_allonge(analysis: Analysis) -> bool:
+    return analysis.parse.plan is not None and bool(analysis.parse.plan.amendments)
+
+
+def _free_name(folder: str, stem: str) -> str:
+    for n in range(1, 100):
+        name = os.path.join(folder, f"{stem}-allonge-{n}.mrp")
+        if not os.path.exists(name):
+            return name
+    return os.path.join(folder, f"{stem}-allonge.mrp")
+
+
+def allonge_action(analysis: Analysis, positions: Positions) -> T.CodeAction | None:
+    """ "Write this change as an allonge": the unsaved edits of a signed plan become a new allonge
+    file naming the plan, and the plan's text goes back to what is saved."""
+    if _is_allonge(analysis) or analysis.load.plan is None or not os.path.isfile(analysis.path):
+        return None
+    try:
+        saved_text = read_text(analysis.path)
+    except (mrpl.SourceError, UnicodeDecodeError):
+        return None
+    if saved_text == analysis.text:
+        return None
+    from mrpl.amend.write import allonge_from_diff
+    from mrpl.diff import diff_plans
+
+    saved = mrpl.load_file(analysis.path)
+    if saved.plan is None or any(d.severity is Severity.ERROR for d in saved.diagnostics):
+        return None
+    plan_file = os.path.basename(analysis.path)
+    new = analysis.load.plan
+    written = allonge_from_diff(diff_plans(saved.plan, new), new, plan_file, analysis.language)
+    if written.text is None:
+        return None
+    target = _free_name(os.path.dirname(analysis.path), os.path.splitext(plan_file)[0])
+    uri = from_fs_path(target) or target
+    start = T.Position(line=0, character=0)
+    whole = T.Range(start=start, end=positions.at_offset(len(analysis.text)))
+    changes: list[T.TextDocumentEdit | T.CreateFile | T.RenameFile | T.DeleteFile] = [
+        T.CreateFile(uri=uri),
+        T.TextDocumentEdit(
+            text_document=T.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+            edits=[T.TextEdit(range=T.Range(start=start, end=start), new_text=written.text)],
+        ),
+        T.TextDocumentEdit(
+            text_document=T.OptionalVersionedTextDocumentIdentifier(uri=analysis.uri, version=None),
+            edits=[T.TextEdit(range=whole, new_text=saved_text)],
+        ),
+    ]
+    n = len(written.operations)
+    title = f"Write this change as an allonge ({n} {'change' if n == 1 else 'changes'}: {os.path.basename(target)})"
+    return T.CodeAction(title=title, kind=T.CodeActionKind.RefactorRewrite,
+                        edit=T.WorkspaceEdit(document_changes=changes))  # fmt: skip
 
 
 @server.feature(T.TEXT_DOCUMENT_FORMATTING)

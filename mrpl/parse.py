@@ -484,7 +484,7 @@ _REPEATABLE = {
     "deadline", "target", "requirement", "goal", "method", "group", "part", "attribute",
     "core_item", "strategy_item", "weight_entry", "footnote", "annex", "section",
     "import", "set_value", "parameter", "step", "scale_point", "column", "budget_row", "section_task",
-    "table_column", "standard_text",
+    "table_column", "standard_text", "amendment", "operation",
 }  # fmt: skip
 
 
@@ -530,6 +530,7 @@ _KEY_KEYWORD = {
     "schedule": "SCHEDULE", "pay_footnote": "FOOTNOTE", "closing": "CLOSING", "plan": "PLAN",
     "strategy": "STRATEGY", "goals_intro": "GOALS_INTRO", "weights": "WEIGHTS", "follow_up": "FOLLOW_UP",
     "pay": "PAY", "group_columns": "COLUMNS", "numbering": "NUMBERING", "table_columns": "COLUMNS",
+    "amends": "PLAN", "amend_date": "DATE", "reason": "REASON",
     "pay_maximum": "MAXIMUM", "pay_cap": "CAP", "salary": "SALARY",
     "weighting": "WEIGHTING", "goal_rule": "GOAL_STATUS",
 }  # fmt: skip
@@ -801,10 +802,73 @@ class _Builder:
             annexes=annexes,
             goals=tuple(goals),
             imports=tuple(imports),
+            amendments=f.many("amendment"),
             parameters=f.many("parameter"),
             standard_texts=f.many("standard_text"),
             span=self.span(meta),
         )
+
+    # ---- amendments (allonge)
+
+    def amendment(self, meta: _Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        f = _Fields(children, self, "allonge")
+        amendment = A.Amendment(
+            title=self._str(values[0]) if not isinstance(values[0], _Item) else None,
+            plan=f.get("amends"),
+            date=f.get("amend_date"),
+            reason=f.get("reason"),
+            director=f.get("director"),
+            head=f.get("head"),
+            operations=f.many("operation"),
+            span=self.span(meta),
+        )
+        return self._item("amendment", amendment, meta)
+
+    def amend_date(self, meta: _Meta, children: list[Any]) -> _Item:
+        return self._item("amend_date", self._values(children)[0].value, meta)
+
+    def amend_weight(self, meta: _Meta, children: list[Any]) -> _Item:
+        ref, number, unit = self._values(children)
+        weight = A.Weight(_decimal(number), unit or A.WeightUnit.POINTS, self.tok_span(number))
+        return self._item("operation", A.SetWeight(ref.value, weight, self.span(meta)), meta)
+
+    def amend_drop(self, meta: _Meta, children: list[Any]) -> _Item:
+        ref, reason = self._values(children)
+        return self._item("operation", A.DropRequirement(ref.value, _unquote(reason), self.span(meta)), meta)
+
+    def amend_deadline(self, meta: _Meta, children: list[Any]) -> _Item:
+        ref, when = self._values(children)
+        return self._item("operation", A.MoveDeadline(ref.value, when, self.span(meta)), meta)
+
+    def amend_target(self, meta: _Meta, children: list[Any]) -> _Item:
+        ref, target = self._values(children)
+        return self._item("operation", A.ReplaceTarget(ref.value, target, self.span(meta)), meta)
+
+    def amend_text(self, meta: _Meta, children: list[Any]) -> _Item:
+        ref, text = self._values(children)
+        return self._item("operation", A.ReplaceText(ref.value, self._prose(text), self.span(meta)), meta)
+
+    def amend_requirement(self, meta: _Meta, children: list[Any]) -> _Item:
+        values = self._values(children)
+        ref, display = values[0], values[1]
+        f = _Fields(children, self, "requirement")
+        req = A.Requirement(
+            label=None,
+            text=f.get("text"),
+            display=self._str(display),
+            weight=f.get("weight"),
+            deadlines=f.many("deadline"),
+            scope=f.get("scope"),
+            targets=f.many("target"),
+            scoring=f.get("scoring"),
+            groups=f.many("group"),
+            methods=f.many("method"),
+            dropped=f.get("dropped"),
+            scored=f.get("unscored") is None,
+            span=self.span(meta),
+        )
+        return self._item("operation", A.AddRequirement(ref.value, req, self.span(meta)), meta)
 
     # ---- header
 
@@ -873,6 +937,8 @@ class _Builder:
     note = _prose_item("note")
     follow_up = _prose_item("follow_up")
     closing = _prose_item("closing")
+    amends = _string_item("amends")
+    reason = _prose_item("reason")
 
     def year(self, meta: _Meta, children: list[Any]) -> _Item:
         return self._item("year", int(self._values(children)[0]), meta)

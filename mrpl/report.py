@@ -115,6 +115,7 @@ def report_data(result: Score, results_path: str = "", as_of: Any = None) -> dic
         "dropped": dropped,
         "missing": missing,
         "pay": _pay(result) if splan.pay or splan.pay_rule is not None else None,
+        "amendments": [_amendment(a) for a in splan.amendments],
         "rounding": ROUNDING_NOTE if splan.weighted else ROUNDING_NOTE_UNWEIGHTED,
     }
 
@@ -123,6 +124,26 @@ def _common_rule(goals: list[dict[str, Any]]) -> str | None:
     """The status rule in words when every goal has the same one (printed once, under the heading)."""
     rules = {g["rule"] for g in goals}
     return rules.pop() if len(rules) == 1 else None
+
+
+def _amendment(amendment: Any) -> dict[str, Any]:
+    from mrpl.amend import amendment_title, describe_operations
+
+    return {
+        "title": amendment_title(amendment),
+        "date": amendment.date.isoformat() if amendment.date else None,
+        "changes": describe_operations(amendment),
+    }
+
+
+def _amendment_lines(data: dict[str, Any]) -> list[str]:
+    """Which allonges the plan was scored as amended by, in the order they applied."""
+    lines = []
+    for a in data.get("amendments") or []:
+        when = f" af {format_date(_iso(a['date']))}" if a["date"] else ""
+        n = len(a["changes"])
+        lines.append(f"Scoret efter {a['title']}{when} ({n} {'ændring' if n == 1 else 'ændringer'})")
+    return lines
 
 
 def _goal(g: GoalScore) -> dict[str, Any]:
@@ -568,7 +589,7 @@ def _goal_summary(g: dict[str, Any]) -> str:
 
 
 def _text(data: dict[str, Any]) -> str:
-    lines = _heading_lines(data)
+    lines = _heading_lines(data) + _amendment_lines(data)
     if data["goal_rule"]:
         lines.append(f"Målstatus: {data['goal_rule']}")
     for g in data["goals"]:
@@ -620,6 +641,7 @@ def _md_cell(text: Any) -> str:
 def _markdown(data: dict[str, Any]) -> str:
     head = _heading_lines(data)
     lines = [f"# {_md_cell(head[0])}", "", _md_cell(head[1])]
+    lines += [f"\n{_md_cell(line)}" for line in _amendment_lines(data)]
     if data["goal_rule"]:
         lines += ["", f"Målstatus: {_md_cell(data['goal_rule'])}."]
     for g in data["goals"]:

@@ -213,6 +213,7 @@ class ScoringPlan:
     goals: tuple[GoalPlan, ...]
     period: A.Period | None
     pay: tuple[A.Step, ...] = ()
+    amendments: tuple[A.Amendment, ...] = ()  # the allonges the plan is scored as amended by
     pay_rule: PayRule | None = None  # the pay section in plain values (mrpl.pay)
     year: int | None = None  # the year scored, in a multi-year plan
 
@@ -270,6 +271,7 @@ def scoring_plan(plan: A.Plan, year: int | None = None) -> ScoringPlan:
             goals=_not_due(goals, not_due),
             period=period,
             pay=plan.pay.schedule if plan.pay else (),
+            amendments=plan.amendments,
             pay_rule=pay_rule(plan.pay),
             year=scored_year if period is not None and period.multi_year else None,
             stated_total=header.total.value if header.total is not None else None,

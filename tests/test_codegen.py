@@ -36,7 +36,7 @@ ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.mrp"))
 FIXTURE = Path(__file__).parent / "fixtures" / "results" / "plan.mrp"
 RULES = Path(__file__).parent / "fixtures" / "results" / "rules.mrp"  # every goal rule, counts, approvals
-PLANS = [*EXAMPLES, FIXTURE, RULES]
+PLANS = [*EXAMPLES, *sorted((ROOT / "examples" / "allonger").glob("*.mrp")), FIXTURE, RULES]
 
 
 def plan_of(path: Path) -> Any:

@@ -30,7 +30,7 @@ EXAMPLES = ROOT / "examples"
 GOLDEN = ROOT / "tests" / "golden" / "diff"
 OLD = EXAMPLES / "udlaendingestyrelsen-2022.mrp"
 NEW = EXAMPLES / "udlaendingestyrelsen-2023.mrp"
-PLANS = sorted(EXAMPLES.glob("*.mrp"))
+PLANS = sorted(EXAMPLES.glob("*.mrp")) + sorted((EXAMPLES / "allonger").glob("*.mrp"))
 
 
 def load(path: Path) -> A.Plan:
@@ -191,7 +191,10 @@ def edited(draw: st.DrawFn, plan: A.Plan) -> A.Plan:
             del reqs[r]
         elif action == "text":
             reqs[r] = dataclasses.replace(
-                reqs[r], text=A.Prose((A.Paragraph((A.Text(draw(st.text("abc æø", min_size=1))),)),))
+                reqs[r],
+                text=A.Prose(
+                    (A.Paragraph((A.Text(draw(st.from_regex(r"[a-cæø]{1,8}( [a-cæø]{1,8}){0,3}", fullmatch=True))),)),)
+                ),
             )
         elif action == "target":
             reqs[r] = dataclasses.replace(
@@ -253,6 +256,22 @@ def test_golden(fmt: str, lang: str, request: pytest.FixtureRequest) -> None:
         golden.write_bytes(out.encode("utf-8"))
     assert golden.is_file(), f"no golden {golden.name}: run pytest --update-goldens"
     assert out.encode("utf-8") == golden.read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_golden_allonge(lang: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--to allonge`: the allonge that makes the 2022 plan into the example allonge's amended
+    plan, written from the allonge's folder (so it names `../udlaendingestyrelsen-2022.mrp`)."""
+    allonge = EXAMPLES / "allonger" / "udlaendingestyrelsen-2022-allonge-1.mrp"
+    monkeypatch.chdir(allonge.parent)
+    code, out, err = run(str(OLD), str(allonge), "--to", "allonge", "--lang", lang)
+    assert code == 1, err
+    golden = GOLDEN / f"udlaendingestyrelsen-2022-allonge-1.{lang}.allonge"
+    if request.config.getoption("--update-goldens"):
+        golden.write_bytes(out.encode("utf-8"))
+    assert golden.is_file(), f"no golden {golden.name}: run pytest --update-goldens"
+    assert out.encode("utf-8") == golden.read_bytes()
+    assert not parse_source(out, "allonge.mrp").diagnostics
 
 
 def test_json_schema() -> None:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -22,7 +23,8 @@ from mrpl.render import render, render_bytes
 from mrpl.render.document import build_document
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.mrp"))
+# the examples, and each allonge as the consolidated plan (the plan as amended, with its log)
+EXAMPLES = sorted((ROOT / "examples").glob("*.mrp")) + sorted((ROOT / "examples" / "allonger").glob("*.mrp"))
 GOAL_HEADER = {
     "da": ["Nr.", "Område", "Mål", "Resultatkrav", "Vægt"],
     "en": ["No.", "Area", "Goal", "Result requirements", "Weight"],
@@ -99,6 +101,29 @@ def test_signatures_share_one_unsplittable_row(built: dict) -> None:  # type: ig
     rows = [r for t in word.tables for r in t.rows if all(any(n in c.text for c in r.cells) for n in names)]
     assert len(rows) == 1
     assert rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_allonge_itself_in_word(lang: str) -> None:
+    """`mrplc build ALLONGE --allonge --to docx`: the title first, no contents field, a Word
+    heading per section, both signatures in one unsplittable row, dated by its signatures."""
+    from mrpl.render import render_amendment
+    from mrpl.render.allonge import build_amendment_document
+
+    plan = load(ROOT / "examples" / "allonger" / "udlaendingestyrelsen-2022-allonge-1.mrp")
+    amendment = plan.amendments[-1]
+    data = render_amendment(plan, amendment, "docx", lang)
+    assert data == render_amendment(plan, amendment, "docx", lang)
+    doc = build_amendment_document(plan, amendment, lang)
+    word = docx.Document(io.BytesIO(data))
+    assert word.paragraphs[1].text == doc.title
+    assert " TOC " not in word.element.xml and len(word.sections) == 1
+    headings = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings == [f"{s.heading.number} {s.heading.title}" for s in doc.sections]
+    names = [s.name for s in (amendment.director, amendment.head) if s is not None]
+    rows = [r for t in word.tables for r in t.rows if all(any(n in c.text for c in r.cells) for n in names)]
+    assert len(rows) == 1 and rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert word.core_properties.created.date() == date(2022, 6, 17)
 
 
 # --------------------------------------------------------------------------

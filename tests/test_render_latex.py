@@ -25,7 +25,9 @@ from mrpl.render.document import requirement_label
 from mrpl.render.latex_pdf import LatexError, compile_latex, tex_error
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.mrp"))
+# the examples, and each allonge as the consolidated plan (the plan as amended, with its log)
+EXAMPLES = sorted((ROOT / "examples").glob("*.mrp")) + sorted((ROOT / "examples" / "allonger").glob("*.mrp"))
+ALLONGES = sorted((ROOT / "examples" / "allonger").glob("*.mrp"))
 
 needs_tex = pytest.mark.skipif(
     shutil.which("latexmk") is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
@@ -112,6 +114,25 @@ def test_every_example_latex_compiles_cleanly(example: Path, lang: str, tmp_path
             label = requirement_label(req)
             if label:
                 assert squash(label) in text, (goal.number, label)
+
+
+@needs_tex
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("path", ALLONGES, ids=lambda p: p.stem)
+def test_the_allonge_itself_latex_compiles_cleanly(path: Path, lang: str, tmp_path: Path) -> None:
+    """`mrplc build ALLONGE --allonge --to tex`: a short document, set with no overfull line."""
+    from mrpl.render import render_amendment
+
+    plan = load(path)
+    amendment = plan.amendments[-1]
+    pdf, log = compile_latex(render_amendment(plan, amendment, "tex", lang).decode("utf-8"), path.stem)
+    overfull = [float(w) for w in _OVERFULL.findall(log) if float(w) > 1]
+    assert not overfull, f"Overfull \\hbox of {max(overfull)} pt"
+    assert pdf_pages(pdf, tmp_path) <= 2
+    text = squash(pdf_text(pdf, tmp_path))
+    for op in amendment.operations:
+        assert op.ref in text
 
 
 def test_markdown_renders_hostile_text_literally() -> None:

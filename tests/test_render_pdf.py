@@ -28,7 +28,8 @@ from mrpl.render.escape import typst_markup, typst_raw, typst_string
 from mrpl.render.pdf import PdfError, compile_typst
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.mrp"))
+# the examples, and each allonge as the consolidated plan (the plan as amended, with its log)
+EXAMPLES = sorted((ROOT / "examples").glob("*.mrp")) + sorted((ROOT / "examples" / "allonger").glob("*.mrp"))
 CASES = [(e, lang) for e in EXAMPLES for lang in ("da", "en")]
 IDS = [f"{e.stem}-{lang}" for e, lang in CASES]
 
@@ -141,6 +142,10 @@ def test_english_build_has_no_danish_phrases(built: dict) -> None:  # type: igno
 
 def test_no_two_words_overlap(case: tuple[A.Plan, Pdf, str]) -> None:
     _plan, pdf, _lang = case
+    assert_no_two_words_overlap(pdf)
+
+
+def assert_no_two_words_overlap(pdf: Pdf) -> None:
     for page in pdf.pages:
         clashes = overlapping_words(page)
         assert not clashes, (page.number + 1, [(a.text, b.text) for a, b in clashes[:5]])
@@ -148,6 +153,10 @@ def test_no_two_words_overlap(case: tuple[A.Plan, Pdf, str]) -> None:
 
 def test_nothing_outside_the_margins(case: tuple[A.Plan, Pdf, str]) -> None:
     _plan, pdf, _lang = case
+    assert_nothing_outside_the_margins(pdf)
+
+
+def assert_nothing_outside_the_margins(pdf: Pdf) -> None:
     for page in pdf.pages:
         for w in page.words:
             where = (page.number + 1, w.text)
@@ -162,6 +171,10 @@ def test_nothing_outside_the_margins(case: tuple[A.Plan, Pdf, str]) -> None:
 
 def test_no_heading_is_the_last_line_of_a_page(case: tuple[A.Plan, Pdf, str]) -> None:
     _plan, pdf, _lang = case
+    assert_no_heading_is_the_last_line_of_a_page(pdf)
+
+
+def assert_no_heading_is_the_last_line_of_a_page(pdf: Pdf) -> None:
     for title, index, top in pdf.bookmarks():
         page = pdf.pages[index]
         words = body_words(page)
@@ -175,7 +188,11 @@ def test_no_heading_is_the_last_line_of_a_page(case: tuple[A.Plan, Pdf, str]) ->
 def test_both_signatures_are_on_one_page(case: tuple[A.Plan, Pdf, str]) -> None:
     plan, pdf, _lang = case
     header = plan.header or A.Header()
-    names = [squash(s.name) for s in (header.director, header.head) if s is not None]
+    assert_signatures_on_one_page(pdf, (header.director, header.head))
+
+
+def assert_signatures_on_one_page(pdf: Pdf, signatories: tuple[A.Signatory | None, ...]) -> None:
+    names = [squash(s.name) for s in signatories if s is not None]
     pages = [p for p in pdf.pages if all(n in squash(" ".join(w.text for w in p.words)) for n in names)]
     assert pages, f"{names} are not on one page"
 
@@ -367,3 +384,51 @@ def test_every_example_builds_to_every_document_format(tmp_path: Path) -> None:
     assert sorted(p.suffix for p in tmp_path.iterdir()) == sorted(f".{f}" for f in formats)
     assert (tmp_path / "udlaendingestyrelsen-2022.docx").read_bytes().startswith(b"PK")
     assert "#set document(" in (tmp_path / "udlaendingestyrelsen-2022.typ").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# The allonge itself (`mrplc build ALLONGE --allonge --to pdf`)
+
+ALLONGES = sorted((ROOT / "examples" / "allonger").glob("*.mrp"))
+ALLONGE_CASES = [(a, lang) for a in ALLONGES for lang in ("da", "en")]
+
+
+@pytest.fixture(scope="module", params=ALLONGE_CASES, ids=[f"{a.stem}-{lang}" for a, lang in ALLONGE_CASES])
+def allonge_pdf(request: pytest.FixtureRequest) -> tuple[A.Plan, A.Amendment, Pdf, str]:
+    from mrpl.render import render_amendment
+
+    path, lang = request.param
+    plan = load(path)
+    amendment = plan.amendments[-1]  # the file's own allonge applies last
+    return plan, amendment, Pdf(render_amendment(plan, amendment, "pdf", lang)), lang
+
+
+def test_the_allonge_reads_as_a_signed_document(allonge_pdf: tuple[A.Plan, A.Amendment, Pdf, str]) -> None:
+    from mrpl.render.allonge import build_amendment_document
+
+    plan, amendment, pdf, lang = allonge_pdf
+    doc = build_amendment_document(plan, amendment, lang)
+    root = pdf.reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and str(root["/Lang"]).split("-")[0] == lang
+    assert pdf.reader.metadata is not None and pdf.reader.metadata.title == doc.title
+    titles = [t for t, _, _ in pdf.bookmarks()]
+    assert titles == [f"{s.heading.number} {s.heading.title}" for s in doc.sections]
+    text = squash(pdf.text())
+    for op in amendment.operations:
+        assert squash(op.ref) in text, op.ref
+    assert_no_two_words_overlap(pdf)
+    assert_nothing_outside_the_margins(pdf)
+    assert_no_heading_is_the_last_line_of_a_page(pdf)
+    assert_signatures_on_one_page(pdf, (amendment.director, amendment.head))
+
+
+def test_the_allonge_passes_the_pdfua_checker(
+    allonge_pdf: tuple[A.Plan, A.Amendment, Pdf, str], tmp_path: Path
+) -> None:
+    from pdfua import validate
+
+    _plan, _amendment, pdf, _lang = allonge_pdf
+    path = tmp_path / "allonge.pdf"
+    path.write_bytes(pdf.data)
+    report = validate(str(path))
+    assert not report.findings, [(f.rule_id, f.message) for f in report.findings][:5]

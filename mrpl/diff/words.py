@@ -257,6 +257,9 @@ def words(value: Any, lang: str = "da") -> str:
             return "-" if amount is None else i18n.format_number(amount, lang)
         case A.BudgetColumn(kind=kind, year=year):
             return f"{kind} {year}"
+        case A.Amendment(title=title, date=when):
+            name = title or i18n.phrase("amendment", lang)
+            return name if when is None else f"{name} ({i18n.format_date(when, lang)})"
         case A.WeightEntry(ref=ref, weight=weight):
             return f"{ref}: {i18n.format_weight(weight, lang)}"
     if isinstance(value, _TARGETS):

@@ -101,6 +101,9 @@ def load_portfolio(root: str) -> Portfolio:
         raise SourceError(f"{root}: not a folder")
     plan_paths, results_paths = _walk(root)
     loaded, problems = _load_all(plan_paths)
+    # An allonge is reported through the plan it amends, not as a plan of its own (and the
+    # plan it reads is no shared module).
+    loaded = {p: res for p, res in loaded.items() if not (res.root.plan and res.root.plan.amendments)}
     imported = {os.path.realpath(f) for res in loaded.values() for f in res.files[1:]}
     plans, modules = [], []
     sources: dict[str, str] = {}

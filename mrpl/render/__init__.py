@@ -68,6 +68,29 @@ BINARY_BACKENDS: dict[str, Callable[[A.Plan, str], bytes]] = {"pdf": _pdf, "docx
 EXTENSIONS = {"md": ".md", "tex": ".tex", "typ": ".typ", "pdf": ".pdf", "docx": ".docx", "py": ".py"}
 
 
+AMENDMENT_FORMATS = ("md", "tex", "typ", "pdf", "docx")
+
+
+def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str = "da") -> bytes:
+    """The allonge itself as a document, read against the plan it amends: any document format
+    ("md", "tex", "typ", "pdf", "docx"); an allonge has no scoring module of its own (the
+    amended plan's is built without --allonge)."""
+    if fmt not in AMENDMENT_FORMATS:
+        raise ValueError(f"an allonge is built as {', '.join(AMENDMENT_FORMATS)}, not {fmt!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    from mrpl.render.allonge import build_amendment_document
+
+    document = build_amendment_document(plan, amendment, lang)
+    if fmt == "tex":
+        from mrpl.render.latex import render_latex
+
+        return render_latex(document).encode("utf-8")
+    from mrpl.render.documents import render_document
+
+    return render_document(document, fmt)
+
+
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     """The document text of `plan` in format `fmt` ("md", "tex", "typ", "py")."""
     from mrpl.i18n import LANGUAGES  # here, not above: mrpl.render.escape is imported without Babel
@@ -90,4 +113,13 @@ def render_bytes(plan: A.Plan, fmt: str, lang: str = "da") -> bytes:
     return render(plan, fmt, lang).encode("utf-8")
 
 
-__all__ = ["BACKENDS", "BINARY_BACKENDS", "EXTENSIONS", "BackendUnavailable", "render", "render_bytes"]
+__all__ = [
+    "AMENDMENT_FORMATS",
+    "BACKENDS",
+    "BINARY_BACKENDS",
+    "EXTENSIONS",
+    "BackendUnavailable",
+    "render",
+    "render_amendment",
+    "render_bytes",
+]

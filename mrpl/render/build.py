@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import mrpl
-from mrpl.render import EXTENSIONS, BackendUnavailable, render_bytes
+from mrpl.render import AMENDMENT_FORMATS, EXTENSIONS, BackendUnavailable, render_amendment, render_bytes
 from mrpl.render.output import OutputError, output_path, write_atomic
 from mrpl.render.pdf import PdfError
 
@@ -19,10 +19,15 @@ class BuildError(Exception):
         self.unavailable = unavailable
 
 
-def produce(plan: mrpl.ast.Plan, fmt: str, lang: str) -> bytes:
-    """The bytes of one output format."""
+def produce(plan: mrpl.ast.Plan, fmt: str, lang: str, amendment: mrpl.ast.Amendment | None = None) -> bytes:
+    """The bytes of one output format; with `amendment`, the allonge itself rather than the
+    (consolidated) plan."""
     try:
-        return render_bytes(plan, fmt, lang)
+        if amendment is None:
+            return render_bytes(plan, fmt, lang)
+        if fmt not in AMENDMENT_FORMATS:
+            raise BuildError(f"--to {fmt}: an allonge is built as {', '.join(AMENDMENT_FORMATS)}", unavailable=True)
+        return render_amendment(plan, amendment, fmt, lang)
     except BackendUnavailable as exc:
         raise BuildError(f"--to {fmt}: not available ({exc})", unavailable=True) from None
     except PdfError as exc:
@@ -30,14 +35,19 @@ def produce(plan: mrpl.ast.Plan, fmt: str, lang: str) -> bytes:
 
 
 def write_outputs(
-    result: mrpl.LoadResult, source: str, formats: Iterable[str], out_dir: str | None, lang: str
+    result: mrpl.LoadResult,
+    source: str,
+    formats: Iterable[str],
+    out_dir: str | None,
+    lang: str,
+    amendment: mrpl.ast.Amendment | None = None,
 ) -> list[Path]:
     """Render and write each format; sources are never overwritten."""
     assert result.plan is not None
     written = []
     for fmt in dict.fromkeys(formats):
         target = output_path(source, out_dir, EXTENSIONS[fmt])
-        data = produce(result.plan, fmt, lang)
+        data = produce(result.plan, fmt, lang, amendment)
         try:
             write_atomic(target, data, [source, *result.files])
         except OutputError as exc:

@@ -118,6 +118,7 @@ class Document:
     text_lang: str = "da"  # the language the plan's own text is written in (hyphenation, PDF tags)
     date: date | None = None  # the plan's date: its last signature, else the start of its period
     author: str = ""  # who issues the document: the department, else the ministry
+    compact: bool = False  # a short document (an allonge): no title page and no contents
 
     def footnote(self, label: str) -> A.Prose | None:
         return next((f.text for f in self.footnotes if f.label == label), None)
@@ -203,6 +204,12 @@ def build_document(plan: A.Plan, lang: str = "da") -> Document:
         sections.append(Section(_top(next(numbers), phrase("period", lang)), period))
     if weights is not None and weights.after == "signatures":
         sections.append(_weights_section(plan, weights, lang, None))
+    if plan.amendments:  # a consolidated plan: what changed, when, why, who signed
+        from mrpl.render.allonge import amendment_log
+
+        log = amendment_log(plan, lang, next(numbers))
+        if log is not None:
+            sections.append(log)
     return Document(
         lang=lang,
         ministry=header.ministry or "",
@@ -623,7 +630,7 @@ def _period_blocks(plan: A.Plan, header: A.Header, year: int | None, lang: str) 
         blocks.append(Block("prose", prose=_prose(_next_negotiation(header.next_negotiation, year, lang))))
     for signatory in (header.director, header.head):
         if signatory is not None:
-            blocks.append(Block("signature", lines=_signature_lines(signatory, header, lang)))
+            blocks.append(Block("signature", lines=signature_lines(signatory, header, lang)))
     return tuple(blocks)
 
 
@@ -635,7 +642,7 @@ def _next_negotiation(value: str, year: int | None, lang: str) -> str:
     return phrase("next_negotiation", lang).format(year=year + 1, when=value)
 
 
-def _signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
+def signature_lines(s: A.Signatory, header: A.Header, lang: str) -> tuple[str, ...]:
     """Date line (may be empty), name, title, organisation."""
     # Danish: "København, den 20. november 2021" / "den ___ / 2021"; English has no word
     # before a date: "Copenhagen, 20 November 2021" / "Copenhagen, ________ 2021".

@@ -273,7 +273,8 @@ class _Writer:
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_field(footer)
         settings = self.word.settings.element
-        settings.append(_element("w:updateFields", {"w:val": "true"}))  # Word fills the contents on opening
+        if not self.doc.compact:  # Word fills the contents on opening (a compact document has none)
+            settings.append(_element("w:updateFields", {"w:val": "true"}))
         props = self.word.core_properties
         stamp = _stamp(self.doc.date)
         props.title = self.doc.title
@@ -288,16 +289,19 @@ class _Writer:
         props.keywords = ""
 
     def _title_page(self) -> None:
+        compact = self.doc.compact  # a short document (an allonge): the title heads its first page
         for text, size, bold, before in (
-            (self.doc.ministry, 14, False, 60),
-            (self.doc.title, 26, True, 140),
-            (self.doc.agency, 16, False, 40),
+            (self.doc.ministry, 11 if compact else 14, False, 0 if compact else 60),
+            (self.doc.title, 18 if compact else 26, True, 20 if compact else 140),
+            (self.doc.agency, 13 if compact else 16, False, 12 if compact else 40),
         ):
             p = self.word.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.space_before = Pt(before)
             run = p.add_run(text)
             run.font.size, run.bold = Pt(size), bold or None
+        if compact:
+            return
         self.word.add_section(WD_SECTION.NEW_PAGE)
         contents = self.word.add_paragraph()
         contents.add_run(phrase("contents", self.doc.lang)).bold = True
