@@ -221,12 +221,21 @@ class _Loader:
         return base, [amendment]
 
     def _read(self, target: str, span: A.Span, what: str, code: str) -> ParseResult | None:
-        """Read and parse a file another one names; its sources and diagnostics join the result."""
+        """Read and parse a file another one names; its sources and diagnostics join the result.
+        Confined as imports are (mrpl.project): outside the project root or not a plan file is
+        MRP030/MRP031; a missing file is `code`."""
+        refusal = check_import(target, self.project_root)
+        if refusal is not None and refusal.code != "MRP007":
+            self._error(refusal.code, f"cannot read {what}: {refusal.message}", span)
+            return None
         if target in self.cache:
             parsed = self.cache[target]
         else:
             try:
                 text = self.reader(target)
+            except NotAPlanFile as exc:
+                self._error("MRP031", f"cannot read {what}: {exc}", span)
+                return None
             except SourceError:
                 self._error(code, f"cannot read {what}: no such file (looked for {target})", span)
                 return None

@@ -506,3 +506,12 @@ def test_the_csv_template_keeps_a_title_with_a_carriage_return_on_one_row() -> N
     splan = scoring_plan(loaded.plan)
     template = results_template(splan, "csv")
     assert parse_results(template, "results.csv", splan).ok
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../../../../../etc/passwd.mrp", "/dev/zero"])
+def test_an_allonge_names_no_plan_outside_the_root(target: str, tmp_path: Path) -> None:
+    allonge = tmp_path / "allonge.mrp"
+    allonge.write_text(f'allonge "Allonge 1" {{\n  plan "{target}"\n  dato 2022-06-01\n}}\n', encoding="utf-8")
+    loaded = mrpl.load_file(str(allonge))
+    assert [d.code for d in loaded.diagnostics if d.severity.name == "ERROR"] == ["MRP030"]
+    assert list(loaded.sources) == [str(allonge)]

@@ -28,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from mrpl import ast as A
 from mrpl.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +57,20 @@ def hostile_source(source: str) -> str:
     return _STRING.sub(replace, source)
 
 
+def hostile_requirement_texts(source: str) -> str:
+    """`source` with the one-line texts of its requirements (`tekst` at their depth) hostile."""
+    counter = iter(range(1, 10_000))
+    line = re.compile(r'^(      tekst )"(?:[^"\\\n]|\\.)*"$', re.M)
+    return line.sub(lambda m: m.group(1) + _mrp_string(f"T{next(counter)} {PAYLOAD}"), source)
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     shutil.copytree(ROOT / "examples" / "shared", folder / "shared")
     (folder / "plan.mrp").write_text(hostile_source(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
     (folder / "old.mrp").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "texts.mrp").write_text(hostile_requirement_texts(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
     return folder
 
 
@@ -164,7 +173,18 @@ def _check_docx(data: bytes) -> None:
     assert b"alert(1)" in xml and b"<script>" not in xml
 
 
+def _check_allonge(data: bytes) -> None:
+    """An allonge is mrpl source: it parses, and the hostile text is a string's content."""
+    from mrpl.parse import parse_source
+
+    parsed = parse_source(_text(data), "allonge.mrp")
+    assert parsed.plan is not None and not parsed.diagnostics, parsed.diagnostics[:3]
+    texts = [op.text.plain() for op in parsed.plan.amendments[0].operations if isinstance(op, A.ReplaceText)]
+    assert texts and all("alert(1)" in text and "\\input{/etc/passwd}" in text for text in texts)
+
+
 _CHECKS = {
+    "allonge": _check_allonge,
     "md": _check_markdown,
     "html": _check_html,
     "text": _check_terminal,
@@ -254,7 +274,10 @@ def test_score_reports(fmt: str, project: Path) -> None:
 @pytest.mark.parametrize("fmt", choices("diff"))
 def test_diff(fmt: str, project: Path) -> None:
     out = project / f"diff.{fmt}"
-    code, _, err = cli("diff", str(project / "old.mrp"), str(project / "plan.mrp"), "--to", fmt, "-o", str(out))
+    # An allonge states requirement-level changes only (a new header belongs in a new plan, and
+    # `diff --to allonge` refuses it): there the new plan's requirement texts are the hostile ones.
+    new = project / ("texts.mrp" if fmt == "allonge" else "plan.mrp")
+    code, _, err = cli("diff", str(project / "old.mrp"), str(new), "--to", fmt, "-o", str(out))
     assert code in (0, 1), err
     check_output(fmt, out.read_bytes())
 
