@@ -187,3 +187,10 @@ def test_check_dir_runs_the_checks_across_plans() -> None:
     done = mrplc("check", str(FIXTURES / "MRP905" / "bad"))
     assert "MRP905" in done.stderr and "MRP101" in done.stderr and done.returncode == 1
     assert "[MRP9" not in mrplc("check", str(FIXTURES / "MRP901" / "good")).stderr
+
+
+def test_the_project_root_marker_is_not_a_results_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    portfolio = load_portfolio(str(tmp_path / "examples"))
+    assert (tmp_path / "examples" / "mrpl.toml").is_file()
+    assert not [d for d in portfolio_diagnostics(portfolio) if d.span.file.endswith("mrpl.toml")]
