@@ -377,6 +377,23 @@ def plan_of_lines(target: int) -> str:
     return plan_text(_goals_for(target, "lines"))
 
 
+def portfolio(directory: str, plans: int) -> list[str]:
+    """A ministry's folder of `plans` plans: agencies over four years, each plan between the
+    smallest and the largest example's size (4 to 20 goals). Returns the paths, sorted."""
+    os.makedirs(directory, exist_ok=True)
+    paths = []
+    for i in range(plans):
+        agency, year = i // 4 + 1, 2020 + i % 4
+        text = plan_text(4 + (i * 7) % 17, year)
+        text = text.replace("Styrelsen for Syntetiske Planer", f"Styrelse nr. {agency}").replace(
+            'forkortelse "SSP"', f'forkortelse "S{agency:03d}"'
+        )
+        path = os.path.join(directory, f"styrelse-{agency:03d}-{year}.mrp")
+        write_atomic(path, text)
+        paths.append(path)
+    return sorted(paths)
+
+
 def write_atomic(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")

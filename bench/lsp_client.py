@@ -25,8 +25,8 @@ class LspTimeout(Exception):
 
 
 class StdioClient:
-    def __init__(self, cmd: list[str], env_path: str) -> None:
-        env = {**os.environ, "PYTHONPATH": env_path + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    def __init__(self, cmd: list[str], env: dict[str, str]) -> None:
+        self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
         )
@@ -118,22 +118,38 @@ def _editable_line(text: str) -> tuple[int, str]:
     raise ValueError("the generated plan has no editable line")
 
 
-def measure_lsp_latency(cmd: list[str], path: Path, text: str, edits: int, env_path: str) -> list[float]:
+def _open(client: StdioClient, path: Path, text: str) -> tuple[str, bool, float]:
+    """initialize, initialized, didOpen, as an editor does; the document's URI, whether the server
+    takes incremental changes, and the time from the server's start to the document's diagnostics."""
+    uri = path.resolve().as_uri()
+    caps = client.request(
+        "initialize", {"processId": os.getpid(), "rootUri": path.parent.resolve().as_uri(), "capabilities": {}}
+    )
+    client.notify("initialized", {})
+    sync = (caps or {}).get("capabilities", {}).get("textDocumentSync", 1)
+    incremental = (sync.get("change") if isinstance(sync, dict) else sync) == 2
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "mrpl", "version": 1, "text": text}}
+    )
+    at, _ = client.wait_for(_is_diagnostics_for(uri, 1))
+    return uri, incremental, at - client.started
+
+
+def time_to_first_diagnostics(cmd: list[str], path: Path, text: str, env: dict[str, str]) -> float:
+    """Seconds from starting the server to the diagnostics of the plan it is given to open."""
+    client = StdioClient(cmd, env)
+    try:
+        return _open(client, path, text)[2]
+    finally:
+        client.close()
+
+
+def measure_lsp_latency(cmd: list[str], path: Path, text: str, edits: int, env: dict[str, str]) -> list[float]:
     """Seconds from each didChange to its diagnostics, for `edits` edits of one line
     (a letter typed, then taken back: the text after it moves, as when typing)."""
-    client = StdioClient(cmd, env_path)
-    uri = path.resolve().as_uri()
+    client = StdioClient(cmd, env)
     try:
-        caps = client.request(
-            "initialize", {"processId": os.getpid(), "rootUri": path.parent.resolve().as_uri(), "capabilities": {}}
-        )
-        client.notify("initialized", {})
-        sync = (caps or {}).get("capabilities", {}).get("textDocumentSync", 1)
-        incremental = (sync.get("change") if isinstance(sync, dict) else sync) == 2
-        client.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "mrpl", "version": 1, "text": text}}
-        )
-        client.wait_for(_is_diagnostics_for(uri, 1))
+        uri, incremental, _ = _open(client, path, text)
         line_no, original = _editable_line(text)
         lines = text.split("\n")
         latencies = []

@@ -1,3 +1,3 @@
-from mrpl.cli import main
+from mrpl.cli import run
 
-main()
+run()

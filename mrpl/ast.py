@@ -11,11 +11,12 @@ The tree is produced by `mrpl.parse` and is the only thing later stages
 
 from __future__ import annotations
 
-import calendar
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+
+from mrpl.astgen import dataclass  # dataclasses.dataclass, its methods generated ahead (mrpl/astgen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,14 @@ class Span:
 
 
 NO_SPAN = Span(0, 0, 1, 1, 1, 1)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """The last day of a month (without `calendar`, which imports `locale`: start-up time)."""
+    if month == 12:  # also where the next month's year would be past date's range (9999)
+        return 31
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return (first_of_next - date(year, month, 1)).days
 
 
 # --------------------------------------------------------------------------
@@ -245,17 +254,17 @@ class Deadline:
         match self.kind:
             case DeadlineKind.DATE:
                 m = _clamp(self.number or 1, 1, 12)
-                return date(y, m, _clamp(self.day or 1, 1, calendar.monthrange(y, m)[1]))
+                return date(y, m, _clamp(self.day or 1, 1, _days_in_month(y, m)))
             case DeadlineKind.MONTH_END:
                 m = _clamp(self.number or 12, 1, 12)
-                return date(y, m, calendar.monthrange(y, m)[1])
+                return date(y, m, _days_in_month(y, m))
             case DeadlineKind.MONTH_START:
                 return date(y, _clamp(self.number or 1, 1, 12), 1)
             case DeadlineKind.YEAR_START:
                 return date(y, 1, 1)
             case DeadlineKind.QUARTER:
                 m = 3 * _clamp(self.number or 4, 1, 4)
-                return date(y, m, calendar.monthrange(y, m)[1])
+                return date(y, m, _days_in_month(y, m))
             case DeadlineKind.HALF:
                 return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
             case DeadlineKind.YEAR_END | DeadlineKind.YEAR | DeadlineKind.PERIOD_END:

@@ -9,7 +9,6 @@ holds no `Import` nodes and no placeholders, so later stages never see files.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 from collections.abc import Callable
@@ -286,6 +285,8 @@ class _Loader:
         for override in imp.overrides:
             base = by_number.get(override.number)
             if base is None:
+                import difflib  # only when a name is unknown: not at start-up
+
                 close = difflib.get_close_matches(override.number, list(by_number), n=1)
                 self._error(
                     "MRP011",
@@ -317,6 +318,8 @@ class _Loader:
     def _unknown_placeholder(self, node: A.Placeholder, known: list[str]) -> None:
         if (node.span.file or "") in self.declared:
             return  # in a module: MRP012 if undeclared, else MRP013 at the import that gives no value
+        import difflib  # only when a name is unknown: not at start-up
+
         close = difflib.get_close_matches(node.name, known, n=1)
         self.diagnostics.append(
             Diagnostic(
@@ -341,6 +344,8 @@ class _Loader:
 
         def undeclared(node: A.Placeholder, _known: list[str]) -> None:
             if node.name not in declared:
+                import difflib  # only when a name is unknown: not at start-up
+
                 close = difflib.get_close_matches(node.name, sorted(declared), n=1)
                 self.diagnostics.append(
                     Diagnostic(

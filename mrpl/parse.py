@@ -28,12 +28,14 @@ from lark.lexer import TerminalDef
 from mrpl import ast as A
 from mrpl.ast import change_percent
 from mrpl.diagnostics import Diagnostic, Severity
-from mrpl.files import replace_atomically
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
+from mrpl.lark_memo import rebuild_memo
 from mrpl.prose import parse_prose
 from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
+from mrpl.scanners import SCANNERS_FILE, read_scanners, scanner_patterns, scanners_payload
+from mrpl.scanners import install as install_scanners
 from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
@@ -148,24 +150,30 @@ def _parser() -> Lark:
     return make_parser(use_tables=True)
 
 
-def make_parser(use_tables: bool) -> Lark:
+def make_parser(use_tables: bool, stored_scanners: bool = True) -> Lark:
     """Built once per process. The builder runs inline (`transformer=`): LALR
     calls it at each reduction, so no intermediate parse tree is made.
 
     The LALR tables come from grammar/mrpl.tables.json when it matches the
     grammar (computing them takes most of a cold start); otherwise they are
-    computed from the grammar."""
+    computed from the grammar. With the tables, the lexer's scanners come from
+    grammar/mrpl.scanners.json where it has them (see `mrpl.scanners`)."""
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
     callbacks.update(dict.fromkeys(_NUMERIC_TERMINALS, _limit_digits))
     callbacks.update({"LBRACE": _open_block, "RBRACE": _close_block})
     grammar = _grammar_text()
-    tables = _read_tables(_stamp(grammar)) if use_tables else None
+    stamp = _stamp(grammar)
+    tables = _read_tables(stamp) if use_tables else None
     if tables is not None:
         try:
-            return Lark.__new__(Lark)._load(tables, transformer=_Dispatch(), lexer_callbacks=callbacks)
+            parser = Lark.__new__(Lark)._load(tables, transformer=_Dispatch(), lexer_callbacks=callbacks)
         except Exception:  # tables from another Lark version: compute them instead
-            pass
+            parser = None
+        if parser is not None:
+            if stored_scanners:
+                install_scanners(parser, read_scanners(grammar_path(SCANNERS_FILE), stamp))
+            return parser
     return Lark(grammar, transformer=_Dispatch(), lexer_callbacks=callbacks, **_LARK_OPTIONS)
 
 
@@ -176,7 +184,8 @@ def _read_tables(stamp: str) -> dict[str, Any] | None:
         if stored.get("stamp") != stamp:
             return None
         _restore_int_keys(stored)
-    except (OSError, ValueError, KeyError, AttributeError):
+        stored["memo"] = rebuild_memo(stored["memo"])
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         return None
     return stored
 
@@ -195,24 +204,53 @@ def _restore_int_keys(stored: dict[str, Any]) -> None:
 
 
 def write_tables(path: str | None = None) -> str:
-    """Compute the LALR tables and write them beside the grammar (see grammar/README.md).
+    """Compute the LALR tables and write them beside the grammar (see grammar/README.md),
+    and the lexer's compiled scanners for them (`mrpl.scanners`), unless both are current.
 
     Lark numbers the states in an order that varies from run to run (it iterates
     over sets of objects), so tables that already match the grammar are left as they
     are rather than rewritten with other numbers."""
     target = path or grammar_path(TABLES_FILE)
     if path is None and tables_are_current():
+        write_scanners()
         return target
     grammar = _grammar_text()
     data, memo = Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
     payload = {"stamp": _stamp(grammar), "data": data, "memo": memo}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n"
+    from mrpl.files import replace_atomically  # tempfile and pathlib: not for reading plans
+
     replace_atomically(target, text.encode("utf-8"))
+    if path is None:
+        write_scanners()
     return target
 
 
 def tables_are_current() -> bool:
     return _read_tables(_stamp(_grammar_text())) is not None
+
+
+def write_scanners() -> str | None:
+    """Write grammar/mrpl.scanners.json for the current tables and this Python, unless current.
+    None where Python's `re` engine is not CPython's (nothing to store)."""
+    target = grammar_path(SCANNERS_FILE)
+    if scanners_are_current():
+        return target
+    payload = scanners_payload(make_parser(use_tables=True, stored_scanners=False), _stamp(_grammar_text()))
+    if payload is None:
+        return None
+    from mrpl.files import replace_atomically
+
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    replace_atomically(target, text.encode("utf-8"))
+    return target
+
+
+def scanners_are_current() -> bool:
+    """Whether grammar/mrpl.scanners.json holds every scanner of the current grammar for this Python."""
+    stored = read_scanners(grammar_path(SCANNERS_FILE), _stamp(_grammar_text()))
+    needed = scanner_patterns(make_parser(use_tables=True, stored_scanners=False))
+    return bool(stored) and all(key in stored for key in needed)
 
 
 # The parser is shared; what one parse collects lives in thread-local state.

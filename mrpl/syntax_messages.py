@@ -7,7 +7,6 @@ are ("expected a number after `vægt`").
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from lark import Token
@@ -119,6 +118,8 @@ def _keyword_hint(token: Token, expected: set[str]) -> str | None:
     if not word.isalpha():
         return None
     spellings = {s: n for n in expected if n.startswith("KW_") for s in _spellings(n[3:])}
+    import difflib  # only when a name is unknown: not at start-up
+
     close = difflib.get_close_matches(word.lower(), list(spellings), n=1, cutoff=0.6)
     if close:
         return f"did you mean `{close[0]}`?"
@@ -136,6 +137,8 @@ def _misspelt_keyword(token: Token, expected: set[str]) -> str | None:
     if not word.isalpha() or token.type.startswith("KW_"):
         return None
     spellings = [s for n in expected if n.startswith("KW_") for s in _spellings(n[3:])]
+    import difflib  # only when a name is unknown: not at start-up
+
     close = difflib.get_close_matches(word.lower(), spellings, n=1, cutoff=0.75)
     return close[0] if close else None
 

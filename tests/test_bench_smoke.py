@@ -75,8 +75,11 @@ def test_quick_benchmark_runs_and_prints_the_table() -> None:
         "throughput",
         "cold `mrplc check",
         "scaling: 2× plan vs 1×",
+        "LSP start → first diagnostics",
         "LSP didChange",
-        "mrplc build",
+        "`mrplc check DIR`",
+        "mrplc build --to pdf",
+        "mrplc build --to tex",
         "peak memory",
     ):
         assert measure in out, measure

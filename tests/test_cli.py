@@ -27,3 +27,39 @@ def test_a_snippet_shows_the_line_the_parser_counts() -> None:
     assert error.span.line == 3
     shown = render_text(error, {"p.mrp": source})
     assert "3 |   år fem" in shown
+
+
+def test_the_console_script_keeps_the_output_and_exit_codes(tmp_path) -> None:
+    """`mrplc` (`mrpl.cli:run`) freezes the heap before exit; what it prints and its exit codes stay
+    `main`'s: 0 for a clean plan, 1 for errors, 2 for a missing file."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.mrp"
+    bad.write_text("plan {\n  år fem\n}\n", encoding="utf-8")
+    for args, code, said in (
+        (["--version"], 0, "mrplc, version"),
+        (["check", str(bad)], 1, "MRP"),
+        (["check", str(tmp_path / "missing.mrp")], 2, "no such file"),
+    ):
+        done = subprocess.run([sys.executable, "-m", "mrpl", *args], capture_output=True, text=True, check=False)
+        assert done.returncode == code, (args, done.stderr)
+        assert said in done.stdout + done.stderr, args
+
+
+def test_run_freezes_the_heap_and_exits_with_mains_code(monkeypatch) -> None:
+    import gc
+    import sys
+
+    import pytest
+
+    from mrpl.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["mrplc", "explain", "MRP999999"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run()
+        assert exited.value.code == 2
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -482,6 +484,68 @@ def test_committed_lalr_tables_match_the_grammar() -> None:
     from mrpl.parse import tables_are_current
 
     assert tables_are_current(), 'grammar changed: python -c "from mrpl.parse import write_tables; write_tables()"'
+
+
+def test_committed_scanners_match_the_grammar() -> None:
+    """grammar/mrpl.scanners.json holds every scanner the lexer can compile (for the Python that
+    made it: engine code is only valid there, and another Python compiles them as usual)."""
+    from mrpl.parse import SCANNERS_FILE, grammar_path, scanners_are_current
+    from mrpl.scanners import engine
+
+    with open(grammar_path(SCANNERS_FILE), encoding="utf-8") as fh:
+        made_for = json.load(fh)["engine"]
+    if made_for != engine():
+        pytest.skip(f"the scanners were compiled by {made_for}; this is {engine()}")
+    assert scanners_are_current(), 'grammar changed: python -c "from mrpl.parse import write_tables; write_tables()"'
+
+
+def test_stored_scanners_are_the_patterns_re_compiles() -> None:
+    import re
+
+    from mrpl.parse import SCANNERS_FILE, _stamp, grammar_path, make_parser, read_scanners
+    from mrpl.parse import _grammar_text as grammar_text
+    from mrpl.scanners import CachedRe, scanner_patterns
+
+    stored = read_scanners(grammar_path(SCANNERS_FILE), _stamp(grammar_text()))
+    if not stored:
+        pytest.skip("no stored scanners for this Python")
+    cached = CachedRe(stored)
+    samples = ["mål 1.2 ", "  # note\n\n  vægt 10 point", '"tekst" ', "2024-01-01 til 31. december 2024", "foo_bar"]
+    for pattern, flags in scanner_patterns(make_parser(use_tables=True, stored_scanners=False)):
+        mine, theirs = cached.compile(pattern, flags), re.compile(pattern, flags)
+        assert mine is not theirs and (mine.pattern, mine.flags, mine.groups, mine.groupindex) == (
+            theirs.pattern, theirs.flags, theirs.groups, theirs.groupindex)  # fmt: skip
+        for text in samples:
+            a, b = mine.match(text), theirs.match(text)
+            assert (a and (a.group(0), a.lastgroup)) == (b and (b.group(0), b.lastgroup))
+
+
+def test_the_tables_memo_is_rebuilt_as_lark_rebuilds_it() -> None:
+    from lark.utils import SerializeMemoizer
+
+    from mrpl.lark_memo import MEMO_TYPES, rebuild_memo
+    from mrpl.parse import TABLES_FILE, _restore_int_keys, grammar_path
+
+    with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
+        stored = json.load(fh)
+    _restore_int_keys(stored)
+    theirs = SerializeMemoizer.deserialize(stored["memo"], MEMO_TYPES, {})
+    mine = rebuild_memo(stored["memo"])
+    assert mine.keys() == theirs.keys()
+    for key, made in mine.items():
+        assert type(made) is type(theirs[key]) and made.serialize() == theirs[key].serialize() == stored["memo"][key]
+        if type(made).__name__ == "Rule":  # terminal definitions compare by identity
+            assert made == theirs[key] and hash(made) == hash(theirs[key])
+
+
+def test_a_foreign_scanners_file_is_not_used(tmp_path: Path) -> None:
+    from mrpl.scanners import read_scanners
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"stamp": "x", "engine": "other", "patterns": [["a", 0, 32, [1], 0, {}]]}))
+    assert read_scanners(str(path), "x") == {}
+    path.write_text("not json")
+    assert read_scanners(str(path), "x") == {}
 
 
 def test_tables_and_grammar_give_the_same_trees(monkeypatch: pytest.MonkeyPatch) -> None:

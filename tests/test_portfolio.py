@@ -194,3 +194,36 @@ def test_the_project_root_marker_is_not_a_results_file(tmp_path: Path) -> None:
     portfolio = load_portfolio(str(tmp_path / "examples"))
     assert (tmp_path / "examples" / "mrpl.toml").is_file()
     assert not [d for d in portfolio_diagnostics(portfolio) if d.span.file.endswith("mrpl.toml")]
+
+
+def test_check_dir_loads_and_checks_each_plan_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mrplc check DIR` reads and checks every plan once, for its own checks and the portfolio's."""
+    import importlib
+
+    from click.testing import CliRunner
+
+    import mrpl
+    import mrpl.portfolio.discover as discover
+    from mrpl.cli import main
+
+    check_module = importlib.import_module("mrpl.check")  # `mrpl.check` is the function
+    folder = ministry_copy(tmp_path)
+    loads: list[str] = []
+    checks: list[str] = []
+    real_load, real_check = mrpl.load_file, check_module.all_diagnostics
+
+    def counting_load(path: str) -> mrpl.LoadResult:
+        loads.append(path)
+        return real_load(path)
+
+    def counting_check(result: mrpl.LoadResult) -> list:
+        checks.append(result.root.path)
+        return real_check(result)
+
+    monkeypatch.setattr(mrpl, "load_file", counting_load)
+    monkeypatch.setattr(discover, "load_file", counting_load)
+    monkeypatch.setattr(check_module, "all_diagnostics", counting_check)
+    done = CliRunner().invoke(main, ["check", str(folder)])
+    assert done.exit_code in (0, 1), done.output
+    assert len(loads) == len(MINISTRY_FILES) == len(set(loads))
+    assert len(checks) == len(MINISTRY_FILES) == len(set(checks))

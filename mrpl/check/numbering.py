@@ -8,7 +8,6 @@ the fix suggests that goal, with a replacement for an editor's code action.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TypeVar
 
@@ -221,6 +220,8 @@ def _similar(title: str, area: str) -> bool:
         return a == b and bool(a)
     if a in b or b in a:
         return True
+    import difflib  # only for a title that is not plainly its area: not at start-up
+
     return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
 
 
@@ -274,6 +275,8 @@ def _report_unknown_method_ref(ctx: Context, method: A.Method, ref: str, span: A
     if named is not None:
         suggestion = named.number
     else:
+        import difflib  # only when a name is unknown: not at start-up
+
         close = difflib.get_close_matches(ref, [*ctx.goal_by_number, *ctx.requirement_by_id], n=1, cutoff=0.6)
         suggestion = close[0] if close else None
     ctx.report(
@@ -288,6 +291,8 @@ def _report_unknown_method_ref(ctx: Context, method: A.Method, ref: str, span: A
 def _check_weight_entry(ctx: Context, entry: A.WeightEntry) -> None:
     if ctx.resolves(entry.ref):
         return
+    import difflib  # only when a name is unknown: not at start-up
+
     close = difflib.get_close_matches(entry.ref, [*ctx.goal_by_number, *ctx.requirement_by_id], n=1, cutoff=0.6)
     span = entry.span
     if span.end - span.start >= len(entry.ref):  # the entry starts with its ref

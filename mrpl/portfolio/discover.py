@@ -14,6 +14,7 @@ A folder is walked in sorted order (so every report is byte-identical for the sa
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,13 +97,22 @@ class Portfolio:
         return sum(len(p.runs) for p in self.plans)
 
 
-def load_portfolio(root: str) -> Portfolio:
+def load_portfolio(
+    root: str,
+    *,
+    loaded: Mapping[str, LoadResult] | None = None,
+    checked: Mapping[str, Sequence[Diagnostic]] | None = None,
+) -> Portfolio:
     """Load every plan, module and results file under `root`. Raises SourceError when
-    `root` is not a readable folder."""
+    `root` is not a readable folder.
+
+    `loaded` and `checked` are plans a caller has already loaded and checked, by the path
+    the walk finds them at (`mrplc check DIR` has): they are used as they are, not read
+    and checked again."""
     if not os.path.isdir(root):
         raise SourceError(f"{root}: not a folder")
     plan_paths, results_paths = _walk(root)
-    loaded, problems = _load_all(plan_paths)
+    loaded, problems = _load_all(plan_paths, loaded or {})
     # An allonge is reported through the plan it amends, not as a plan of its own (and the
     # plan it reads is no shared module).
     loaded = {p: res for p, res in loaded.items() if not (res.root.plan and res.root.plan.amendments)}
@@ -120,7 +130,7 @@ def load_portfolio(root: str) -> Portfolio:
     for path in plans:
         mine = _results_of(path, results_paths)
         claimed.update(mine)
-        entries.append(_plan_entry(path, loaded[path], mine, sources))
+        entries.append(_plan_entry(path, loaded[path], mine, sources, (checked or {}).get(path)))
     problems += [_orphan(p) for p in results_paths if p not in claimed]
     return Portfolio(root, tuple(entries), tuple(modules), tuple(problems), sources)
 
@@ -148,12 +158,12 @@ def _inside(path: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
-def _load_all(paths: list[str]) -> tuple[dict[str, LoadResult], list[Diagnostic]]:
+def _load_all(paths: list[str], known: Mapping[str, LoadResult]) -> tuple[dict[str, LoadResult], list[Diagnostic]]:
     loaded: dict[str, LoadResult] = {}
     problems: list[Diagnostic] = []
     for path in paths:
         try:
-            loaded[path] = load_file(path)
+            loaded[path] = known[path] if path in known else load_file(path)
         except (SourceError, OSError) as exc:
             problems.append(_file_problem(path, str(exc)))
     return loaded, problems
@@ -164,10 +174,16 @@ def _results_of(plan_path: str, results_paths: list[str]) -> list[str]:
     return [p for p in results_paths if Path(p).name.split(".")[0] == stem]
 
 
-def _plan_entry(path: str, loaded: LoadResult, results_paths: list[str], sources: dict[str, str]) -> PlanEntry:
+def _plan_entry(
+    path: str,
+    loaded: LoadResult,
+    results_paths: list[str],
+    sources: dict[str, str],
+    checked: Sequence[Diagnostic] | None = None,
+) -> PlanEntry:
     from mrpl.check import all_diagnostics
 
-    diagnostics = tuple(all_diagnostics(loaded))
+    diagnostics = tuple(all_diagnostics(loaded) if checked is None else checked)
     if loaded.plan is None or has_errors(diagnostics):
         runs = tuple(_unscored(p, "the plan has errors: fix them before its results are scored") for p in results_paths)
         return PlanEntry(path, loaded, diagnostics, None, runs)
