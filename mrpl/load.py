@@ -204,7 +204,7 @@ class _Loader:
             chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key) :], key])
             self._error("MRP008", f"allonge cycle: {chain}", amendment.span)
             return None, []
-        parsed = self._read(target, amendment.span, f"the plan {amendment.plan!r} the allonge amends", "MRP090")
+        parsed = self._read(target, amendment.span, f"read the plan {amendment.plan!r} the allonge amends", "MRP090")
         if parsed is None or parsed.plan is None:
             return None, []
         self.stack.append(key)
@@ -219,13 +219,15 @@ class _Loader:
             self.stack.pop()
         return base, [amendment]
 
-    def _read(self, target: str, span: A.Span, what: str, code: str) -> ParseResult | None:
-        """Read and parse a file another one names; its sources and diagnostics join the result.
-        Confined as imports are (mrpl.project): outside the project root or not a plan file is
-        MRP030/MRP031; a missing file is `code`."""
+    def _read(self, target: str, span: A.Span, what: str, missing: str) -> ParseResult | None:
+        """Read and parse a file another one names (`what`: "import 'x'", "read the plan ..."); its
+        sources and diagnostics join the result. Confined to the project root (mrpl.project):
+        outside it MRP030, not a plan file MRP031, a missing file `missing`."""
         refusal = check_import(target, self.project_root)
-        if refusal is not None and refusal.code != "MRP007":
-            self._error(refusal.code, f"cannot read {what}: {refusal.message}", span)
+        if refusal is not None:
+            self._error(
+                missing if refusal.code == "MRP007" else refusal.code, f"cannot {what}: {refusal.message}", span
+            )
             return None
         if target in self.cache:
             parsed = self.cache[target]
@@ -233,13 +235,13 @@ class _Loader:
             try:
                 text = self.reader(target)
             except NotAPlanFile as exc:
-                self._error("MRP031", f"cannot read {what}: {exc}", span)
+                self._error("MRP031", f"cannot {what}: {exc}", span)
                 return None
-            except SourceError:
-                self._error(code, f"cannot read {what}: no such file (looked for {target})", span)
+            except SourceError as exc:
+                self._error(missing, f"cannot {what}: {exc}", span)
                 return None
             except UnicodeDecodeError:
-                self._error("MRP006", f"cannot read {what}: the file is not UTF-8 text", span)
+                self._error("MRP006", f"cannot {what}: the file is not UTF-8 text", span)
                 return None
             parsed = parse_source(text, target)
             self.cache[target] = parsed
@@ -250,30 +252,9 @@ class _Loader:
         return parsed
 
     def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:
-        refusal = check_import(target, self.project_root)
-        if refusal is not None:
-            self._error(refusal.code, f"cannot import {imp.path!r}: {refusal.message}", imp.span)
-            return None
-        if target in self.cache:
-            parsed = self.cache[target]
-        else:
-            try:
-                text = self.reader(target)
-            except NotAPlanFile as exc:
-                self._error("MRP031", f"cannot import {imp.path!r}: {exc}", imp.span)
-                return None
-            except SourceError as exc:
-                self._error("MRP007", f"cannot import {imp.path!r}: {exc}", imp.span)
-                return None
-            except UnicodeDecodeError:
-                self._error("MRP006", f"cannot import {imp.path!r}: the file is not UTF-8 text", imp.span)
-                return None
-            parsed = parse_source(text, target)
-            self.cache[target] = parsed
-        self.sources[target] = parsed.source
-        if target not in self.parses:
-            self.parses[target] = parsed
-            self.diagnostics.extend(parsed.diagnostics)
+        first_time = target not in self.parses
+        parsed = self._read(target, imp.span, f"import {imp.path!r}", "MRP007")
+        if parsed is not None and first_time:
             self._check_declared(parsed)
         return parsed
 
