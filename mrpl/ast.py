@@ -41,6 +41,8 @@ NO_SPAN = Span(0, 0, 1, 1, 1, 1)
 
 def _days_in_month(year: int, month: int) -> int:
     """The last day of a month (without `calendar`, which imports `locale`: start-up time)."""
+    if month == 12:  # also where the next month's year would be past date's range (9999)
+        return 31
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return (first_of_next - date(year, month, 1)).days
 
@@ -217,6 +219,10 @@ class DeadlineKind(enum.Enum):
     YEARS = "years"  # 2016-2019 (as a scope): `year` is the first, `last_year` the last
 
 
+def _clamp(value: int, low: int, high: int) -> int:
+    return min(max(value, low), high)
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """A point or stretch in time as the plan wrote it.
@@ -242,19 +248,22 @@ class Deadline:
         return self.end_date(self.year)
 
     def end_date(self, year: int) -> date:
-        y = self.year if self.year is not None else year
+        """The last day covered. A year, month, quarter or half-year out of range (reported by
+        check: MRP020, MRP303, MRP330) is clamped, so that `--force` builds never fail here."""
+        y = _clamp(self.year if self.year is not None else year, 1, 9999)
         match self.kind:
             case DeadlineKind.DATE:
-                return date(y, self.number or 1, self.day or 1)
+                m = _clamp(self.number or 1, 1, 12)
+                return date(y, m, _clamp(self.day or 1, 1, _days_in_month(y, m)))
             case DeadlineKind.MONTH_END:
-                m = self.number or 12
+                m = _clamp(self.number or 12, 1, 12)
                 return date(y, m, _days_in_month(y, m))
             case DeadlineKind.MONTH_START:
-                return date(y, self.number or 1, 1)
+                return date(y, _clamp(self.number or 1, 1, 12), 1)
             case DeadlineKind.YEAR_START:
                 return date(y, 1, 1)
             case DeadlineKind.QUARTER:
-                m = 3 * (self.number or 4)
+                m = 3 * _clamp(self.number or 4, 1, 4)
                 return date(y, m, _days_in_month(y, m))
             case DeadlineKind.HALF:
                 return date(y, 6, 30) if self.number == 1 else date(y, 12, 31)
@@ -273,10 +282,10 @@ class Deadline:
 
     def start_date(self, year: int) -> date:
         """The first day the deadline covers (for quarters, halves, years)."""
-        y = self.year if self.year is not None else year
+        y = _clamp(self.year if self.year is not None else year, 1, 9999)
         match self.kind:
             case DeadlineKind.QUARTER:
-                return date(y, 3 * (self.number or 1) - 2, 1)
+                return date(y, 3 * _clamp(self.number or 1, 1, 4) - 2, 1)
             case DeadlineKind.HALF:
                 return date(y, 1 if self.number == 1 else 7, 1)
             case DeadlineKind.YEAR | DeadlineKind.YEARS:

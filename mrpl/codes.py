@@ -212,6 +212,26 @@ _c("MRP020", "not-a-date", "Not a calendar date", E, "syntax",
    "A deadline on a day that does not exist cannot be met or checked.",
    "periode 2022-01-01 til 2022-06-31",
    "periode 2022-01-01 til 2022-12-31")  # fmt: skip
+_c("MRP021", "number-too-long", "A number with too many digits", E, "syntax",
+   "A number, day, year or goal number has more than 15 digits in a row.",
+   "No plan counts beyond a thousand billion; a longer number is a typing accident, and no date, weight or "
+   "amount could be computed or printed with it.",
+   "vægt 40000000000000000000",
+   "vægt 40")  # fmt: skip
+_c("MRP030", "import-outside-project", "An import reaches outside the project", E, "load",
+   "`importer` names a file outside the project root: the directory of the plan being checked, or the nearest "
+   "directory above it holding a `mrpl.toml` (see docs/hardening.md). Absolute paths and `..` that leave the "
+   "root are refused, and so are symbolic links that point outside it.",
+   "A plan is checked, built and signed from its own folder; reading other files of the machine would show "
+   "their contents in diagnostics and make the plan depend on files nobody reviews.",
+   'importer "/etc/passwd"',
+   'importer "shared/koncernfaelles-2022.mrp"')  # fmt: skip
+_c("MRP031", "import-not-a-plan", "An import names something that is not a plan file", E, "load",
+   "`importer` names a directory, a device, a pipe, a file larger than a plan can be (16 MB), or a chain of "
+   "symbolic links that never ends.",
+   "Reading a device or a pipe would block or fill memory; a directory has no goals.",
+   'importer "shared"',
+   'importer "shared/koncernfaelles-2022.mrp"')  # fmt: skip
 
 # --------------------------------------------------------------------------
 # MRP1xx: weights
@@ -488,6 +508,12 @@ _c("MRP323", "baseline-not-before-target", "A baseline is not before the years i
    "A baseline inside the years it measures would compare a result with itself.",
    "periode 2016-2019\nmåltal stigning 10 % ift. 2016-2018",
    "periode 2016-2019\nmåltal stigning 10 % ift. 2011-2015")  # fmt: skip
+_c("MRP330", "year-out-of-range", "A year no plan can mean", E, "check",
+   "A year in the header, a signature or a deadline lies outside 1900-2200.",
+   "It is a typing accident (`ultimo 0`, `2. kvartal 20222`); no calendar, score or document can be computed "
+   "with it.",
+   "frist ultimo 20222",
+   "frist ultimo 2022")  # fmt: skip
 
 _c("MRP431", "cell-disagrees-with-target", "A part's table cell says another number than its target", W, "check",
    """

@@ -76,43 +76,69 @@ _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severi
 _BOLD, _BLUE, _RESET = "\x1b[1m", "\x1b[1;34m", "\x1b[0m"
 
 
-def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool = False) -> str:
-    """`path:line:col: error[CODE]: message`, a snippet with a caret, notes."""
+def render_text(
+    diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool = False, lines: _SourceLines | None = None
+) -> str:
+    """`path:line:col: error[CODE]: message`, a snippet with a caret, notes. Plan text in it
+    (messages quote names and texts) goes through `terminal_text`: no control character
+    from a plan reaches the terminal."""
+    from mrpl.render.escape import terminal_text
 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
+    lines = lines if lines is not None else _SourceLines(sources)
     d = diagnostic
-    head = (
-        f"{paint(_BOLD, _location(d.span))}: {paint(_COLOURS[d.severity], f'{d.severity.word}[{d.code}]')}: {d.message}"
-    )
-    lines = [head]
-    lines += _snippet(d.span, sources.get(d.span.file), paint)
+    location = terminal_text(_location(d.span))
+    head = f"{paint(_BOLD, location)}: {paint(_COLOURS[d.severity], f'{d.severity.word}[{d.code}]')}: "
+    out = [head + terminal_text(d.message)]
+    out += _snippet(d.span, lines, paint)
     for rel in d.related:
-        lines.append(f"  {paint(_BLUE, '=')} {_location(rel.span)}: {rel.message}")
-        lines += _snippet(rel.span, sources.get(rel.span.file), paint)
+        out.append(f"  {paint(_BLUE, '=')} {terminal_text(_location(rel.span))}: {terminal_text(rel.message)}")
+        out += _snippet(rel.span, lines, paint)
     for note in d.notes:
-        lines.append(f"  {paint(_BLUE, '=')} note: {note}")
+        out.append(f"  {paint(_BLUE, '=')} note: {terminal_text(note)}")
     if d.fix:
-        lines.append(f"  {paint(_BLUE, '=')} help: {d.fix}")
-    return "\n".join(lines)
+        out.append(f"  {paint(_BLUE, '=')} help: {terminal_text(d.fix)}")
+    return "\n".join(out)
+
+
+class _SourceLines:
+    """Each file's lines, split once however many diagnostics point into it. Lines end at
+    "\n" only, as the parser counts them (not at form feeds or U+2028)."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self.split: dict[str, list[str]] = {}
+
+    def line(self, file: str, number: int) -> str | None:
+        lines = self.split.get(file)
+        if lines is None:
+            source = self.sources.get(file)
+            if source is None:
+                return None
+            lines = self.split[file] = source.split("\n")
+        if not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1].removesuffix("\r")
 
 
 def _location(span: Span) -> str:
     return f"{span.file or '<input>'}:{span.line}:{span.column}"
 
 
-# Tabs, other control characters and line separators take one column each in the snippet.
+# Tabs, other control characters and line separators take one column each in the snippet
+# (shown as a space: none reaches the terminal, and the caret stays under its column).
 _NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _snippet(span: Span, source: str | None, paint) -> list[str]:  # type: ignore[no-untyped-def]
-    if source is None:
+def _snippet(span: Span, lines: _SourceLines, paint) -> list[str]:  # type: ignore[no-untyped-def]
+    from mrpl.render.escape import terminal_text
+
+    line = lines.line(span.file, span.line)
+    if line is None:
         return []
-    lines = source.split("\n")  # as the parser counts lines: not at \f, \v or U+2028 (str.splitlines does)
-    if not 1 <= span.line <= len(lines):
-        return []
-    text = _NOT_SHOWN.sub(" ", lines[span.line - 1].rstrip("\r"))
+    text = _NOT_SHOWN.sub(" ", line)
     if len(text) > 200:  # keep snippets of huge one-line inputs readable
         text = text[:200] + "…"
     gutter = str(span.line)
@@ -123,13 +149,14 @@ def _snippet(span: Span, source: str | None, paint) -> list[str]:  # type: ignor
     pad = " " * len(gutter)
     return [
         f"{pad} {paint(_BLUE, '|')}",
-        f"{paint(_BLUE, gutter)} {paint(_BLUE, '|')} {text}",
-        f"{pad} {paint(_BLUE, '|')} {' ' * (span.column - 1)}{paint(_BOLD, '^' * width)}",
+        f"{paint(_BLUE, gutter)} {paint(_BLUE, '|')} {terminal_text(text)}",
+        f"{pad} {paint(_BLUE, '|')} {' ' * len(terminal_text(text[: span.column - 1]))}{paint(_BOLD, '^' * width)}",
     ]
 
 
 def render_texts(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], colour: bool = False) -> str:
-    return "\n".join(render_text(d, sources, colour) for d in diagnostics)
+    lines = _SourceLines(sources)
+    return "\n".join(render_text(d, sources, colour, lines) for d in diagnostics)
 
 
 def summary(diagnostics: list[Diagnostic]) -> str:

@@ -15,7 +15,7 @@ Style decisions (documented in docs/build.md):
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
@@ -46,9 +46,13 @@ def _fraction_digits(value: Decimal) -> int:
 def format_number(value: Decimal | int, lang: str = "da") -> str:
     """A number with the locale's separators and exactly the plan's decimals."""
     value = Decimal(value)
+    if not value.is_finite():  # the results reader refuses these; never let one crash a report
+        return str(value)
     digits = _fraction_digits(value)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale_of(lang), decimal_quantization=True)
+    with localcontext() as ctx:  # Babel quantizes in the current context: room for every digit given
+        ctx.prec = max(ctx.prec, len(value.as_tuple().digits) + 2)
+        return format_decimal(value, format=pattern, locale=locale_of(lang), decimal_quantization=True)
 
 
 def format_percent(value: Decimal | int, lang: str = "da") -> str:

@@ -291,13 +291,12 @@ def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
 
 
 def _grown(span: A.Span, edit: _Edit, target: Any, block: Any) -> A.Span:
-    """The span of a node around the edit: its end moves. A node that ends where the re-parsed
-    statement ends (the plan, around its last statement) ends where the new statement does:
-    on a line the edit may have made longer or shorter."""
-    if span.end == target.span.end:
-        return dataclasses.replace(span, end=block.span.end, end_line=block.span.end_line,
-                                   end_column=block.span.end_column)  # fmt: skip
-    return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines)
+    """The span of a node around the edit: its end moves, and when the node ends on the line
+    the re-parsed statement ends on (the plan's last statement), so does its end column."""
+    column = span.end_column
+    if span.end_line == target.span.end_line:
+        column += block.span.end_column - target.span.end_column
+    return dataclasses.replace(span, end=span.end + edit.delta, end_line=span.end_line + edit.lines, end_column=column)
 
 
 def _merge_diagnostics(old: list[Diagnostic], new: list[Diagnostic], span: A.Span, edit: _Edit) -> list[Diagnostic]:

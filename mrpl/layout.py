@@ -285,7 +285,12 @@ def block_lines(token: str) -> list[str]:
         lines = lines[1:]
     cut = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
     text = "\n".join(line[cut:] for line in lines).strip("\n")
-    return [line.rstrip() for line in text.split("\n")]
+    out = [line.rstrip() for line in text.split("\n")]
+    # The closing quotes' own indentation, when a line above is indented less, is a line of
+    # blanks: dropped, as the parser's text does not end in a blank line.
+    while len(out) > 1 and not out[-1]:
+        out.pop()
+    return out
 
 
 def _text_block(token: str, depth: int, wrap: int | None) -> str:

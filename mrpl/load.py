@@ -19,12 +19,12 @@ from mrpl import ast as A
 from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Diagnostic, Related, Severity
 from mrpl.parse import ParseResult, parse_source
+from mrpl.project import FileTooLarge, NotAPlanFile, SourceError, check_import, project_root, read_plan_bytes
 
 Reader = Callable[[str], str]
-
-
-class SourceError(Exception):
-    """The root file cannot be read at all (I/O): exit code 2, not a diagnostic."""
+# `{{name}}` in a one-line text; prose (mrpl.prose) reads the same form as a Placeholder node.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")
+__all__ = ["LoadResult", "SourceError", "load_file", "load_parsed", "load_string", "parse_file", "read_text"]
 
 
 @dataclass(slots=True)
@@ -42,13 +42,9 @@ class LoadResult:
 
 
 def read_text(path: str) -> str:
-    """Read a plan as UTF-8 text; raises SourceError for I/O, UnicodeDecodeError for bytes."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return data.decode("utf-8")
+    """Read a plan as UTF-8 text; raises SourceError for I/O (FileTooLarge, NotAPlanFile:
+    see mrpl.project), UnicodeDecodeError for bytes."""
+    return read_plan_bytes(path).decode("utf-8")
 
 
 def _decode_error(path: str, data_error: UnicodeDecodeError, raw: bytes) -> Diagnostic:
@@ -69,9 +65,11 @@ def parse_file(path: str, reader: Reader | None = None) -> ParseResult:
     """Parse one file without resolving its imports."""
     try:
         text = (reader or read_text)(path)
+    except FileTooLarge as exc:
+        span = A.Span(0, 0, 1, 1, 1, 1, path)
+        return ParseResult(None, [Diagnostic("MRP001", Severity.ERROR, str(exc), span)], "", path)
     except UnicodeDecodeError as exc:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_plan_bytes(path)
         return ParseResult(None, [_decode_error(path, exc, raw)], raw.decode("utf-8", "replace"), path)
     return parse_source(text, path)
 
@@ -101,10 +99,12 @@ class _Loader:
         self.sources: dict[str, str] = {}
         self.parses: dict[str, ParseResult] = {}
         self.stack: list[str] = []
+        self.project_root = ""
         self.header_values: dict[str, str] = {}  # placeholder values the root plan's header gives
         self.declared: dict[str, frozenset[str]] = {}  # module file -> its parameters' names
 
     def resolve(self, root: ParseResult) -> LoadResult:
+        self.project_root = project_root(root.path)
         self.sources[root.path] = root.source
         self.parses[root.path] = root
         self.diagnostics.extend(root.diagnostics)
@@ -205,7 +205,7 @@ class _Loader:
             chain = " → ".join(os.path.basename(p) for p in [*self.stack[self.stack.index(key) :], key])
             self._error("MRP008", f"allonge cycle: {chain}", amendment.span)
             return None, []
-        parsed = self._read(target, amendment.span, f"the plan {amendment.plan!r} the allonge amends", "MRP090")
+        parsed = self._read(target, amendment.span, f"read the plan {amendment.plan!r} the allonge amends", "MRP090")
         if parsed is None or parsed.plan is None:
             return None, []
         self.stack.append(key)
@@ -220,18 +220,29 @@ class _Loader:
             self.stack.pop()
         return base, [amendment]
 
-    def _read(self, target: str, span: A.Span, what: str, code: str) -> ParseResult | None:
-        """Read and parse a file another one names; its sources and diagnostics join the result."""
+    def _read(self, target: str, span: A.Span, what: str, missing: str) -> ParseResult | None:
+        """Read and parse a file another one names (`what`: "import 'x'", "read the plan ..."); its
+        sources and diagnostics join the result. Confined to the project root (mrpl.project):
+        outside it MRP030, not a plan file MRP031, a missing file `missing`."""
+        refusal = check_import(target, self.project_root)
+        if refusal is not None:
+            self._error(
+                missing if refusal.code == "MRP007" else refusal.code, f"cannot {what}: {refusal.message}", span
+            )
+            return None
         if target in self.cache:
             parsed = self.cache[target]
         else:
             try:
                 text = self.reader(target)
-            except SourceError:
-                self._error(code, f"cannot read {what}: no such file (looked for {target})", span)
+            except NotAPlanFile as exc:
+                self._error("MRP031", f"cannot {what}: {exc}", span)
+                return None
+            except SourceError as exc:
+                self._error(missing, f"cannot {what}: {exc}", span)
                 return None
             except UnicodeDecodeError:
-                self._error("MRP006", f"cannot read {what}: the file is not UTF-8 text", span)
+                self._error("MRP006", f"cannot {what}: the file is not UTF-8 text", span)
                 return None
             parsed = parse_source(text, target)
             self.cache[target] = parsed
@@ -242,23 +253,9 @@ class _Loader:
         return parsed
 
     def _parse_import(self, target: str, imp: A.Import) -> ParseResult | None:
-        if target in self.cache:
-            parsed = self.cache[target]
-        else:
-            try:
-                text = self.reader(target)
-            except SourceError:
-                self._error("MRP007", f"cannot import {imp.path!r}: no such file (looked for {target})", imp.span)
-                return None
-            except UnicodeDecodeError:
-                self._error("MRP006", f"cannot import {imp.path!r}: the file is not UTF-8 text", imp.span)
-                return None
-            parsed = parse_source(text, target)
-            self.cache[target] = parsed
-        self.sources[target] = parsed.source
-        if target not in self.parses:
-            self.parses[target] = parsed
-            self.diagnostics.extend(parsed.diagnostics)
+        first_time = target not in self.parses
+        parsed = self._read(target, imp.span, f"import {imp.path!r}", "MRP007")
+        if parsed is not None and first_time:
             self._check_declared(parsed)
         return parsed
 
@@ -468,22 +465,39 @@ def _fill_placeholders(
                 out.append(item)
         return tuple(out)
 
-    def walk(obj: Any) -> Any:
+    def fill_string(text: str, where: A.Span) -> str:
+        """A placeholder in a one-line text (a title, an area): the same names, the same rules."""
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in values:
+                return values[name]
+            if not keep_unknown:
+                on_unknown(A.Placeholder(name, where), sorted(values))
+            return match.group(0)
+
+        return PLACEHOLDER.sub(value, text)
+
+    def walk(obj: Any, where: A.Span) -> Any:
+        if isinstance(obj, str):
+            return fill_string(obj, where) if "{{" in obj else obj
         if isinstance(obj, tuple):
-            new = tuple(walk(x) for x in obj)
+            new = tuple(walk(x, where) for x in obj)
             return obj if all(a is b for a, b in zip(new, obj, strict=True)) else new
         if isinstance(obj, (A.Paragraph, A.ListItem)):
             return dataclasses.replace(obj, inlines=fill_inlines(obj.inlines))
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not isinstance(obj, A.Span):
+            span = getattr(obj, "span", None)
+            inner = span if isinstance(span, A.Span) and span is not A.NO_SPAN else where
             changes = {}
             for f in dataclasses.fields(obj):
-                if f.name == "span":
+                if f.name in ("span", "written"):  # `written` is the source's own spelling of a date
                     continue
                 old = getattr(obj, f.name)
-                new = walk(old)
+                new = walk(old, inner)
                 if new is not old:
                     changes[f.name] = new
             return dataclasses.replace(obj, **changes) if changes else obj
         return obj
 
-    return walk(node)
+    return walk(node, getattr(node, "span", A.NO_SPAN))

@@ -38,6 +38,7 @@ from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.incremental import reparse
 from mrpl.keywords import keywords
 from mrpl.load import LoadResult, load_parsed, read_text
+from mrpl.lsp_transport import AnsweringProtocol
 from mrpl.parse import ParseResult, parse_source
 
 # No waiting after a change: re-parsing one goal is quick. Changes that arrive
@@ -471,11 +472,17 @@ def reference_spans(sources: dict[str, str], ident: str) -> Iterator[tuple[str, 
 
 class MrplServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("mrpl", mrpl.__version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "mrpl",
+            mrpl.__version__,
+            text_document_sync_kind=T.TextDocumentSyncKind.Incremental,
+            protocol_cls=AnsweringProtocol,
+        )
         self.analyses: dict[str, Analysis] = {}
         self.parse_cache: dict[str, ParseResult] = {}  # imported files, by path as the loader joined it
         self.importers: dict[str, set[str]] = {}  # normalised imported path -> uris of open importers
         self.pending: dict[str, asyncio.TimerHandle] = {}
+        self._known_positions: dict[str, tuple[str, Positions]] = {}  # file -> (the text, its positions)
 
     # ---- analysis
 
@@ -548,23 +555,23 @@ class MrplServer(LanguageServer):
         )
 
     def _range_in(self, span: A.Span) -> T.Range:
+        """A related span's range. The positions of each file are built once per publish (a
+        plan with thousands of related entries would otherwise re-split its text for each)."""
         text = self._text_of(span.file)
-        return (
-            self.positions(text).range(span)
-            if text is not None
-            else T.Range(
-                start=T.Position(line=span.line - 1, character=0), end=T.Position(line=span.line - 1, character=0)
-            )
-        )
+        if text is None:
+            start = T.Position(line=max(span.line - 1, 0), character=0)
+            return T.Range(start=start, end=start)
+        known = self._known_positions.get(span.file)
+        if known is None or known[0] is not text:
+            known = self._known_positions[span.file] = (text, self.positions(text))
+        return known[1].range(span)
 
     def _text_of(self, path: str) -> str | None:
+        """A file the analyses have read (never one they have not: the import policy decides)."""
         for analysis in self.analyses.values():
             if path in analysis.load.sources:
                 return analysis.load.sources[path]
-        try:
-            return read_text(path)
-        except (mrpl.SourceError, UnicodeDecodeError):
-            return None
+        return None
 
     def positions(self, text: str) -> Positions:
         return Positions(text, self.workspace.position_codec)
@@ -825,8 +832,10 @@ def formatting(ls: MrplServer, params: T.DocumentFormattingParams) -> list[T.Tex
 
 
 def start() -> None:
-    """Serve on stdio until the client says exit."""
-    server.start_io()
+    """Serve on stdio until the client says exit; input framing checked by `SaneFraming`."""
+    from mrpl.lsp_transport import SaneFraming
+
+    server.start_io(stdin=SaneFraming(sys.stdin.buffer))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------

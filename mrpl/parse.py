@@ -41,6 +41,15 @@ from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
 MAX_SYNTAX_ERRORS = 20
+# Tokens error recovery may skip in all: a long line of garbage is given up on, not walked
+# token by token (each recovery costs the LALR parser far more than a token read).
+MAX_RECOVERIES = 200
+# A run of more digits than this in a number, a date or a goal number is refused (MRP021): no plan
+# counts beyond 10^15, and longer runs overflow dates, int() and Decimal formatting in later stages.
+MAX_DIGITS = 15
+# Blocks nested deeper than this are refused (MRP003): real plans nest five levels, and every
+# stage after the parser (check, fmt, serialize, render) walks the tree recursively.
+MAX_NESTING = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +161,8 @@ def make_parser(use_tables: bool, stored_scanners: bool = True) -> Lark:
     grammar/mrpl.scanners.json where it has them (see `mrpl.scanners`)."""
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
+    callbacks.update(dict.fromkeys(_NUMERIC_TERMINALS, _limit_digits))
+    callbacks.update({"LBRACE": _open_block, "RBRACE": _close_block})
     grammar = _grammar_text()
     stamp = _stamp(grammar)
     tables = _read_tables(stamp) if use_tables else None
@@ -262,6 +273,50 @@ def _collect(sink_name: str) -> Callable[[Token], Token]:
     return callback
 
 
+_NUMERIC_TERMINALS = ("NUMBER", "INT", "ORDINAL", "GOAL_ID", "LABEL")
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+
+
+def _limit_digits(token: Token) -> Token:
+    """A number too long for any plan is reported (MRP021) and read as a short one of the
+    same shape, so that later stages never see it and the parse goes on."""
+    if len(token) <= MAX_DIGITS or not _LONG_DIGITS.search(token):
+        return token
+    builder = getattr(_local, "builder", None)
+    if builder is not None:
+        longest = max(len(m) for m in _LONG_DIGITS.findall(token))
+        builder.report(
+            "MRP021",
+            f"a number of {longest} digits; mrpl reads numbers of at most {MAX_DIGITS} digits",
+            builder.tok_span(token),
+        )
+    return token.update(value=_LONG_DIGITS.sub("1", token))
+
+
+class _Nesting:
+    """How deep the lexer is in `{ }` blocks, and the first brace past MAX_NESTING."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.too_deep: Token | None = None
+
+
+def _open_block(token: Token) -> Token:
+    nesting = getattr(_local, "nesting", None)
+    if nesting is not None:
+        nesting.depth += 1
+        if nesting.depth > MAX_NESTING and nesting.too_deep is None:
+            nesting.too_deep = token
+    return token
+
+
+def _close_block(token: Token) -> Token:
+    nesting = getattr(_local, "nesting", None)
+    if nesting is not None:
+        nesting.depth = max(0, nesting.depth - 1)
+    return token
+
+
 def _span_of_token(tok: Token, path: str) -> A.Span:
     return A.Span(
         tok.start_pos or 0,
@@ -322,12 +377,17 @@ def parse_source(source: str, path: str = "<input>", *, seed_votes: tuple[int, i
     diagnostics: list[Diagnostic] = []
     builder = _Builder(path, source, diagnostics)
     _local.comments, _local.keywords, _local.builder = [], _KeywordLog(seed_votes), builder
+    _local.nesting = nesting = _Nesting()
     try:
         with collector_paused():
             plan = _parse_with_recovery(source, path, diagnostics)
         comments, log = _local.comments, _local.keywords
     finally:
-        _local.comments = _local.keywords = _local.builder = None
+        _local.comments = _local.keywords = _local.builder = _local.nesting = None
+    if nesting.too_deep is not None:
+        message = f"blocks nested more than {MAX_NESTING} deep; plans nest a few levels"
+        diagnostics.append(_error("MRP003", message, _span_of_token(nesting.too_deep, path)))
+        plan = None
     diagnostics.sort(key=Diagnostic.sort_key)  # in source order, not in the order rules were reduced
     comment_nodes = tuple(Comment(t.value, _span_of_token(t, path)) for t in comments)
     votes = (log.votes["da"] - seed_votes[0], log.votes["en"] - seed_votes[1])
@@ -348,15 +408,19 @@ def _error(code: str, message: str, span: A.Span, fix: str | None = None) -> Dia
 def _parse_with_recovery(source: str, path: str, diagnostics: list[Diagnostic]) -> A.Plan | None:
     """Parse, reporting unexpected tokens and skipping them to find more errors."""
     error_lines: set[int] = set()
+    recoveries = 0
 
     def on_error(exc: UnexpectedInput) -> bool:
+        nonlocal recoveries
+        recoveries += 1
         line = getattr(exc, "line", 0)
         unclosed = missing_brace(exc, source)
         if line not in error_lines and len(error_lines) < MAX_SYNTAX_ERRORS:
             error_lines.add(line)
             diagnostics.append(_missing_brace_diagnostic(unclosed, exc, source, path) if unclosed else
                                _syntax_diagnostic(exc, source, path))  # fmt: skip
-        going_on = len(error_lines) < MAX_SYNTAX_ERRORS and not isinstance(exc, UnexpectedEOF)
+        going_on = len(error_lines) < MAX_SYNTAX_ERRORS and recoveries < MAX_RECOVERIES
+        going_on = going_on and not isinstance(exc, UnexpectedEOF)
         if going_on and unclosed is not None:
             close_blocks(exc, source)  # type: ignore[arg-type]
         elif going_on and _drops_the_statement(exc, source):
@@ -1243,7 +1307,7 @@ class _Builder:
         span = self.span(meta)
         try:
             return _DateLiteral(date(year, month, day), span)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.report("MRP020", f"{year:04d}-{month:02d}-{day:02d} is not a date in the calendar", span)
             return _DateLiteral(date(max(1, min(year, 9999)), 1, 1), span)
 

@@ -27,6 +27,7 @@ from mrpl.i18n import (
 )
 from mrpl.pay import PayRule, cap_kroner, capped, full_pay, pay_kroner, pay_salary_percent
 from mrpl.period import PeriodScore
+from mrpl.render.escape import markdown_text, terminal_text
 from mrpl.score import (
     HUNDRED,
     PERCENT_PLACES,
@@ -602,7 +603,7 @@ def _text(data: dict[str, Any]) -> str:
         for r in g["requirements"]:
             lines += _text_requirement(r, data["kind"] == "mixed")
     lines += ["", *_total_lines(data)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # one line per field, whatever a note holds
 
 
 def _kind_marker(r: dict[str, Any], mixed: bool) -> str:
@@ -633,7 +634,8 @@ def _text_requirement(r: dict[str, Any], mixed: bool) -> list[str]:
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Plan and results text in the Markdown report: never markup, HTML or a broken table row."""
+    return markdown_text(str(text))
 
 
 def _markdown(data: dict[str, Any]) -> str:

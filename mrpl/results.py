@@ -24,6 +24,7 @@ results (`ResultsFile.ok` is False).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import io
@@ -42,6 +43,7 @@ from mrpl.codes import CODES, Code, register
 from mrpl.diagnostics import Diagnostic, Related, Severity, has_errors, plural
 from mrpl.i18n import describe_target, format_date
 from mrpl.keywords import MONTHS_DA, MONTHS_EN
+from mrpl.render.escape import csv_cell, toml_string
 from mrpl.score import CheckKind, Counts, GoalAssessment, Result, ScoringPlan, State, Status, Unit
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -258,7 +260,7 @@ _register_codes()
 # The file format
 
 KINDS = ("actual", "expected")
-TOP_KEYS = ("kind", "as_of", "year", "result", "goal")
+TOP_KEYS = ("kind", "as_of", "year", "plan", "result", "goal")  # `plan`: written by --template for people; ignored
 GOAL_KEYS = ("id", "status", "note", "title")
 GOAL_STATUSES = {"opfyldt": "MET", "delvist opfyldt": "PARTLY", "ikke opfyldt": "NOT_MET",
                  "met": "MET", "partly met": "PARTLY", "not met": "NOT_MET"}  # fmt: skip
@@ -430,8 +432,8 @@ class _TomlLocator:
         if n >= len(headers):
             return range(0, 0)
         start = headers[n]
-        end = next((t for t in self.tables if t > start), len(self.lines))
-        return range(start, end)
+        following = bisect.bisect_right(self.tables, start)  # not a scan: thousands of results stay linear
+        return range(start, self.tables[following] if following < len(self.tables) else len(self.lines))
 
     def header(self, n: int, table: str = "result") -> A.Span:
         headers = self.goal_headers if table == "goal" else self.headers
@@ -454,13 +456,36 @@ def _toml_error_span(exc: tomllib.TOMLDecodeError, path: str) -> A.Span:
     return A.Span(0, 0, line, col, line, col + 1, path)
 
 
+MAX_TOML_NESTING = 8
+
+
+def _nesting(value: Any) -> int:
+    """How deep lists and tables nest in `value` (without recursion: any depth is measured)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+    return deepest
+
+
 def _read_toml(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list[Diagnostic]]:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        span = A.Span(0, 0, 1, 1, 1, 2, path)
+        return {}, [], [Diagnostic("MRP808", E, "not valid TOML: arrays or tables nested too deeply", span)]
     except tomllib.TOMLDecodeError as exc:
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         return {}, [], [Diagnostic("MRP808", E, f"not valid TOML: {message}", _toml_error_span(exc, path))]
     where = _TomlLocator(text, path)
+    if _nesting(data) > MAX_TOML_NESTING:
+        span = A.Span(0, 0, 1, 1, 1, 2, path)
+        message = f"arrays or tables nested more than {MAX_TOML_NESTING} deep; a results file needs three levels"
+        return {}, [], [Diagnostic("MRP808", E, message, span)]
     diagnostics: list[Diagnostic] = []
     top: dict[str, Field] = {}
     for key, value in data.items():
@@ -525,6 +550,23 @@ def _csv_cell(name: str, cell: str) -> Any:
     return parts if len(parts) > 1 else text
 
 
+def _rows(reader: Any, path: str, diagnostics: list[Diagnostic]) -> Iterable[list[str]]:
+    """The reader's rows; a row the csv module refuses (a cell over 128 KiB) ends the file
+    with a diagnostic at its line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            span = A.Span(0, 0, line, 1, line, 2, path)
+            why = f"a cell is longer than {csv.field_size_limit() // 1024} KiB" if "field limit" in str(exc) else exc
+            diagnostics.append(Diagnostic("MRP808", E, f"not valid CSV: {why}", span))
+            return
+        yield row
+
+
 def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list[Diagnostic]]:
     physical = text.splitlines()
     first = next((i for i, line in enumerate(physical) if line.strip()), None)
@@ -536,7 +578,7 @@ def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list
     header: list[str] = []
     entries: list[Entry] = []
     previous_end = 0
-    for row in reader:
+    for row in _rows(reader, path, diagnostics):
         start, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -553,6 +595,9 @@ def _read_csv(text: str, path: str) -> tuple[dict[str, Field], list[Entry], list
             for i, name in enumerate(header):
                 if name not in KEYS:
                     diagnostics.append(_unknown_key(name, KEYS, span(i)))
+                elif name in header[:i]:
+                    diagnostics.append(Diagnostic("MRP808", E, f"the CSV header names the column `{name}` twice",
+                                                  span(i), fix="keep one column of each name"))  # fmt: skip
             if "id" not in header:
                 diagnostics.append(Diagnostic("MRP808", E, "the CSV header has no `id` column", span(0),
                                               fix="the first row names the columns: " + ",".join(CSV_COLUMNS)))  # fmt: skip
@@ -604,18 +649,48 @@ def parse_number(raw: Any) -> tuple[Decimal, str | None] | str:
     if isinstance(raw, bool):
         return "expected a number, not true/false"
     if isinstance(raw, int | Decimal):
-        return Decimal(raw), None
+        number = Decimal(raw)
+        return _out_of_range(number, str(raw)) or (number, None)
     if not isinstance(raw, str):
         return f"expected a number, not {_type_name(raw)}"
     match = re.fullmatch(r"\s*([+-]?\d[\d.,]*)\s*(.*?)\s*", raw)
     if not match:
-        return f"expected a number, not {raw!r}"
+        return f"expected a number, not {_shorten(raw)!r}"
+    if len(match[1]) > 2 * MAX_RESULT_DIGITS:  # before Babel: no number of thousands of digits is parsed
+        return _too_long(match[1])
     try:
         number = parse_decimal(match[1], locale="da_DK", strict=True)
     except NumberFormatError as exc:
         hint = f" (did you mean {exc.suggestions[-1]}?)" if getattr(exc, "suggestions", None) else ""
         return f"{match[1]!r} is not a Danish number{hint}: write decimals with a comma, 92,5"
-    return number, _unit_word(match[2])
+    return _out_of_range(number, match[1]) or (number, _unit_word(match[2]))
+
+
+# The largest result: as the plan's own numbers (mrpl.parse.MAX_DIGITS), at most 15 digits before
+# the decimal point and 15 after, so that every sum, share and printed figure stays exact.
+MAX_RESULT_DIGITS = 15
+
+
+def _out_of_range(number: Decimal, written: str) -> str | None:
+    """Why `number` cannot be a result (not finite, too many digits), or None."""
+    if not number.is_finite():
+        return f"expected a number, not {written}"
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # a finite number's exponent
+    if len(digits) + exponent > MAX_RESULT_DIGITS or -exponent > MAX_RESULT_DIGITS:
+        return _too_long(written)
+    return None
+
+
+def _too_long(written: str) -> str:
+    return (
+        f"{_shorten(written)} has too many digits: a result has at most {MAX_RESULT_DIGITS} "
+        f"before the decimal comma and {MAX_RESULT_DIGITS} after"
+    )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _unit_word(word: str) -> str | None:
@@ -1281,13 +1356,6 @@ _EMPTY_TOML = {
 }
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escaping is valid TOML)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _csv_columns(units: list[Unit]) -> tuple[str, ...]:
     """The template's columns: `approved` only when a milestone needs approval (the rest always)."""
     approval = any(c.approval is not None for u in units for c in u.checks)
@@ -1305,12 +1373,14 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
         for unit in units:
             hint = " | ".join(f"{k}: {v}" for k, v in expects(unit).items())
             row = {"id": unit.id, "title": unit.name, "expects": hint}
-            writer.writerow([row.get(column, "") for column in columns])
+            writer.writerow([csv_cell(row.get(column, "")) for column in columns])
         return buffer.getvalue()
-    lines = [
-        f"# Resultater for {splan.title or 'planen'}" + (f" ({splan.agency})" if splan.agency else ""),
+    plan_name = (splan.title or "planen") + (f" ({splan.agency})" if splan.agency else "")
+    lines = [  # plan text goes in strings only, never in a comment (a line break would end it)
+        "# Resultater for planen nedenfor (plan).",
         "# Udfyld værdierne; et tomt felt betyder 'ikke opgjort' og tæller ikke som 0.",
-        "# title og expects er kun til orientering og læses ikke.",
+        "# plan, title og expects er kun til orientering og læses ikke.",
+        f"plan = {toml_string(plan_name)}",
         'kind = "actual"  # "actual" (årets resultat) eller "expected" (forventet, udgiftsopfølgning I-III)',
     ]
     if splan.year is not None:
@@ -1323,9 +1393,9 @@ def results_template(splan: ScoringPlan, fmt: str = "toml") -> str:
         why = {State.DROPPED: "udgået", State.NOT_DUE: f"ikke aktuelt i {splan.year}"}.get(req.state, "ikke scoret")
         lines.append(f"# {req.id}: {why}, skal ikke udfyldes")
     for unit in units:
-        lines += ["", "[[result]]", f"id = {_toml_string(unit.id)}", f"title = {_toml_string(unit.name)}"]
+        lines += ["", "[[result]]", f"id = {toml_string(unit.id)}", f"title = {toml_string(unit.name)}"]
         wanted = expects(unit)
-        lines.append(f"expects = {_toml_string('; '.join(f'{k}: {v}' for k, v in wanted.items()))}")
+        lines.append(f"expects = {toml_string('; '.join(f'{k}: {v}' for k, v in wanted.items()))}")
         lines += [f"{key} = {_EMPTY_TOML[key]}" for key in wanted]
         lines.append('note = ""')
     return "\n".join(lines) + "\n"

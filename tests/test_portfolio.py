@@ -189,6 +189,13 @@ def test_check_dir_runs_the_checks_across_plans() -> None:
     assert "[MRP9" not in mrplc("check", str(FIXTURES / "MRP901" / "good")).stderr
 
 
+def test_the_project_root_marker_is_not_a_results_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    portfolio = load_portfolio(str(tmp_path / "examples"))
+    assert (tmp_path / "examples" / "mrpl.toml").is_file()
+    assert not [d for d in portfolio_diagnostics(portfolio) if d.span.file.endswith("mrpl.toml")]
+
+
 def test_check_dir_loads_and_checks_each_plan_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mrplc check DIR` reads and checks every plan once, for its own checks and the portfolio's."""
     import importlib

@@ -11,7 +11,7 @@ explanations live in `mrpl.codes`.
 
 `check` returns only the checker's diagnostics, not the parser's and loader's
 (`LoadResult.diagnostics`); it returns none while the file has syntax errors
-(MRP001-MRP005), since a tree rebuilt around a syntax error would give noise.
+(MRP001-MRP005, MRP021), since a tree rebuilt around a syntax error would give noise.
 Note that `import mrpl` makes `mrpl.check` the function; import from this
 module with `from mrpl.check import check_plan`.
 """
@@ -36,7 +36,7 @@ from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.gc_pause import collector_paused
 from mrpl.load import LoadResult
 
-BLOCKING_CODES = frozenset({"MRP001", "MRP002", "MRP003", "MRP004", "MRP005"})
+BLOCKING_CODES = frozenset({"MRP001", "MRP002", "MRP003", "MRP004", "MRP005", "MRP021"})
 
 RULES: tuple[Callable[[Context], None], ...] = (
     check_weights,

@@ -17,10 +17,15 @@ from mrpl.check.context import Context
 from mrpl.textdates import deadlines_named
 
 _LIMITS = {A.DeadlineKind.QUARTER: (4, "quarter"), A.DeadlineKind.HALF: (2, "half-year")}
+# The years a plan may name (MRP330): wide enough for any contract and its history, narrow
+# enough that every later stage (calendars, scoring, documents) can compute with them.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def check_dates(ctx: Context) -> None:
     header = ctx.header
+    if not _years_in_range(ctx, header):
+        return  # every other date check would compute with a year no calendar should see
     period = header.period if header is not None else None
     if period is not None and period.end < period.start:
         ctx.report(
@@ -56,6 +61,26 @@ def _check_header_dates(ctx: Context, header: A.Header, period: A.Period) -> Non
                 f"({period.start.isoformat()})",
                 signatory.span,
             )
+
+
+def _years_in_range(ctx: Context, header: A.Header | None) -> bool:
+    """MRP330 for every year outside FIRST_YEAR..LAST_YEAR; True when there is none."""
+    found: list[tuple[int, A.Span]] = []
+    if header is not None:
+        if header.year is not None:
+            found.append((header.year, header.span))
+        if header.period is not None:
+            found += [(header.period.start.year, header.period.span), (header.period.end.year, header.period.span)]
+        for signatory in (header.director, header.head):
+            if signatory is not None:
+                signed = signatory.signed_on.year if signatory.signed_on else signatory.signed_year
+                if signed is not None:
+                    found.append((signed, signatory.span))
+    found += [(d.year, d.span) for d, _scope in _deadlines(ctx.goals) if d.year is not None]
+    bad = [(year, span) for year, span in found if not FIRST_YEAR <= year <= LAST_YEAR]
+    for year, span in bad:
+        ctx.report("MRP330", f"the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}", span)
+    return not bad
 
 
 def _deadlines(goals: tuple[A.Goal, ...]) -> Iterator[tuple[A.Deadline, bool]]:

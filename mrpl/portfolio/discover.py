@@ -22,12 +22,14 @@ from pathlib import Path
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity, has_errors
 from mrpl.load import LoadResult, SourceError, load_file
+from mrpl.project import ROOT_MARKER
 from mrpl.results import read_results, results_year
 from mrpl.score import Score, ScoringPlan, score, scoring_plan
 from mrpl.years import is_multi_year, plan_years
 
 PLAN_SUFFIX = ".mrp"
 RESULTS_SUFFIXES = (".toml", ".csv")
+NOT_RESULTS = ("pyproject.toml", ROOT_MARKER)  # a Python project's file; the project root's marker
 SKIPPED_DIRS = frozenset({"node_modules", ".venv", "venv", "build", "dist", "out", "__pycache__"})
 MAX_RESULTS_BYTES = 8 * 1024 * 1024  # a results file is a few KB; larger is not one
 
@@ -145,7 +147,7 @@ def _walk(root: str) -> tuple[list[str], list[str]]:
                 continue
             if name.endswith(PLAN_SUFFIX):
                 plans.append(path)
-            elif name.endswith(RESULTS_SUFFIXES) and name not in ("pyproject.toml",):
+            elif name.endswith(RESULTS_SUFFIXES) and name not in NOT_RESULTS:
                 results.append(path)
     return plans, results
 

@@ -12,7 +12,6 @@ import importlib
 from collections.abc import Callable
 
 from mrpl import ast as A
-from mrpl.i18n import LANGUAGES
 
 
 class BackendUnavailable(Exception):
@@ -78,8 +77,7 @@ def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str =
     amended plan's is built without --allonge)."""
     if fmt not in AMENDMENT_FORMATS:
         raise ValueError(f"an allonge is built as {', '.join(AMENDMENT_FORMATS)}, not {fmt!r}")
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _require_language(lang)
     from mrpl.render.allonge import build_amendment_document
 
     document = build_amendment_document(plan, amendment, lang)
@@ -92,19 +90,24 @@ def render_amendment(plan: A.Plan, amendment: A.Amendment, fmt: str, lang: str =
     return render_document(document, fmt)
 
 
+def _require_language(lang: str) -> None:
+    from mrpl.i18n import LANGUAGES  # here, not above: mrpl.render.escape is imported without Babel
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+
+
 def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
     """The document text of `plan` in format `fmt` ("md", "tex", "typ", "py")."""
     if fmt not in BACKENDS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(BACKENDS)}")
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _require_language(lang)
     return BACKENDS[fmt](plan, lang)
 
 
 def render_bytes(plan: A.Plan, fmt: str, lang: str = "da") -> bytes:
     """The file contents of `plan` in any format: text formats as UTF-8, "pdf" and "docx" as built."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _require_language(lang)
     if fmt in BINARY_BACKENDS:
         return BINARY_BACKENDS[fmt](plan, lang)
     return render(plan, fmt, lang).encode("utf-8")

@@ -352,6 +352,10 @@ def _core_tasks(tasks: A.CoreTasks, lang: str) -> list[Block]:
     return blocks
 
 
+def _padded(cells: tuple[str, ...], width: int) -> tuple[str, ...]:
+    return cells + ("",) * (width - len(cells))
+
+
 def _budget(budget: A.Budget, lang: str) -> list[Block]:
     blocks: list[Block] = []
     for line in (budget.reference, budget.title):
@@ -367,7 +371,12 @@ def _budget(budget: A.Budget, lang: str) -> list[Block]:
 
     rows = ([budget.total] if budget.total else []) + list(budget.rows)
     strong = tuple(r.number is None for r in rows)
-    table = Table(header, tuple(row(r) for r in rows), strong, sub_header, "l" + "r" * len(columns))
+    # A row with more or fewer amounts than the columns is an error (MRP503);
+    # a `--force` build still gets a rectangular table: every row and the header as wide as the widest.
+    cells = [row(r) for r in rows]
+    width = max([len(header), *(len(c) for c in cells)])
+    header, sub_header = _padded(header, width), _padded(sub_header, width)
+    table = Table(header, tuple(_padded(c, width) for c in cells), strong, sub_header, "l" + "r" * (width - 1))
     blocks.append(Block("table", table=table))
     if budget.note is not None:
         blocks.append(Block("prose", prose=budget.note))

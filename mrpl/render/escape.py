@@ -6,8 +6,13 @@ character of plan text can become markup in the output:
 - `markdown_text`: inline Markdown (paragraphs, headings, table cells);
 - `latex_text`: LaTeX text mode;
 - `latex_label`: `\\label{}` / `\\ref{}` keys (only a safe alphabet survives);
+- `toml_string`: a TOML basic string (the results template);
+- `csv_cell`: a spreadsheet cell that cannot start a formula (the CSV results template);
+- `terminal_text`: text for a terminal (text reports, diagnostics, diffs): no control
+  character reaches it, so no escape sequence can recolour, hide or rewrite output.
 - `typst_markup`, `typst_string`, `typst_raw`: Typst markup, string literals and raw text;
 - `typst_label`: Typst label names;
+- `word_text`: text for a Word (OOXML) run or property: only what XML 1.0 can hold;
 - `html_text`: HTML text and attribute values (the portfolio page, its inline SVG).
 
 The template finalize hooks (mrpl.render.jinja) pass `markupsafe.Markup`
@@ -31,13 +36,15 @@ _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&^$])")
 # only "=" or "-" (a setext underline or thematic break). "1.0 Indledning" needs no escape.
 _MD_LINE_START = re.compile(r"^(\d+)(?=[.)](?:[ \t]|$))|^(?=[-+](?:[ \t]|$))|^(?=[=-]+[ \t]*$)")
 _MD_SPACE = re.compile(r"\s+")
+# Control characters (C0 but whitespace, DEL, C1) have no place in a document: shown as U+FFFD.
+_MD_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def markdown_text(text: str) -> str:
     """Plan text as inline Markdown: every markup character backslash-escaped,
     whitespace (newlines too) collapsed so text cannot open a block or break
     a table row."""
-    flat = _MD_SPACE.sub(" ", text)
+    flat = _MD_SPACE.sub(" ", _MD_CONTROL.sub("\ufffd", text))
     escaped = _MD_INLINE.sub(r"\\\1", flat)
     return _MD_LINE_START.sub(lambda m: (m.group(1) or "") + "\\", escaped, count=1)
 
@@ -65,6 +72,7 @@ _TEX_CHARS: dict[str, str] = {
     "[": "{[}",  # never read as an optional argument
     "]": "{]}",
     "-": "-{}",  # no -- / --- ligatures: a hyphen stays a hyphen
+    ",": ",{}",  # only before another comma: ",," is a ligature („) in T1 fonts
     "\u00a0": "~",
     "•": r"\textbullet{}",
     "€": r"\texteuro{}",
@@ -76,10 +84,17 @@ _TEX_CHARS: dict[str, str] = {
     # ("Leverandørstyring/databehandlerforhold" in a narrow column).
     "/": r"/\hspace{0pt}",
 }
-# Characters T1 + utf8 inputenc typeset as they are.
-_TEX_SAFE = re.compile(r"[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]")
+# Characters T1 (+ TS1 from textcomp) and utf8 inputenc typeset as they are: Latin-1 and
+# Latin Extended-A but the nine letters t1enc.dfu does not define (Ħ ħ ĸ Ŀ ŀ ŉ Ŧ ŧ ſ), which
+# would stop pdflatex ("Unicode character not set up"): those are shown as their code point.
+_NOT_IN_T1 = "\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f"
+_TEX_SAFE = re.compile(
+    rf"(?![{_NOT_IN_T1}])[ -~\u00a1-\u00ff\u0100-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]"
+)
 _TEX_ANY = re.compile(
-    r"[\\{}$&#^_~%<>|\"'`\[\]\-/]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]", re.S
+    r"[\\{}$&#^_~%<>|\"'`\[\]\-/]|,(?=,)|"
+    rf"[{_NOT_IN_T1}]|[^ -~\u00a1-\u017f\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026]",
+    re.S,
 )
 
 
@@ -106,6 +121,53 @@ _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9.:]+")
 def latex_label(text: str) -> str:
     """A key for `\\label`/`\\ref`/`\\hypertarget`: letters, digits, '.', ':' and '-'."""
     return _LABEL_UNSAFE.sub("-", text).strip("-") or "x"
+
+
+# --------------------------------------------------------------------------
+# TOML (the results template)
+
+# TOML basic strings forbid every control character but tab (U+0000-U+001F, U+007F); the
+# short escapes first, the rest as \uXXXX.
+_TOML_SHORT = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_TOML_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string, quotes included: one line, whatever the text holds."""
+    return '"' + _TOML_UNSAFE.sub(lambda m: _TOML_SHORT.get(m.group(), f"\\u{ord(m.group()):04X}"), text) + '"'
+
+
+# --------------------------------------------------------------------------
+# CSV (the results template, opened in a spreadsheet)
+
+# OWASP's CSV-injection advice: a cell starting with = + - @ (or tab / carriage return, which
+# some spreadsheets skip before them) is a formula; a leading apostrophe makes it text.
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# A template's row is one line: a bare carriage return (which the csv module, writing "\n"
+# line ends, would not quote) or another control character in a title would end the row early.
+_CSV_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def csv_cell(text: str) -> str:
+    """A text cell on one line that a spreadsheet shows as text (the csv module adds the quoting)."""
+    flat = _CSV_CONTROL.sub(" ", text)
+    return "'" + flat if flat.startswith(_CSV_FORMULA_START) else flat
+
+
+# --------------------------------------------------------------------------
+# Word (OOXML)
+
+# XML 1.0 cannot hold C0 controls other than tab, newline and carriage return, nor U+FFFE/U+FFFF
+# (python-docx refuses them): shown as U+FFFD, as Markdown does.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def word_text(text: str) -> str:
+    """Plan text for a Word run, cell or property: python-docx writes it as XML text, so
+    only characters XML cannot hold need replacing."""
+    return _XML_UNSAFE.sub("\ufffd", text)
 
 
 # --------------------------------------------------------------------------
@@ -169,6 +231,9 @@ def html_text(text: str) -> str:
     """Plan text for HTML text or a double- or single-quoted attribute value."""
     return _HTML_ANY.sub(lambda m: _HTML_CHARS.get(m.group(0), ""), text)
 
+
+# --------------------------------------------------------------------------
+# Terminal (text reports, text diagnostics, text diffs)
 
 # C0 and C1 controls (ESC opens a terminal escape sequence), DEL, and the bidi
 # overrides and isolates that can make a line read differently than it is.

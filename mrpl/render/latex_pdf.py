@@ -36,7 +36,7 @@ def compile_latex(tex: str, name: str = "plan", files: tuple[str, ...] = ()) -> 
     with tempfile.TemporaryDirectory(prefix="mrplc-pdf-") as work:
         source = Path(work) / f"{name}.tex"
         source.write_text(tex, encoding="utf-8")
-        env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": work}
+        env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": work, **_generated_files_in(work)}
         command = [latexmk, "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", source.name]
         try:
             subprocess.run(command, cwd=work, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
@@ -54,6 +54,14 @@ _LINE = re.compile(r"^l\.(\d+) ?(.*)$", re.M)
 
 
 _MARKER = re.compile(r"^%mrpl-src:(\w+):(\d+)$")
+
+
+def _generated_files_in(work: str) -> dict[str, str]:
+    """Where TeX writes what it generates on the fly (fonts from mktexpk for a glyph such as
+    the backquote's, format files, caches): inside the build directory, which is deleted
+    afterwards, never the user's TEXMFVAR."""
+    var = os.path.join(work, "texmf-var")
+    return {"TEXMFVAR": var, "VARTEXFONTS": os.path.join(var, "fonts"), "TEXMFCACHE": var, "MT_FEATURES": "varfonts"}
 
 
 def plan_location(tex: str, line: int, files: tuple[str, ...]) -> str | None:

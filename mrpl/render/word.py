@@ -5,16 +5,19 @@ own heading styles (the navigation pane and Word's table of contents work),
 real tables whose header row repeats on every page and whose goal cells are
 merged over the goal's requirement rows, page numbers in the footer, core
 properties (title, author, language, dates) and the document language on
-every style. Plan text goes into runs as text, never as markup, so no escape
-is needed. The file is byte-deterministic: fixed dates in the core
+every style. Plan text goes into runs as text, never as markup; the one
+escape is `word_text`, applied to every string of the document before it is
+written (XML cannot hold control characters). The file is byte-deterministic: fixed dates in the core
 properties and in the zip entries.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from datetime import UTC, date, datetime
+from typing import cast
 
 import docx
 from docx.document import Document as WordDocument
@@ -30,6 +33,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from mrpl import ast as A
 from mrpl.i18n import phrase
 from mrpl.render.document import Block, Document, GoalRow, GoalTable, Heading, Table
+from mrpl.render.escape import word_text
 
 _LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -422,4 +426,25 @@ def _fixed_zip(data: bytes) -> bytes:
 
 def build_docx(doc: Document) -> bytes:
     """The .docx file of a document."""
-    return _Writer(doc).write()
+    return _Writer(cast(Document, _xml_safe(doc))).write()
+
+
+def _xml_safe(value: object) -> object:  # -> the same type as `value`
+    """`value` with `word_text` applied to every string it holds (document nodes, the plan's
+    prose nodes inside them, tuples); other values as they are. Unchanged parts stay the
+    same objects."""
+    if isinstance(value, str):
+        return word_text(value)
+    if isinstance(value, tuple):
+        items = tuple(_xml_safe(item) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            if f.init:
+                old = getattr(value, f.name)
+                new = _xml_safe(old)
+                if new is not old:
+                    changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
