@@ -12,8 +12,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
-
 from mrpl import ast as A
 from mrpl.i18n import (
     describe_goal_rule,
@@ -44,6 +42,8 @@ from mrpl.score import (
     State,
     Status,
     UnitScore,
+    display_percent,
+    display_points,
     rounded,
 )
 
@@ -53,16 +53,6 @@ _KIND_WORDS = {"actual": "årets resultat", "expected": "forventet målopfyldels
 
 # --------------------------------------------------------------------------
 # Numbers for people
-
-
-def display_points(value: Decimal) -> str:
-    """Points, rounded half up to 2 decimals: "2,5", "1,25", "92,11"."""
-    return format_decimal(rounded(value, POINTS_PLACES), format="#,##0.##", locale="da_DK")
-
-
-def display_percent(fraction: Decimal) -> str:
-    """A fulfilment (0..1) as a percentage rounded half up to 1 decimal: "92,9 %"."""
-    return format_decimal(rounded(fraction * HUNDRED, PERCENT_PLACES), format="#,##0.#", locale="da_DK") + " %"
 
 
 def display_reported(value: Decimal) -> str:

@@ -36,7 +36,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from mrpl import ast as A
-from mrpl.i18n import format_deadline
+from mrpl.i18n import format_deadline, locale_of
 from mrpl.pay import PayRule, pay_kroner, pay_rule
 from mrpl.pay import pay_percent as pay_share
 from mrpl.years import year_view
@@ -61,6 +61,21 @@ ROUNDING_NOTE_UNWEIGHTED = "Procenter vises med 1 decimal (afrundet halvt op); d
 def rounded(value: Decimal, places: Decimal) -> Decimal:
     """`value` rounded half up to `places` (POINTS_PLACES or PERCENT_PLACES), for display only."""
     return value.quantize(places, rounding=DISPLAY_ROUNDING)
+
+
+def display_points(value: Decimal, lang: str = "da") -> str:
+    """Points, rounded half up to 2 decimals: "2,5", "1,25", "92,11" ("92.11" in English)."""
+    from babel.numbers import format_decimal  # reports only: `check` never formats a score
+
+    return format_decimal(rounded(value, POINTS_PLACES), format="#,##0.##", locale=locale_of(lang))
+
+
+def display_percent(fraction: Decimal, lang: str = "da") -> str:
+    """A fulfilment (0..1) as a percentage rounded half up to 1 decimal: "92,9 %" ("92.9%")."""
+    from babel.numbers import format_decimal
+
+    number = format_decimal(rounded(fraction * HUNDRED, PERCENT_PLACES), format="#,##0.#", locale=locale_of(lang))
+    return f"{number} %" if lang == "da" else f"{number}%"
 
 
 # --------------------------------------------------------------------------

@@ -12,12 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
-
-from mrpl.i18n import format_date, locale_of
+from mrpl.i18n import format_date
 from mrpl.render.escape import html_text
 from mrpl.render.jinja import environment
-from mrpl.score import PERCENT_PLACES, POINTS_PLACES, rounded
+from mrpl.score import HUNDRED, display_percent, display_points
 
 # Colour per status word, with a pattern name for the legend; the word itself is always shown too.
 STATUS_COLOURS = {
@@ -215,13 +213,9 @@ def _iso(text: str) -> Any:
 
 
 def _points(value: Decimal | None, lang: str) -> str:
-    if value is None:
-        return "–"
-    return format_decimal(rounded(value, POINTS_PLACES), format="#,##0.##", locale=locale_of(lang))
+    return "–" if value is None else display_points(value, lang)
 
 
 def _pct(value: Decimal | None, lang: str) -> str:
-    if value is None:
-        return "–"
-    number = format_decimal(rounded(value, PERCENT_PLACES), format="#,##0.#", locale=locale_of(lang))
-    return f"{number} %" if lang == "da" else f"{number}%"
+    """A percentage (0..100) as the reports write it."""
+    return "–" if value is None else display_percent(value / HUNDRED, lang)
