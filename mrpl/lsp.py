@@ -23,7 +23,8 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -483,6 +484,12 @@ class MrplServer(LanguageServer):
         self.importers: dict[str, set[str]] = {}  # normalised imported path -> uris of open importers
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self._known_positions: dict[str, tuple[str, Positions]] = {}  # file -> (the text, its positions)
+        # Analyses run on one worker thread, not on the event loop: a large plan takes seconds,
+        # and meanwhile the server answers every request that does not need that plan's new
+        # analysis. One worker keeps them in order, and it alone touches the caches below.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mrpl-analysis")
+        self._inflight: dict[str, tuple[str, asyncio.Future[Analysis]]] = {}  # uri -> (its text, the analysis)
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # ---- analysis
 
@@ -497,30 +504,61 @@ class MrplServer(LanguageServer):
 
         return read
 
-    def analyse(self, uri: str) -> Analysis:
-        doc = self.workspace.get_text_document(uri)
+    def analyse(self, uri: str, text: str) -> Analysis:
+        """The analysis of `text`, the document's text (on the worker thread)."""
         path = to_fs_path(uri) or uri
         previous = self.analyses.get(uri)
-        root = reparse(previous.parse, doc.source) if previous is not None else parse_source(doc.source, path)
+        root = reparse(previous.parse, text) if previous is not None else parse_source(text, path)
         load = load_parsed(root, reader=self._reader(), cache=self.parse_cache)
         diagnostics = [*load.diagnostics, *_check(load)]
-        analysis = Analysis(uri, path, doc.source, load, diagnostics)
+        analysis = Analysis(uri, path, text, load, diagnostics)
         self.analyses[uri] = analysis
         for file in load.files:
             if _norm(file) != _norm(path):
                 self.importers.setdefault(_norm(file), set()).add(uri)
         return analysis
 
-    def publish(self, uri: str) -> None:
+    async def current(self, uri: str, again: bool = False) -> Analysis:
+        """The analysis of the document's current text: the last one when it is current (unless
+        `again`: a file it imports changed), else the one under way for this text, else a new one
+        on the worker thread."""
+        text = self.workspace.get_text_document(uri).source
+        analysis = self.analyses.get(uri)
+        if analysis is not None and analysis.text == text and not again:
+            return analysis
+        running = self._inflight.get(uri)
+        if running is None or running[0] != text or again:
+            future = asyncio.get_running_loop().run_in_executor(self._worker, self.analyse, uri, text)
+            running = self._inflight[uri] = (text, future)
         try:
-            analysis = self.analyse(uri)
+            return await asyncio.shield(running[1])
+        finally:
+            if self._inflight.get(uri) is running and running[1].done():
+                del self._inflight[uri]
+
+    async def publish(self, uri: str) -> None:
+        """Analyse the document again (its imports may have changed) and send its diagnostics."""
+        try:
+            analysis = await self.current(uri, again=True)
         except mrpl.SourceError as exc:
             self.window_log_message(T.LogMessageParams(type=T.MessageType.Error, message=str(exc)))
             return
+        if uri not in self.workspace.text_documents:
+            return  # closed meanwhile
+        doc = self.workspace.get_text_document(uri)
+        if doc.source != analysis.text:
+            return  # edited meanwhile: that edit's own publish follows
         positions = self.positions(analysis.text)
         items = [self.to_lsp(d, positions) for d in self.own_diagnostics(analysis)]
-        version = self.workspace.get_text_document(uri).version
-        self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        self.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=doc.version)
+        )
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Run `work` on the event loop without waiting for it (kept until done)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def own_diagnostics(self, analysis: Analysis) -> list[Diagnostic]:
         """This file's diagnostics; those found in imported files are shown on the `importer` line."""
@@ -576,43 +614,44 @@ class MrplServer(LanguageServer):
     def positions(self, text: str) -> Positions:
         return Positions(text, self.workspace.position_codec)
 
-    def file_changed(self, path: str) -> None:
+    async def file_changed(self, path: str) -> None:
         """Forget a changed file's cached parse and re-check the open files that import it."""
+        importers = await asyncio.get_running_loop().run_in_executor(self._worker, self._forget, path)
+        for uri in importers:
+            if uri in self.workspace.text_documents:
+                await self.publish(uri)
+
+    def _forget(self, path: str) -> list[str]:
+        """(On the worker thread, which alone touches the caches.) The open files importing `path`."""
         key = _norm(path)
         for cached in [p for p in self.parse_cache if _norm(p) == key]:
             del self.parse_cache[cached]
-        for uri in sorted(self.importers.get(key, ())):
-            if uri in self.workspace.text_documents:
-                self.publish(uri)
+        return sorted(self.importers.get(key, ()))
 
     def schedule(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
 
-        def run() -> None:
-            self.pending.pop(uri, None)
+        async def run() -> None:
             if uri in self.workspace.text_documents:
-                self.publish(uri)
-                self.file_changed(to_fs_path(uri) or uri)
+                await self.publish(uri)
+                await self.file_changed(to_fs_path(uri) or uri)
 
-        self.pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, run)
+        def due() -> None:
+            self.pending.pop(uri, None)
+            self.spawn(run())
 
-    def current(self, uri: str) -> Analysis:
-        analysis = self.analyses.get(uri)
-        doc = self.workspace.get_text_document(uri)
-        if analysis is None or analysis.text != doc.source:
-            analysis = self.analyse(uri)
-        return analysis
+        self.pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, due)
 
 
 server = MrplServer()
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: MrplServer, params: T.DidOpenTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
-    ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
+async def did_open(ls: MrplServer, params: T.DidOpenTextDocumentParams) -> None:
+    await ls.publish(params.text_document.uri)
+    await ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
@@ -621,35 +660,35 @@ async def did_change(ls: MrplServer, params: T.DidChangeTextDocumentParams) -> N
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: MrplServer, params: T.DidSaveTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
-    ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
+async def did_save(ls: MrplServer, params: T.DidSaveTextDocumentParams) -> None:
+    await ls.publish(params.text_document.uri)
+    await ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: MrplServer, params: T.DidCloseTextDocumentParams) -> None:
+async def did_close(ls: MrplServer, params: T.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.analyses.pop(uri, None)
     ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    ls.file_changed(to_fs_path(uri) or uri)  # importers now read it from disk again
+    await ls.file_changed(to_fs_path(uri) or uri)  # importers now read it from disk again
 
 
 @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-def did_change_watched_files(ls: MrplServer, params: T.DidChangeWatchedFilesParams) -> None:
+async def did_change_watched_files(ls: MrplServer, params: T.DidChangeWatchedFilesParams) -> None:
     for change in params.changes:
-        ls.file_changed(to_fs_path(change.uri) or change.uri)
+        await ls.file_changed(to_fs_path(change.uri) or change.uri)
 
 
 @server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def document_symbol(ls: MrplServer, params: T.DocumentSymbolParams) -> list[T.DocumentSymbol]:
-    analysis = ls.current(params.text_document.uri)
+async def document_symbol(ls: MrplServer, params: T.DocumentSymbolParams) -> list[T.DocumentSymbol]:
+    analysis = await ls.current(params.text_document.uri)
     plan = analysis.parse.plan
     return document_symbols(plan, ls.positions(analysis.text)) if plan is not None else []
 
 
 @server.feature(T.TEXT_DOCUMENT_HOVER)
-def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
-    analysis = ls.current(params.text_document.uri)
+async def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
+    analysis = await ls.current(params.text_document.uri)
     positions = ls.positions(analysis.text)
     offset = positions.offset(params.position)
     line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
@@ -668,8 +707,8 @@ def hover(ls: MrplServer, params: T.HoverParams) -> T.Hover | None:
 
 
 @server.feature(T.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: MrplServer, params: T.DefinitionParams) -> list[T.Location] | None:
-    analysis = ls.current(params.text_document.uri)
+async def definition(ls: MrplServer, params: T.DefinitionParams) -> list[T.Location] | None:
+    analysis = await ls.current(params.text_document.uri)
     positions = ls.positions(analysis.text)
     line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
     imported = _IMPORT_LINE.match(line)
@@ -688,8 +727,8 @@ def definition(ls: MrplServer, params: T.DefinitionParams) -> list[T.Location] |
 
 
 @server.feature(T.TEXT_DOCUMENT_REFERENCES)
-def references(ls: MrplServer, params: T.ReferenceParams) -> list[T.Location]:
-    analysis = ls.current(params.text_document.uri)
+async def references(ls: MrplServer, params: T.ReferenceParams) -> list[T.Location]:
+    analysis = await ls.current(params.text_document.uri)
     ident = ls.positions(analysis.text).word_at(params.position, _GOAL_ID)
     plan = analysis.load.plan
     if ident is None or plan is None or ident not in definitions(plan):
@@ -703,8 +742,8 @@ def references(ls: MrplServer, params: T.ReferenceParams) -> list[T.Location]:
 
 
 @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=['"', " "]))
-def completion(ls: MrplServer, params: T.CompletionParams) -> T.CompletionList:
-    analysis = ls.current(params.text_document.uri)
+async def completion(ls: MrplServer, params: T.CompletionParams) -> T.CompletionList:
+    analysis = await ls.current(params.text_document.uri)
     positions = ls.positions(analysis.text)
     line = positions.lines[params.position.line] if params.position.line < len(positions.lines) else ""
     before = line[
@@ -734,8 +773,8 @@ def _parts(plan: A.Plan) -> Iterator[A.SubWeight]:
 
 
 @server.feature(T.TEXT_DOCUMENT_CODE_ACTION)
-def code_action(ls: MrplServer, params: T.CodeActionParams) -> list[T.CodeAction]:
-    analysis = ls.current(params.text_document.uri)
+async def code_action(ls: MrplServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+    analysis = await ls.current(params.text_document.uri)
     positions = ls.positions(analysis.text)
     wanted = positions.offset(params.range.start), positions.offset(params.range.end)
     out = []

@@ -375,3 +375,37 @@ def test_symbols_and_hover_show_core_tasks_ids_as_written_and_types() -> None:
     assert hover is not None
     assert hover.splitlines()[:3] == ["**1**", "", "Type: Aktivitet"]
     assert "Frist: 2. kvartal" in hover
+
+
+def _big_plan(goals: int, area: str) -> str:
+    """A plan of `goals` goals (about 300 bytes each), weights adding up to 100 no matter."""
+    body = "".join(
+        f'  mål 1.{n} "{area} {n}" {{\n    vægt 1\n    resultatkrav {{\n      tekst "Sagerne afgøres hurtigt."\n'
+        f"      vægt 1\n      frist ultimo 2022\n      måltal milepæl\n      opfyldelse tærskel\n    }}\n  }}\n"
+        for n in range(1, goals + 1)
+    )
+    header = 'plan {\n  titel "Stor plan"\n  styrelse "Styrelsen"\n  periode 2022-01-01 til 2022-12-31\n}\n\n'
+    return header + 'afsnit 1 "Faglige mål" {\n' + body + "}\n"
+
+
+def test_a_large_plan_being_analysed_does_not_hold_up_requests_on_another(plan_dir: Path) -> None:
+    """The analyses run off the event loop: while a 1 MB plan is re-analysed (seconds), a hover
+    on another open plan is answered at once."""
+
+    async def scenario(s: Session) -> None:
+        small = s.open(plan_dir / "main.mrp", MAIN)
+        await s.diagnostics(small)
+        big = s.open(plan_dir / "big.mrp", _big_plan(3500, "Sagsbehandling"))
+        await s.diagnostics(big)
+        s.change(big, 2, _big_plan(3500, "Behandling"))  # every statement changes: a whole re-analysis
+        await asyncio.sleep(0.2)  # the re-analysis is under way
+        position = T.Position(line=line_of(MAIN, 'mål 1.1 "'), character=6)
+        hover = await s.client.text_document_hover_async(
+            T.HoverParams(text_document=T.TextDocumentIdentifier(uri=small), position=position)
+        )
+        answered_before = len(s.published.get(big, []))
+        assert hover is not None and "1.1" in str(hover.contents)
+        await s.diagnostics(big, 2)
+        assert answered_before == 1  # the hover came before the large plan's new diagnostics
+
+    run(scenario)
