@@ -447,12 +447,18 @@ def member_ids(rid: str, groups: tuple[A.SubWeightGroup, ...]) -> list[tuple[A.S
                 found.append((m, path))
 
     walk(tuple(groups), ())
-    names = [m.name for m, _ in found]
+    # A part's id holds its name with the spacing normalised: a results file's id is read trimmed,
+    # and "Studie " and "Studie" are one part to the people who fill it in.
+    names = [_id_part(m.name) for m, _ in found]
     out = []
-    for member, path in found:
-        unique = names.count(member.name) == 1
-        out.append((member, path, f"{rid}/{member.name}" if unique else "/".join((rid, *path[-1:], member.name))))
+    for (member, path), name in zip(found, names, strict=True):
+        unique = names.count(name) == 1
+        out.append((member, path, f"{rid}/{name}" if unique else "/".join((rid, *map(_id_part, path[-1:]), name))))
     return out
+
+
+def _id_part(name: str) -> str:
+    return " ".join(name.split())
 
 
 def _member_units(rid: str, req: A.Requirement, weight: Decimal, year: int, period: A.Period | None) -> Iterator[Unit]:

@@ -515,3 +515,21 @@ def test_an_allonge_names_no_plan_outside_the_root(target: str, tmp_path: Path) 
     loaded = mrpl.load_file(str(allonge))
     assert [d.code for d in loaded.diagnostics if d.severity.name == "ERROR"] == ["MRP030"]
     assert list(loaded.sources) == [str(allonge)]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "csv"])
+def test_a_part_named_with_a_trailing_space_reads_back_from_its_template(fmt: str) -> None:
+    # Found by the fuzz target: the part's id kept the space, the results reader trims ids.
+    from mrpl.results import parse_results, results_template
+    from mrpl.score import scoring_plan
+
+    path = ROOT / "examples" / "faerdselsstyrelsen-2024.mrp"
+    text = plan_with(
+        'del "Teoriprøve, kategori B" {', 'del "Teoriprøve,  kategori B " {', path.read_text(encoding="utf-8")
+    )
+    loaded = mrpl.load_string(text, str(path))
+    assert loaded.plan is not None
+    splan = scoring_plan(loaded.plan)
+    assert any(unit.id.endswith("/Teoriprøve, kategori B") for unit in splan.units())
+    read = parse_results(results_template(splan, fmt), f"results.{fmt}", splan)
+    assert read.ok, read.diagnostics[:3]
