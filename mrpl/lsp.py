@@ -536,10 +536,11 @@ class MrplServer(LanguageServer):
             if self._inflight.get(uri) is running and running[1].done():
                 del self._inflight[uri]
 
-    async def publish(self, uri: str) -> None:
-        """Analyse the document again (its imports may have changed) and send its diagnostics."""
+    async def publish(self, uri: str, again: bool = False) -> None:
+        """Send the diagnostics of the document's current text; `again`: analyse it anew even
+        when its text has an analysis (a file it imports changed, or it was saved)."""
         try:
-            analysis = await self.current(uri, again=True)
+            analysis = await self.current(uri, again)
         except mrpl.SourceError as exc:
             self.window_log_message(T.LogMessageParams(type=T.MessageType.Error, message=str(exc)))
             return
@@ -619,7 +620,7 @@ class MrplServer(LanguageServer):
         importers = await asyncio.get_running_loop().run_in_executor(self._worker, self._forget, path)
         for uri in importers:
             if uri in self.workspace.text_documents:
-                await self.publish(uri)
+                await self.publish(uri, again=True)
 
     def _forget(self, path: str) -> list[str]:
         """(On the worker thread, which alone touches the caches.) The open files importing `path`."""
@@ -661,7 +662,7 @@ async def did_change(ls: MrplServer, params: T.DidChangeTextDocumentParams) -> N
 
 @server.feature(T.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: MrplServer, params: T.DidSaveTextDocumentParams) -> None:
-    await ls.publish(params.text_document.uri)
+    await ls.publish(params.text_document.uri, again=True)
     await ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
 
 

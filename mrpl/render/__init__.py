@@ -107,10 +107,10 @@ def render(plan: A.Plan, fmt: str, lang: str = "da") -> str:
 
 def render_bytes(plan: A.Plan, fmt: str, lang: str = "da") -> bytes:
     """The file contents of `plan` in any format: text formats as UTF-8, "pdf" and "docx" as built."""
-    _require_language(lang)
     if fmt in BINARY_BACKENDS:
+        _require_language(lang)
         return BINARY_BACKENDS[fmt](plan, lang)
-    return render(plan, fmt, lang).encode("utf-8")
+    return render(plan, fmt, lang).encode("utf-8")  # render checks the format and the language
 
 
 __all__ = [
