@@ -411,7 +411,7 @@ def measure_cold_start(example: Path, settings: Settings, report: Report, profil
 
 def import_profile(cmd: list[str]) -> str:
     """Which heavy modules `mrplc check` imports, and the slowest imports (`python -X importtime`)."""
-    argv = cmd if cmd[0] == sys.executable else [sys.executable, "-c", "from mrpl.cli import run; run()", *cmd[1:]]
+    argv = cmd if cmd[0] == sys.executable else [sys.executable, "-c", "from mrpl.console import run; run()", *cmd[1:]]
     proc = run_quiet([sys.executable, "-X", "importtime", *argv[1:]])
     rows = []
     for line in proc.stderr.splitlines():

@@ -1,3 +1,3 @@
-from mrpl.cli import run
+from mrpl.console import run
 
 run()

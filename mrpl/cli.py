@@ -5,67 +5,27 @@ Exit codes: 0 fine, 1 the plan (or results file) has errors, 2 usage or I/O.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import click
 
 import mrpl
-from mrpl.diagnostics import Diagnostic, Severity, has_errors, render_json, render_texts, summary, unread_summary
+from mrpl.console import (  # what the commands share with `mrplc check`'s fast path, click-free
+    CHECK_FORMATS,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    check_plans,
+    fail_usage,
+    load_or_exit,
+    print_diagnostics,
+)
+from mrpl.diagnostics import Severity, has_errors, unread_summary
 
 if TYPE_CHECKING:
     from mrpl import ast as A
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def fail_usage(message: str) -> None:
-    """An I/O or usage problem: say it on stderr and exit 2."""
-    click.echo(f"mrplc: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def load_or_exit(path: str) -> mrpl.LoadResult:
-    if not os.path.isfile(path):
-        fail_usage(f"{path}: no such file")
-    try:
-        return mrpl.load_file(path)
-    except mrpl.SourceError as exc:
-        fail_usage(str(exc))
-        raise  # unreachable
-
-
-def print_diagnostics(diagnostics: Iterable[Diagnostic], sources: dict[str, str], fmt: str = "text") -> None:
-    diags = sorted(diagnostics, key=Diagnostic.sort_key)
-    if fmt == "json":
-        click.echo(render_json(diags))
-        return
-    if diags:
-        colour = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_texts(diags, sources, colour=colour), err=True)
-        click.echo(summary(diags), err=True)
-
-
-def run() -> None:
-    """The `mrplc` console script (and `python -m mrpl`): `main`, then a quick exit.
-
-    Python's last act is a full collection over everything still alive: the parser's
-    tables, the plans, the diagnostics; it frees nothing a process about to end needs
-    freed, and on a cold `check` it was about a sixth of the run. `gc.freeze()` moves it
-    all to the permanent generation, which that collection skips. Output is flushed and
-    the exit code is click's, exactly as from `main()`.
-    """
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    else:  # pragma: no cover (click's standalone mode always exits)
-        code = EXIT_OK
-    gc.freeze()
-    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,30 +151,9 @@ def build(file: str, formats: tuple[str, ...], out_dir: str | None, lang: str, f
     sys.exit(EXIT_OK)
 
 
-def plan_files(paths: Iterable[str]) -> list[str]:
-    """The files named, a directory standing for every `.mrp` under it (sorted)."""
-    out: list[str] = []
-    for path in paths:
-        if os.path.isdir(path):
-            found = sorted(
-                os.path.join(folder, name)
-                for folder, _, names in os.walk(path)
-                for name in names
-                if name.endswith(".mrp")
-            )
-            if not found:
-                fail_usage(f"{path}: no .mrp files in this directory")
-            out += found
-        elif os.path.isfile(path):
-            out.append(path)
-        else:
-            fail_usage(f"{path}: no such file")
-    return list(dict.fromkeys(out))
-
-
 @main.command("check", short_help="Check plans and modules (a directory: every .mrp under it).")
 @click.argument("paths", metavar="PLAN...", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--format", "fmt_", type=click.Choice(CHECK_FORMATS), default="text", help="Output format.")
 @click.option("--strict", is_flag=True, help="Report warnings as errors.")
 def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
     """Check plans: weights, numbering, dates, targets, budget, completeness.
@@ -223,53 +162,7 @@ def check_command(paths: tuple[str, ...], fmt_: str, strict: bool) -> None:
     and in each plan that imports it (a diagnostic found twice is reported once). A directory is
     also checked as a portfolio: its results files, and the checks across its plans (MRP9xx).
     """
-    from mrpl.check import all_diagnostics
-    from mrpl.diagnostics import promote_warnings
-
-    files = plan_files(paths)  # every file must exist before any is reported
-    found: dict[tuple[object, ...], Diagnostic] = {}  # files importing the same shared file report it once
-    sources: dict[str, str] = {}
-    loaded: dict[str, mrpl.LoadResult] = {}
-    checked: dict[str, list[Diagnostic]] = {}
-    for path in files:
-        result = load_or_exit(path)
-        sources.update(result.sources)
-        loaded[path] = result
-        checked[path] = all_diagnostics(result)
-        for d in checked[path]:
-            found.setdefault((d.code, d.span, d.message), d)
-    for d in folder_diagnostics(paths, sources, loaded, checked):
-        found.setdefault((d.code, d.span, d.message), d)
-    diagnostics = promote_warnings(found.values()) if strict else list(found.values())
-    print_diagnostics(diagnostics, sources, fmt_)
-    sys.exit(EXIT_ERRORS if has_errors(diagnostics) else EXIT_OK)
-
-
-def folder_diagnostics(
-    paths: Iterable[str],
-    sources: dict[str, str],
-    loaded: dict[str, mrpl.LoadResult],
-    checked: dict[str, list[Diagnostic]],
-) -> list[Diagnostic]:
-    """For each directory checked: the checks across its plans (MRP9xx) and its results files'.
-    The plans already `loaded` and `checked` are not read or checked a second time."""
-    folders = [path for path in paths if os.path.isdir(path)]
-    if not folders:
-        return []  # the portfolio's modules (scoring, results, reports) are not imported for files
-    from mrpl.portfolio import cross_plan_diagnostics, load_portfolio
-
-    out: list[Diagnostic] = []
-    for path in folders:
-        try:
-            portfolio = load_portfolio(path, loaded=loaded, checked=checked)
-        except mrpl.SourceError as exc:
-            fail_usage(str(exc))
-            raise  # unreachable
-        sources.update(portfolio.sources)
-        out += portfolio.diagnostics
-        out += [d for entry in portfolio.plans for run in entry.runs for d in run.diagnostics]
-        out += cross_plan_diagnostics(portfolio)
-    return out
+    check_plans(paths, fmt_, strict)
 
 
 @main.command("explain", short_help="Explain a diagnostic code: MRP101, 101 or weights-total.")

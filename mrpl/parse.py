@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
+import sys
 import threading
 from array import array
 from collections.abc import Callable
@@ -17,13 +19,12 @@ from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
 
 from mrpl import ast as A
 from mrpl.ast import change_percent
@@ -31,12 +32,12 @@ from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods ge
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.gc_pause import collector_paused
 from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
-from mrpl.lark_memo import rebuild_memo
 from mrpl.prose import parse_prose
 from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
 from mrpl.scanners import SCANNERS_FILE, LazyContextualLexer, read_scanners, scanner_patterns, scanners_payload
 from mrpl.scanners import install as install_scanners
+from mrpl.stored_parser import build_parser, tables_source, usable
 from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
 
 MAX_SOURCE_CHARS = 16_000_000  # about 16 MB: far beyond any plan, small enough to stay interactive
@@ -132,7 +133,6 @@ class _KeywordLog:
         return "en" if self.votes["en"] > self.votes["da"] else "da"
 
 
-TABLES_FILE = "mrpl.tables.json"
 _LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
 
 
@@ -142,7 +142,7 @@ def _grammar_text() -> str:
 
 
 def _stamp(grammar: str) -> str:
-    """Which grammar (and Lark) a tables file was made from."""
+    """Which grammar (and Lark) the stored tables were made from."""
     return hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()
 
 
@@ -155,85 +155,63 @@ def make_parser(use_tables: bool, stored_scanners: bool = True) -> Lark:
     """Built once per process. The builder runs inline (`transformer=`): LALR
     calls it at each reduction, so no intermediate parse tree is made.
 
-    The LALR tables come from grammar/mrpl.tables.json when it matches the
-    grammar (computing them takes most of a cold start); otherwise they are
-    computed from the grammar. With the tables, the lexer's scanners come from
-    grammar/mrpl.scanners.json where it has them (see `mrpl.scanners`)."""
+    The LALR tables come from the generated module mrpl/lalr_tables.py when it
+    matches the grammar (computing them takes most of a second); otherwise they
+    are computed from the grammar. With the tables, the lexer's scanners come
+    from grammar/mrpl.scanners.json where it has them (see `mrpl.scanners`)."""
     callbacks: dict[str, Callable[[Token], Token]] = {"COMMENT": _collect("comments"), "_NL": _comments_in_break}
     callbacks.update({f"KW_{kw.name}": _log_keyword for kw in keywords()})
     callbacks.update(dict.fromkeys(_NUMERIC_TERMINALS, _limit_digits))
     callbacks.update({"LBRACE": _open_block, "RBRACE": _close_block})
+    options = {**_LARK_OPTIONS, "transformer": _Dispatch(), "lexer_callbacks": callbacks}
     grammar = _grammar_text()
     stamp = _stamp(grammar)
-    tables = _read_tables(stamp) if use_tables else None
+    tables = _stored_tables(stamp) if use_tables else None
     if tables is not None:
-        try:
-            parser = Lark.__new__(Lark)._load(
-                tables,
-                transformer=_Dispatch(),
-                lexer_callbacks=callbacks,
-                _plugins={"ContextualLexer": LazyContextualLexer},
-            )
-        except Exception:  # tables from another Lark version: compute them instead
-            parser = None
-        if parser is not None:
-            if stored_scanners:
-                install_scanners(parser, read_scanners(grammar_path(SCANNERS_FILE), stamp))
-            return parser
-    return Lark(grammar, transformer=_Dispatch(), lexer_callbacks=callbacks, **_LARK_OPTIONS)
+        parser = build_parser(tables, {**options, "_plugins": {"ContextualLexer": LazyContextualLexer}})
+        if stored_scanners:
+            install_scanners(parser, read_scanners(grammar_path(SCANNERS_FILE), stamp))
+        return parser
+    return Lark(grammar, **options)
 
 
-def _read_tables(stamp: str) -> dict[str, Any] | None:
+def _stored_tables(stamp: str) -> ModuleType | None:
+    """mrpl/lalr_tables.py, if it is there and made from this grammar (and Lark)."""
     try:
-        with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
-            stored = json.load(fh)
-        if stored.get("stamp") != stamp:
-            return None
-        _restore_int_keys(stored)
-        stored["memo"] = rebuild_memo(stored["memo"])
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        from mrpl import lalr_tables
+    except Exception:  # missing, or broken by hand: the grammar is still there to compute from
         return None
-    return stored
+    return lalr_tables if usable(lalr_tables, stamp) else None
 
 
-def _restore_int_keys(stored: dict[str, Any]) -> None:
-    """JSON made the integer keys of Lark's tables strings: the memo ids, the parser
-    states and each state's token numbers. Only those dicts have them (a hook on every
-    JSON object would cost more than reading the file)."""
-    stored["memo"] = {int(k): v for k, v in stored["memo"].items()}
-    parser = stored["data"]["parser"]["parser"]
-    parser["tokens"] = {int(k): v for k, v in parser["tokens"].items()}
-    parser["states"] = {
-        int(state): {int(k) if k.isdigit() else k: v for k, v in actions.items()}
-        for state, actions in parser["states"].items()
-    }
+TABLES_MODULE = "lalr_tables.py"
 
 
 def write_tables(path: str | None = None) -> str:
-    """Compute the LALR tables and write them beside the grammar (see grammar/README.md),
+    """Compute the LALR tables and write them as mrpl/lalr_tables.py (see grammar/README.md),
     and the lexer's compiled scanners for them (`mrpl.scanners`), unless both are current.
 
     Lark numbers the states in an order that varies from run to run (it iterates
     over sets of objects), so tables that already match the grammar are left as they
     are rather than rewritten with other numbers."""
-    target = path or grammar_path(TABLES_FILE)
+    target = path or os.path.join(os.path.dirname(os.path.abspath(__file__)), TABLES_MODULE)
     if path is None and tables_are_current():
         write_scanners()
         return target
     grammar = _grammar_text()
-    data, memo = Lark(grammar, **_LARK_OPTIONS).memo_serialize([TerminalDef, Rule])
-    payload = {"stamp": _stamp(grammar), "data": data, "memo": memo}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n"
+    made_by = '`python -c "from mrpl.parse import write_tables; write_tables()"`'
+    text = tables_source(Lark(grammar, **_LARK_OPTIONS), _stamp(grammar), made_by)
     from mrpl.files import replace_atomically  # tempfile and pathlib: not for reading plans
 
     replace_atomically(target, text.encode("utf-8"))
     if path is None:
+        sys.modules.pop("mrpl.lalr_tables", None)
         write_scanners()
     return target
 
 
 def tables_are_current() -> bool:
-    return _read_tables(_stamp(_grammar_text())) is not None
+    return _stored_tables(_stamp(_grammar_text())) is not None
 
 
 def write_scanners() -> str | None:

@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover
 
 SCANNERS_FILE = "mrpl.scanners.json"
 FORMAT = 2  # of the file: 2 stores each scanner's code deflated
-Entry = tuple[int, list[int], int, dict[str, int]]  # final flags, code, groups - 1, group index
+Entry = tuple[int, str, int, dict[str, int]]  # final flags, code as stored (see `_code`), groups - 1, group index
 
 
 def engine() -> str | None:
@@ -67,8 +67,8 @@ class CachedRe:
             for name, index in groupindex.items():
                 indexgroup[index] = name
             try:
-                return _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
-            except (TypeError, ValueError, RuntimeError):  # not this engine's code after all
+                return _sre.compile(pattern, final_flags, _code(code), groups, groupindex, tuple(indexgroup))
+            except (TypeError, ValueError, RuntimeError, zlib.error):  # not this engine's code after all
                 pass
         return re.compile(pattern, flags)
 
@@ -77,7 +77,8 @@ class CachedRe:
 
 
 def read_scanners(path: str, stamp: str) -> dict[tuple[str, int], Entry]:
-    """The stored scanners, if the file is for this grammar and this Python (else none)."""
+    """The stored scanners, if the file is for this grammar and this Python (else none). Each
+    one's code is decoded when a lexer first compiles it (a plan needs about a hundred)."""
     try:
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
@@ -87,8 +88,8 @@ def read_scanners(path: str, stamp: str) -> dict[tuple[str, int], Entry]:
             engine(),
         ):
             return {}
-        return {(p, f): (final, _code(code), groups, index) for p, f, final, code, groups, index in stored["patterns"]}
-    except (OSError, ValueError, KeyError, TypeError, zlib.error):  # binascii.Error is a ValueError
+        return {(p, f): (final, code, groups, index) for p, f, final, code, groups, index in stored["patterns"]}
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 

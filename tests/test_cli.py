@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from mrpl.cli import main
@@ -30,7 +31,7 @@ def test_a_snippet_shows_the_line_the_parser_counts() -> None:
 
 
 def test_the_console_script_keeps_the_output_and_exit_codes(tmp_path) -> None:
-    """`mrplc` (`mrpl.cli:run`) freezes the heap before exit; what it prints and its exit codes stay
+    """`mrplc` (`mrpl.console:run`) freezes the heap before exit; what it prints and its exit codes stay
     `main`'s: 0 for a clean plan, 1 for errors, 2 for a missing file."""
     import subprocess
     import sys
@@ -47,13 +48,77 @@ def test_the_console_script_keeps_the_output_and_exit_codes(tmp_path) -> None:
         assert said in done.stdout + done.stderr, args
 
 
+CHECK_COMMAND_LINES = (
+    ["check", "examples/kontrolstyrelsen-2024.mrp"],
+    ["check", "examples/udlaendingestyrelsen-2022.mrp", "--strict"],
+    ["check", "--format", "json", "examples/udlaendingestyrelsen-2022.mrp"],
+    ["check", "--format=json", "--strict", "examples/siri-2020.mrp", "examples/siri-2020.mrp"],
+    ["check", "examples/allonger"],
+    ["check", "examples/missing.mrp"],
+    ["check", "examples/results"],  # a directory without plans
+    ["check", "tests/fixtures/check/MRP101/bad.mrp", "--format", "text"],
+)
+
+
+@pytest.mark.parametrize("args", CHECK_COMMAND_LINES, ids=lambda args: " ".join(args[1:]))
+def test_a_plain_check_prints_what_the_click_command_prints(args: list[str]) -> None:
+    """`mrplc check` with plain arguments runs without click (start-up time): the same output
+    and exit code as the click command it stands for."""
+    import subprocess
+    import sys
+
+    from mrpl.console import plain_check
+
+    assert plain_check(args) is not None
+    fast = subprocess.run([sys.executable, "-m", "mrpl", *args], capture_output=True, text=True, check=False)
+    with_click = subprocess.run(
+        [sys.executable, "-c", "import sys; from mrpl.cli import main; main(sys.argv[1:])", *args],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (fast.returncode, fast.stdout, fast.stderr) == (with_click.returncode, with_click.stdout, with_click.stderr)
+    assert fast.returncode in (0, 1, 2) and (fast.stdout or fast.stderr or fast.returncode == 0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "--help"],
+        ["check", "-h", "p.mrp"],
+        ["check", "--format", "xml", "p.mrp"],
+        ["check", "--format"],
+        ["check", "--", "p.mrp"],
+        ["check", "--stric", "p.mrp"],
+        ["check", ""],
+        ["fmt", "p.mrp"],
+        [],
+    ],
+)
+def test_anything_but_a_plain_check_goes_to_click(args: list[str]) -> None:
+    from mrpl.console import plain_check
+
+    assert plain_check(args) is None
+
+
+def test_a_plain_check_does_not_import_click() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom mrpl.console import run\nsys.argv = ['mrplc', 'check', 'examples/siri-2020.mrp']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('click' in sys.modules, 'mrpl.cli' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
 def test_run_freezes_the_heap_and_exits_with_mains_code(monkeypatch) -> None:
     import gc
     import sys
 
     import pytest
 
-    from mrpl.cli import run
+    from mrpl.console import run
 
     monkeypatch.setattr(sys, "argv", ["mrplc", "explain", "MRP999999"])
     try:

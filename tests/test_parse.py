@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -520,26 +521,80 @@ def test_stored_scanners_are_the_patterns_re_compiles() -> None:
             assert (a and (a.group(0), a.lastgroup)) == (b and (b.group(0), b.lastgroup))
 
 
-def test_the_tables_memo_is_rebuilt_as_lark_rebuilds_it() -> None:
-    from lark.utils import SerializeMemoizer
+def _canonical_table(parser: Any) -> list[tuple[Any, ...]]:
+    """A parser's LALR table with its states renumbered in the order a walk from the start state
+    meets them (Lark numbers them differently from run to run), reductions by rule."""
+    from lark.parsers.lalr_analysis import Shift
 
-    from mrpl.lark_memo import MEMO_TYPES, rebuild_memo
-    from mrpl.parse import TABLES_FILE, _restore_int_keys, grammar_path
+    table = parser.parser.parser._parse_table
+    order = {table.start_states["start"]: 0}
+    queue, rows = [table.start_states["start"]], []
+    while queue:
+        state = queue.pop(0)
+        row = []
+        for token, (action, arg) in sorted(table.states[state].items()):
+            if action is Shift:
+                if arg not in order:
+                    order[arg] = len(order)
+                    queue.append(arg)
+                row.append((str(token), "shift", order[arg]))
+            else:
+                row.append(
+                    (str(token), "reduce", str(arg.origin.name), tuple(str(s.name) for s in arg.expansion), arg.order)
+                )
+        rows.append(tuple(row))
+    assert len(order) == len(table.states)
+    return rows
 
-    with open(grammar_path(TABLES_FILE), encoding="utf-8") as fh:
-        stored = json.load(fh)
-    _restore_int_keys(stored)
-    theirs = SerializeMemoizer.deserialize(stored["memo"], MEMO_TYPES, {})
-    mine = rebuild_memo(stored["memo"])
-    assert mine.keys() == theirs.keys()
-    for key, made in mine.items():
-        assert type(made) is type(theirs[key]) and made.serialize() == theirs[key].serialize() == stored["memo"][key]
-        if type(made).__name__ == "Rule":  # terminal definitions compare by identity
-            assert made == theirs[key] and hash(made) == hash(theirs[key])
+
+def _described_rules(parser: Any) -> list[tuple[Any, ...]]:
+    described = []
+    for r in parser.rules:
+        o = r.options
+        options = (o.keep_all_tokens, o.expand1, o.priority, o.template_source, tuple(o.empty_indices))
+        expansion = tuple((s, getattr(s, "filter_out", None)) for s in r.expansion)
+        described.append((r.origin, expansion, r.order, r.alias, *options))
+    return described
+
+
+def test_the_stored_parser_is_the_parser_lark_computes() -> None:
+    """mrpl/lalr_tables.py holds every terminal, rule and table entry of the grammar's parser."""
+    from mrpl.parse import make_parser
+
+    stored, computed = make_parser(use_tables=True), make_parser(use_tables=False)
+    assert stored.source_path == "<stored>" and computed.source_path != "<stored>"
+
+    def terminals(p: Any) -> list[tuple[Any, ...]]:
+        return [(t.name, t.pattern, t.pattern.max_width, t.pattern.min_width, t.priority) for t in p.terminals]
+
+    assert terminals(stored) == terminals(computed)
+    assert stored.lexer_conf.ignore == tuple(computed.lexer_conf.ignore)
+    assert _described_rules(stored) == _described_rules(computed)
+    assert _canonical_table(stored) == _canonical_table(computed)
+    end = stored.parser.parser._parse_table.end_states["start"]
+    assert _canonical_table(stored)[0] and end in stored.parser.parser._parse_table.states
+
+
+def test_a_stale_or_broken_tables_module_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    import mrpl
+    import mrpl.parse as P
+
+    stale = types.ModuleType("mrpl.lalr_tables")
+    stale.FORMAT, stale.STAMP = 1, "another grammar"
+    monkeypatch.setitem(sys.modules, "mrpl.lalr_tables", stale)
+    monkeypatch.setattr(mrpl, "lalr_tables", stale, raising=False)
+    assert not P.tables_are_current()
+    assert P.make_parser(use_tables=True).source_path != "<stored>"  # computed from the grammar
+    monkeypatch.setitem(sys.modules, "mrpl.lalr_tables", None)  # an import that fails
+    monkeypatch.delattr(mrpl, "lalr_tables")
+    assert P._stored_tables(P._stamp(P._grammar_text())) is None
 
 
 def test_a_foreign_scanners_file_is_not_used(tmp_path: Path) -> None:
-    from mrpl.scanners import FORMAT, engine, read_scanners
+    from mrpl.scanners import FORMAT, CachedRe, engine, read_scanners
 
     path = tmp_path / "s.json"
     path.write_text(
@@ -547,9 +602,10 @@ def test_a_foreign_scanners_file_is_not_used(tmp_path: Path) -> None:
     )
     assert read_scanners(str(path), "x") == {}
     path.write_text(
-        json.dumps({"format": FORMAT, "stamp": "x", "engine": engine(), "patterns": [["a", 0, 32, "%%", 0, {}]]})
+        json.dumps({"format": FORMAT, "stamp": "x", "engine": engine(), "patterns": [["a+", 0, 32, "%%", 0, {}]]})
     )
-    assert read_scanners(str(path), "x") == {}  # code that is not base64 of deflated data
+    broken = CachedRe(read_scanners(str(path), "x"))  # code that is not base64 of deflated data
+    assert broken.compile("a+").match("aab").group(0) == "aa"  # compiled as usual
     path.write_text("not json")
     assert read_scanners(str(path), "x") == {}
 

@@ -34,7 +34,7 @@ def test_wheel_contains_every_package_grammar_and_templates(wheel: Path) -> None
     for module in (ROOT / "mrpl").rglob("*.py"):
         assert str(module.relative_to(ROOT)) in names, f"{module} is missing from the wheel (pyproject packages)"
     assert "mrpl/grammar/mrpl.lark" in names
-    assert "mrpl/grammar/mrpl.tables.json" in names
+    assert "mrpl/lalr_tables.py" in names and "mrpl/grammar/mrpl.scanners.json" in names
     assert "mrpl/grammar/keywords.tsv" in names
     assert any(n.startswith("mrpl/templates/") for n in names)
 
