@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import field
 
 from mrpl.ast import Span
 from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
+from mrpl.scanners import compile_ahead
 
 
 class Severity(enum.IntEnum):
@@ -129,7 +129,7 @@ def _location(span: Span) -> str:
 
 # Tabs, other control characters and line separators take one column each in the snippet
 # (shown as a space: none reaches the terminal, and the caret stays under its column).
-_NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_SHOWN = compile_ahead(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _snippet(span: Span, lines: _SourceLines, paint) -> list[str]:  # type: ignore[no-untyped-def]

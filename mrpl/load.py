@@ -20,10 +20,11 @@ from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods ge
 from mrpl.diagnostics import Diagnostic, Related, Severity
 from mrpl.parse import ParseResult, parse_source
 from mrpl.project import FileTooLarge, NotAPlanFile, SourceError, check_import, project_root, read_plan_bytes
+from mrpl.scanners import compile_ahead
 
 Reader = Callable[[str], str]
 # `{{name}}` in a one-line text; prose (mrpl.prose) reads the same form as a Placeholder node.
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")
+PLACEHOLDER = compile_ahead(r"\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}")
 __all__ = ["LoadResult", "SourceError", "load_file", "load_parsed", "load_string", "parse_file", "read_text"]
 
 

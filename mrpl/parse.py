@@ -35,7 +35,15 @@ from mrpl.keywords import by_name, keywords, month_number, terminal_definitions
 from mrpl.prose import parse_prose
 from mrpl.recovery import OpenBlock, close_blocks, missing_brace, recover, where_brace_belongs
 from mrpl.resources import grammar_path
-from mrpl.scanners import SCANNERS_FILE, LazyContextualLexer, read_scanners, scanner_patterns, scanners_payload
+from mrpl.scanners import (
+    SCANNERS_FILE,
+    LazyContextualLexer,
+    ahead_patterns,
+    compile_ahead,
+    read_scanners,
+    scanner_patterns,
+    scanners_payload,
+)
 from mrpl.scanners import install as install_scanners
 from mrpl.stored_parser import build_parser, tables_source, usable
 from mrpl.syntax_messages import CURATED, Curated, describe_unexpected
@@ -220,7 +228,7 @@ def write_scanners() -> str | None:
     target = grammar_path(SCANNERS_FILE)
     if scanners_are_current():
         return target
-    payload = scanners_payload(make_parser(use_tables=True, stored_scanners=False), _stamp(_grammar_text()))
+    payload = scanners_payload(_patterns_to_store(), _stamp(_grammar_text()))
     if payload is None:
         return None
     from mrpl.files import replace_atomically
@@ -233,8 +241,15 @@ def write_scanners() -> str | None:
 def scanners_are_current() -> bool:
     """Whether grammar/mrpl.scanners.json holds every scanner of the current grammar for this Python."""
     stored = read_scanners(grammar_path(SCANNERS_FILE), _stamp(_grammar_text()))
-    needed = scanner_patterns(make_parser(use_tables=True, stored_scanners=False))
-    return bool(stored) and all(key in stored for key in needed)
+    return bool(stored) and all(key in stored for key in _patterns_to_store())
+
+
+def _patterns_to_store() -> list[tuple[str, int]]:
+    """The lexer's scanners, and the patterns the modules of a check compile as they load."""
+    import mrpl.check
+    import mrpl.console  # noqa: F401
+
+    return scanner_patterns(make_parser(use_tables=True, stored_scanners=False)) + ahead_patterns()
 
 
 # The parser is shared; what one parse collects lives in thread-local state.
@@ -252,7 +267,7 @@ def _collect(sink_name: str) -> Callable[[Token], Token]:
 
 
 _NUMERIC_TERMINALS = ("NUMBER", "INT", "ORDINAL", "GOAL_ID", "LABEL")
-_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+_LONG_DIGITS = compile_ahead(rf"\d{{{MAX_DIGITS + 1},}}")
 
 
 def _limit_digits(token: Token) -> Token:
@@ -317,8 +332,8 @@ def _line_break_span(tok: Token, path: str) -> A.Span:
     return A.Span(start, start + cut, line, column, line, column + cut, path)
 
 
-_FIRST_BREAK = re.compile(r"[ \t\f]*(?:#[^\n]*)?(?:\r?\n|;)")
-_COMMENT = re.compile(r"#[^\n]*")
+_FIRST_BREAK = compile_ahead(r"[ \t\f]*(?:#[^\n]*)?(?:\r?\n|;)")
+_COMMENT = compile_ahead(r"#[^\n]*")
 
 
 def _comments_in_break(token: Token) -> Token:

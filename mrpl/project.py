@@ -20,7 +20,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+
+from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 
 ROOT_MARKER = "mrpl.toml"
 PLAN_SUFFIX = ".mrp"

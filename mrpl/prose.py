@@ -33,13 +33,14 @@ from mrpl.ast import (
     Underline,
 )
 from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
+from mrpl.scanners import compile_ahead
 
-_BULLET = re.compile(r"^[ \t]*(?:[-•]|\*(?=[ \t]))[ \t]+(.*)$")
-_NUMBERED = re.compile(r"^[ \t]*(\d+)\.[ \t]+(.*)$")
+_BULLET = compile_ahead(r"^[ \t]*(?:[-•]|\*(?=[ \t]))[ \t]+(.*)$")
+_NUMBERED = compile_ahead(r"^[ \t]*(\d+)\.[ \t]+(.*)$")
 
 
-_MARKUP_CHARS = re.compile(r"[\n\\*_\[{]")
-_LIST_START = re.compile(r"[ \t]*(?:[-•*]|\d)")
+_MARKUP_CHARS = compile_ahead(r"[\n\\*_\[{]")
+_LIST_START = compile_ahead(r"[ \t]*(?:[-•*]|\d)")
 
 
 def parse_prose(text: str, span: Span = NO_SPAN) -> Prose:
@@ -126,7 +127,7 @@ def _lists(entries: list[_Entry], pos: int, parent: int, span: Span) -> tuple[li
     return lists, pos
 
 
-_INLINE = re.compile(r"\\(.)|(\*\*)|(__)|(\*)|\[\^([^\]\s]+)\]|\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}", re.S)
+_INLINE = compile_ahead(r"\\(.)|(\*\*)|(__)|(\*)|\[\^([^\]\s]+)\]|\{\{\s*([A-Za-zæøåÆØÅ_][\wæøåÆØÅ]*)\s*\}\}", re.S)
 
 
 def parse_inlines(text: str, span: Span = NO_SPAN) -> tuple[Inline, ...]:
@@ -191,7 +192,7 @@ def _parse_until(text: str, pos: int, closer: str | None, span: Span) -> tuple[t
 # --------------------------------------------------------------------------
 # Writing markup back
 
-_SPECIAL = re.compile(r"([\\*_\[{])")
+_SPECIAL = compile_ahead(r"([\\*_\[{])")
 
 
 def _escape(text: str) -> str:

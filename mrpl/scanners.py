@@ -26,9 +26,12 @@ import sys
 import zlib
 from array import array
 from copy import copy
+from functools import cache
 from typing import Any
 
 from lark.lexer import ContextualLexer
+
+from mrpl.resources import grammar_path
 
 try:  # the engine `re` compiles to (CPython); elsewhere everything compiles as usual
     import _sre
@@ -76,17 +79,15 @@ class CachedRe:
         return re.match(pattern, string, flags)
 
 
-def read_scanners(path: str, stamp: str) -> dict[tuple[str, int], Entry]:
-    """The stored scanners, if the file is for this grammar and this Python (else none). Each
-    one's code is decoded when a lexer first compiles it (a plan needs about a hundred)."""
+def read_scanners(path: str, stamp: str | None) -> dict[tuple[str, int], Entry]:
+    """The stored patterns, if the file is for this grammar (any, for `stamp` None) and this
+    Python (else none). Each one's code is decoded when first compiled (a plan needs about a
+    hundred scanners)."""
     try:
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
-        if engine() is None or (stored.get("format"), stored.get("stamp"), stored.get("engine")) != (
-            FORMAT,
-            stamp,
-            engine(),
-        ):
+        wanted = (FORMAT, stored.get("stamp") if stamp is None else stamp, engine())
+        if engine() is None or (stored.get("format"), stored.get("stamp"), stored.get("engine")) != wanted:
             return {}
         return {(p, f): (final, code, groups, index) for p, f, final, code, groups, index in stored["patterns"]}
     except (OSError, ValueError, KeyError, TypeError):
@@ -190,12 +191,13 @@ def scanner_patterns(parser: Any) -> list[tuple[str, int]]:
     return list(found)
 
 
-def scanners_payload(parser: Any, stamp: str) -> dict[str, Any] | None:
-    """What grammar/mrpl.scanners.json holds for a parser built from the grammar `stamp`."""
+def scanners_payload(wanted: list[tuple[str, int]], stamp: str) -> dict[str, Any] | None:
+    """What grammar/mrpl.scanners.json holds: the `wanted` patterns (a parser's scanners, built
+    from the grammar `stamp`, and `ahead_patterns`)."""
     if engine() is None:
         return None
     patterns = []
-    for pattern, flags in sorted(scanner_patterns(parser)):
+    for pattern, flags in sorted(set(wanted)):
         parsed = _parser.parse(pattern, flags)
         code = _compiler._code(parsed, flags)
         state = parsed.state
@@ -212,3 +214,29 @@ def _basic_lexers(parser: Any) -> list[Any]:
     distinct = {id(lexer): lexer for lexer in contextual.lexers.values()}
     distinct[id(contextual.root_lexer)] = contextual.root_lexer
     return list(distinct.values())
+
+
+# ---- mrpl's own regular expressions
+#
+# The modules a check imports compile some fifty patterns as they load (dates in texts, prose
+# markup, placeholders): about 8 ms of a cold check, most of it `re` parsing the pattern text.
+# They compile through `compile_ahead`, from the same file when it has them.
+
+_AHEAD: dict[tuple[str, int], None] = {}  # every pattern asked for, for `write_scanners` to store
+
+
+def compile_ahead(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)` for a module's constant pattern, from the engine code stored
+    in grammar/mrpl.scanners.json when it is there (compiled as usual when not)."""
+    _AHEAD[(pattern, int(flags))] = None
+    return _stored().compile(pattern, int(flags))
+
+
+def ahead_patterns() -> list[tuple[str, int]]:
+    """The patterns the modules imported so far compiled through `compile_ahead`."""
+    return list(_AHEAD)
+
+
+@cache
+def _stored() -> CachedRe:
+    return CachedRe(read_scanners(grammar_path(SCANNERS_FILE), None))

@@ -13,25 +13,26 @@ from datetime import date
 
 from mrpl import ast as A
 from mrpl.keywords import MONTHS_DA, MONTHS_EN
+from mrpl.scanners import compile_ahead
 
 _MONTHS = {name: n for names in (MONTHS_DA, MONTHS_EN) for n, name in enumerate(names, start=1)}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:\s+(?P<year>(?:19|20)\d\d))?"
 
 _PATTERNS: tuple[tuple[A.DeadlineKind, re.Pattern[str]], ...] = (
-    (A.DeadlineKind.QUARTER, re.compile(r"\b(?P<n>[1-4])\.\s*kvartal" + _YEAR, re.I)),
-    (A.DeadlineKind.QUARTER, re.compile(r"\bquarter\s+(?P<n>[1-4])" + _YEAR, re.I)),
-    (A.DeadlineKind.QUARTER, re.compile(r"\bQ(?P<n>[1-4])\b" + _YEAR)),
-    (A.DeadlineKind.HALF, re.compile(r"\b(?P<n>[12])\.\s*halvår" + _YEAR, re.I)),
-    (A.DeadlineKind.HALF, re.compile(r"\bH(?P<n>[12])\b" + _YEAR)),
+    (A.DeadlineKind.QUARTER, compile_ahead(r"\b(?P<n>[1-4])\.\s*kvartal" + _YEAR, re.I)),
+    (A.DeadlineKind.QUARTER, compile_ahead(r"\bquarter\s+(?P<n>[1-4])" + _YEAR, re.I)),
+    (A.DeadlineKind.QUARTER, compile_ahead(r"\bQ(?P<n>[1-4])\b" + _YEAR)),
+    (A.DeadlineKind.HALF, compile_ahead(r"\b(?P<n>[12])\.\s*halvår" + _YEAR, re.I)),
+    (A.DeadlineKind.HALF, compile_ahead(r"\bH(?P<n>[12])\b" + _YEAR)),
     (
         A.DeadlineKind.MONTH_END,
-        re.compile(r"\b(?:ultimo|end of|udgangen af)\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I),
+        compile_ahead(r"\b(?:ultimo|end of|udgangen af)\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I),
     ),
-    (A.DeadlineKind.YEAR_END, re.compile(r"\b(?:ultimo|end of|udgangen af)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
-    (A.DeadlineKind.DATE, re.compile(r"\b(?P<day>[0-3]?\d)\.?\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I)),
-    (A.DeadlineKind.DATE, re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b")),
-    (A.DeadlineKind.DATE, re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
+    (A.DeadlineKind.YEAR_END, compile_ahead(r"\b(?:ultimo|end of|udgangen af)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    (A.DeadlineKind.DATE, compile_ahead(r"\b(?P<day>[0-3]?\d)\.?\s+(?P<month>" + _MONTH + r")\b" + _YEAR, re.I)),
+    (A.DeadlineKind.DATE, compile_ahead(r"\b(?P<day>[0-3]?\d)\.(?P<mnum>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b")),
+    (A.DeadlineKind.DATE, compile_ahead(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
 )
 
 
@@ -60,7 +61,7 @@ def _deadline(kind: A.DeadlineKind, m: re.Match[str]) -> A.Deadline | None:
 
 
 # "2. og 4. kvartal 2022", "1., 2. og 3. kvartal": every number takes the unit and year at the end.
-_LIST = re.compile(
+_LIST = compile_ahead(
     r"\b(?P<head>(?:[1-4]\.\s*(?:,|og|eller|and|or)\s*)+)(?P<n>[1-4])\.\s*(?P<unit>kvartal|halvår)" + _YEAR, re.I
 )
 

@@ -511,8 +511,14 @@ def test_stored_scanners_are_the_patterns_re_compiles() -> None:
     if not stored:
         pytest.skip("no stored scanners for this Python")
     cached = CachedRe(stored)
-    samples = ["mål 1.2 ", "  # note\n\n  vægt 10 point", '"tekst" ', "2024-01-01 til 31. december 2024", "foo_bar"]
-    for pattern, flags in scanner_patterns(make_parser(use_tables=True, stored_scanners=False)):
+    samples = ["mål 1.2 ", "  # note\n\n  vægt 10 point", '"tekst" ', "2024-01-01 til 31. december 2024", "foo_bar",
+               "ultimo Marts 2023, 2. og 4. kvartal", "- **punkt** [^1] {{ navn }}", "[indsæt tal] TODO mrpl: ignore[MRP601]"]  # fmt: skip
+    import mrpl.check  # the modules that compile patterns ahead as they load
+    import mrpl.console  # noqa: F401
+    from mrpl.scanners import ahead_patterns
+
+    assert len(ahead_patterns()) >= 20
+    for pattern, flags in scanner_patterns(make_parser(use_tables=True, stored_scanners=False)) + ahead_patterns():
         mine, theirs = cached.compile(pattern, flags), re.compile(pattern, flags)
         assert mine is not theirs and (mine.pattern, mine.flags, mine.groups, mine.groupindex) == (
             theirs.pattern, theirs.flags, theirs.groups, theirs.groupindex)  # fmt: skip

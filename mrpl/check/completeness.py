@@ -6,20 +6,21 @@ import re
 
 from mrpl import ast as A
 from mrpl.check.context import Context, counted
+from mrpl.scanners import compile_ahead
 
 # Placeholders as they appear in draft plans. Matched on every text and name of the plan.
-_PLACEHOLDER_ANY_CASE = re.compile(
+_PLACEHOLDER_ANY_CASE = compile_ahead(
     r"\[\s*\]"  # []
     r"|\[\s*(?:\.\.\.|…)\s*\]"  # [...]
     r"|\[[^\]\n]*?(?:indsæt|udfyld|todo|tbd)[^\]\n]*\]",  # [DEP INDSÆTTER ...], [udfyldes af departementet]
     re.IGNORECASE,
 )
-_PLACEHOLDER_EXACT = re.compile(
+_PLACEHOLDER_EXACT = compile_ahead(
     r"\[[A-ZÆØÅ][A-ZÆØÅ0-9 .,:/-]{2,}\]"  # an all-capitals bracket: [BELØB]
     r"|\bX{2,}\b|\bTODO\b|\bTBD\b"
 )
 
-_MAYBE = re.compile(r"\[|XX|TODO|TBD", re.IGNORECASE)
+_MAYBE = compile_ahead(r"\[|XX|TODO|TBD", re.IGNORECASE)
 
 
 def find_placeholders(text: str) -> list[str]:

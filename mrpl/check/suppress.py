@@ -19,8 +19,9 @@ from mrpl.codes import CODES
 from mrpl.dataclassgen import dataclass  # dataclasses.dataclass, its methods generated ahead
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.parse import Comment, ParseResult
+from mrpl.scanners import compile_ahead
 
-IGNORE = re.compile(r"mrpl:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
+IGNORE = compile_ahead(r"mrpl:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 
 
 def ignored_codes(comment: str) -> frozenset[str]:

@@ -8,12 +8,12 @@ the rest. So with `mindst`/`over` the thresholds fall from step to step, with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from mrpl import ast as A
 from mrpl.check.context import Context, plan_number
+from mrpl.scanners import compile_ahead
 
 _HUNDRED = Decimal(100)
 _UPWARD = (A.Relation.AT_LEAST, A.Relation.ABOVE)  # higher results are better
@@ -146,7 +146,7 @@ def _check_target(ctx: Context, target: A.Target) -> None:
                 )
 
 
-_CELL_NUMBER = re.compile(r"\d+(?:,\d+)?")
+_CELL_NUMBER = compile_ahead(r"\d+(?:,\d+)?")
 
 
 def _target_number(target: A.Target) -> Decimal | None:

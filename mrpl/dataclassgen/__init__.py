@@ -41,6 +41,7 @@ MODULES = (
     "mrpl.recovery",
     "mrpl.syntax_messages",
     "mrpl.load",
+    "mrpl.project",
     "mrpl.check.context",
     "mrpl.check.suppress",
     "mrpl.check.weights",

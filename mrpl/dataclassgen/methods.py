@@ -2622,6 +2622,35 @@ def _load_LoadResult(cls, _mrpl_d_sources, _mrpl_d_files, _mrpl_d_parses):
     return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
+def _project_Refusal(cls):
+    def __init__(self, code: 'str', message: 'str') -> None:
+        _mrpl_setattr(self, 'code', code)
+        _mrpl_setattr(self, 'message', message)
+
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(code={self.code!r}, message={self.message!r})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.code, self.message,) == (other.code, other.message,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.code, self.message,))
+
+    def __setattr__(self, name, value):
+        if type(self) is cls or name in ('code', 'message'):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is cls or name in ('code', 'message'):
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
 def _check_context_TextNode(cls):
     def __init__(self, value: 'str', span: 'A.Span') -> None:
         _mrpl_setattr(self, 'value', value)
@@ -3202,6 +3231,12 @@ CLASSES = {
         (('plan', 0, True, True, True, None), ('diagnostics', 0, True, True, True, None), ('root', 0, True, True, True, None), ('sources', 2, True, True, True, None), ('files', 1, True, True, True, None), ('parses', 2, True, True, True, None)),
         _load_LoadResult,
         "LoadResult(plan: 'A.Plan | None', diagnostics: 'list[Diagnostic]', root: 'ParseResult', sources: 'dict[str, str]' = <factory>, files: 'tuple[str, ...]' = (), parses: 'dict[str, ParseResult]' = <factory>)",
+    ),
+    'mrpl.project.Refusal': (
+        True,
+        (('code', 0, True, True, True, None), ('message', 0, True, True, True, None)),
+        _project_Refusal,
+        None,
     ),
     'mrpl.check.context.TextNode': (
         True,
