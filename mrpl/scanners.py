@@ -145,7 +145,11 @@ class LazyContextualLexer(ContextualLexer):
         if lexer is None:
             conf = copy(self._conf)
             wanted = set(accepts) | set(self._conf.ignore) | self._always
-            conf.terminals = [self._conf.terminals_by_name[n] for n in wanted if n in self._conf.terminals_by_name]
+            by_name, callbacks = self._conf.terminals_by_name, self._conf.callbacks
+            conf.terminals = [by_name[n] for n in wanted if n in by_name]
+            # Only its own terminals' callbacks (a lexer copies those it is given when it builds
+            # its scanner: ~210, a keyword's each, against ~50 terminals of its own).
+            conf.callbacks = {n: callbacks[n] for n in wanted if n in callbacks}
             lexer = self._by_tokens[key] = self.BasicLexer(conf, None)
         return lexer
 
