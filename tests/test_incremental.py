@@ -192,3 +192,52 @@ def test_reparse_equals_a_full_parse(case: tuple[str, list[str]]) -> None:
     for text in texts:
         result = incremental.reparse(result, text)
         assert_same_parse(result, parse_source(text, name))
+
+
+# ---- moving what follows an edit: code generated per class (mrpl/dataclassgen/spans.py)
+
+
+def test_the_generated_moves_are_current() -> None:
+    from mrpl.dataclassgen.spans import COMMAND, TARGET, generate
+
+    with open(TARGET, encoding="utf-8") as fh:
+        assert fh.read() == generate(), f"{TARGET} is not current: run `{COMMAND}` and commit the result"
+
+
+def _moved_by_walking(value: Any, delta: int, lines: int) -> Any:
+    """The reference: every field of every node looked at, every span moved."""
+    if isinstance(value, A.Span):
+        if value is A.NO_SPAN:
+            return value
+        return dataclasses.replace(
+            value, start=value.start + delta, end=value.end + delta, line=value.line + lines,
+            end_line=value.end_line + lines,
+        )  # fmt: skip
+    if isinstance(value, tuple):
+        return tuple(_moved_by_walking(v, delta, lines) for v in value)
+    if dataclasses.is_dataclass(value):
+        changes = {f.name: _moved_by_walking(getattr(value, f.name), delta, lines) for f in dataclasses.fields(value)}
+        return type(value)(**changes)
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_the_generated_moves_move_every_span_of_every_node(name: str) -> None:
+    from mrpl.dataclassgen.moved import MOVED
+
+    plan = parse_source(PLANS[name], name).plan
+    nodes = [plan, *plan.all_goals(), *plan.sections, *plan.annexes]
+    for node in nodes:
+        got, want = MOVED[type(node)](node, 7, -2), _moved_by_walking(node, 7, -2)
+        assert got == want and type(got) is type(want)
+        assert _spans(got, []) == _spans(want, []) != _spans(node, [])
+
+
+def test_a_field_type_that_may_hold_a_span_is_recognised() -> None:
+    from mrpl.dataclassgen.spans import may_hold_spans
+
+    assert may_hold_spans("tuple[Inline, ...]") and may_hold_spans("Prose | None") and may_hold_spans("Target")
+    assert not may_hold_spans("tuple[tuple[str, str], ...]") and not may_hold_spans("Decimal | None")
+    assert not may_hold_spans("Relation | None") and not may_hold_spans("date | None")
+    with pytest.raises(ValueError, match="Unknown"):
+        may_hold_spans("Unknown | None")
