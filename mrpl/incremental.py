@@ -25,6 +25,7 @@ from typing import Any
 from mrpl import ast as A
 from mrpl.dataclassgen.moved import MOVED
 from mrpl.diagnostics import Diagnostic, Related
+from mrpl.gc_pause import collector_paused
 from mrpl.parse import Comment, ParseResult, keyword_language, keyword_name, parse_source
 
 # Problems the AST builder reports about one block; any other parse diagnostic
@@ -65,7 +66,9 @@ def reparse(old: ParseResult, source: str) -> ParseResult:
     """`parse_source(source, old.path)`, re-parsing only the block the change from `old.source` falls in."""
     if source == old.source:
         return old
-    return _splice(old, source) or parse_source(source, old.path)
+    with collector_paused():  # a splice makes thousands of nodes, no cycles (see mrpl/gc_pause.py)
+        spliced = _splice(old, source)
+    return spliced or parse_source(source, old.path)
 
 
 def _splice(old: ParseResult, source: str) -> ParseResult | None:
@@ -307,9 +310,9 @@ def _merge_comments(
 
 def _merge_keywords(old: array[int], new: array[int], span: A.Span, edit: _Edit) -> array[int]:
     after = old[_first_at(old, span.end) :]
-    for i in range(0, len(after), 7):
-        after[i + 1] += edit.delta
-        after[i + 2] += edit.delta
-        after[i + 3] += edit.lines
-        after[i + 5] += edit.lines
+    # Each record's start and end offsets (fields 1, 2) and lines (3, 5) move: a whole
+    # column of records at a time, by slices with a step (a loop over the records took ~1 ms).
+    for field, by in ((1, edit.delta), (2, edit.delta), (3, edit.lines), (5, edit.lines)):
+        if by:
+            after[field::7] = array(after.typecode, [value + by for value in after[field::7]])
     return old[: _first_at(old, span.start)] + new + after

@@ -8,18 +8,24 @@ from text at import.
 from dataclasses import _HAS_DEFAULT_FACTORY as _MRPL_HAS_FACTORY
 from dataclasses import FrozenInstanceError
 
-_mrpl_setattr = object.__setattr__
-
 
 def _ast_Span(cls, _mrpl_d_file):
+    _mrpl_set_start = cls.__dict__['start'].__set__
+    _mrpl_set_end = cls.__dict__['end'].__set__
+    _mrpl_set_line = cls.__dict__['line'].__set__
+    _mrpl_set_column = cls.__dict__['column'].__set__
+    _mrpl_set_end_line = cls.__dict__['end_line'].__set__
+    _mrpl_set_end_column = cls.__dict__['end_column'].__set__
+    _mrpl_set_file = cls.__dict__['file'].__set__
+
     def __init__(self, start: 'int', end: 'int', line: 'int', column: 'int', end_line: 'int', end_column: 'int', file: 'str' = _mrpl_d_file) -> None:
-        _mrpl_setattr(self, 'start', start)
-        _mrpl_setattr(self, 'end', end)
-        _mrpl_setattr(self, 'line', line)
-        _mrpl_setattr(self, 'column', column)
-        _mrpl_setattr(self, 'end_line', end_line)
-        _mrpl_setattr(self, 'end_column', end_column)
-        _mrpl_setattr(self, 'file', file)
+        _mrpl_set_start(self, start)
+        _mrpl_set_end(self, end)
+        _mrpl_set_line(self, line)
+        _mrpl_set_column(self, column)
+        _mrpl_set_end_line(self, end_line)
+        _mrpl_set_end_column(self, end_column)
+        _mrpl_set_file(self, file)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(start={self.start!r}, end={self.end!r}, line={self.line!r}, column={self.column!r}, end_line={self.end_line!r}, end_column={self.end_column!r}, file={self.file!r})"
@@ -46,9 +52,12 @@ def _ast_Span(cls, _mrpl_d_file):
 
 
 def _ast_Text(cls, _mrpl_d_span):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r})"
@@ -75,9 +84,12 @@ def _ast_Text(cls, _mrpl_d_span):
 
 
 def _ast_Emphasis(cls, _mrpl_d_span):
+    _mrpl_set_children = cls.__dict__['children'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, children: 'tuple[Inline, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'children', children)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_children(self, children)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(children={self.children!r})"
@@ -104,9 +116,12 @@ def _ast_Emphasis(cls, _mrpl_d_span):
 
 
 def _ast_Strong(cls, _mrpl_d_span):
+    _mrpl_set_children = cls.__dict__['children'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, children: 'tuple[Inline, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'children', children)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_children(self, children)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(children={self.children!r})"
@@ -133,9 +148,12 @@ def _ast_Strong(cls, _mrpl_d_span):
 
 
 def _ast_Underline(cls, _mrpl_d_span):
+    _mrpl_set_children = cls.__dict__['children'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, children: 'tuple[Inline, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'children', children)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_children(self, children)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(children={self.children!r})"
@@ -162,9 +180,12 @@ def _ast_Underline(cls, _mrpl_d_span):
 
 
 def _ast_FootnoteRef(cls, _mrpl_d_span):
+    _mrpl_set_label = cls.__dict__['label'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, label: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'label', label)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_label(self, label)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(label={self.label!r})"
@@ -191,9 +212,12 @@ def _ast_FootnoteRef(cls, _mrpl_d_span):
 
 
 def _ast_Placeholder(cls, _mrpl_d_span):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, name: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_name(self, name)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r})"
@@ -220,9 +244,12 @@ def _ast_Placeholder(cls, _mrpl_d_span):
 
 
 def _ast_Paragraph(cls, _mrpl_d_span):
+    _mrpl_set_inlines = cls.__dict__['inlines'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, inlines: 'tuple[Inline, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'inlines', inlines)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_inlines(self, inlines)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(inlines={self.inlines!r})"
@@ -249,10 +276,14 @@ def _ast_Paragraph(cls, _mrpl_d_span):
 
 
 def _ast_ListItem(cls, _mrpl_d_span, _mrpl_d_children):
+    _mrpl_set_inlines = cls.__dict__['inlines'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_children = cls.__dict__['children'].__set__
+
     def __init__(self, inlines: 'tuple[Inline, ...]', span: 'Span' = _mrpl_d_span, children: 'tuple[BulletList | NumberedList, ...]' = _mrpl_d_children) -> None:
-        _mrpl_setattr(self, 'inlines', inlines)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'children', children)
+        _mrpl_set_inlines(self, inlines)
+        _mrpl_set_span(self, span)
+        _mrpl_set_children(self, children)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(inlines={self.inlines!r}, children={self.children!r})"
@@ -279,9 +310,12 @@ def _ast_ListItem(cls, _mrpl_d_span, _mrpl_d_children):
 
 
 def _ast_BulletList(cls, _mrpl_d_span):
+    _mrpl_set_items = cls.__dict__['items'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, items: 'tuple[ListItem, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'items', items)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_items(self, items)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(items={self.items!r})"
@@ -308,10 +342,14 @@ def _ast_BulletList(cls, _mrpl_d_span):
 
 
 def _ast_NumberedList(cls, _mrpl_d_span):
+    _mrpl_set_start = cls.__dict__['start'].__set__
+    _mrpl_set_items = cls.__dict__['items'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, start: 'int', items: 'tuple[ListItem, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'start', start)
-        _mrpl_setattr(self, 'items', items)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_start(self, start)
+        _mrpl_set_items(self, items)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(start={self.start!r}, items={self.items!r})"
@@ -338,9 +376,12 @@ def _ast_NumberedList(cls, _mrpl_d_span):
 
 
 def _ast_Prose(cls, _mrpl_d_span):
+    _mrpl_set_blocks = cls.__dict__['blocks'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, blocks: 'tuple[Block, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'blocks', blocks)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_blocks(self, blocks)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(blocks={self.blocks!r})"
@@ -367,10 +408,14 @@ def _ast_Prose(cls, _mrpl_d_span):
 
 
 def _ast_Weight(cls, _mrpl_d_unit, _mrpl_d_span):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Decimal', unit: 'WeightUnit' = _mrpl_d_unit, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, unit={self.unit!r})"
@@ -397,10 +442,14 @@ def _ast_Weight(cls, _mrpl_d_unit, _mrpl_d_span):
 
 
 def _ast_Duration(cls, _mrpl_d_span):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Decimal', unit: 'TimeUnit', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, unit={self.unit!r})"
@@ -427,14 +476,22 @@ def _ast_Duration(cls, _mrpl_d_span):
 
 
 def _ast_Deadline(cls, _mrpl_d_year, _mrpl_d_number, _mrpl_d_day, _mrpl_d_written, _mrpl_d_span, _mrpl_d_last_year):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_year = cls.__dict__['year'].__set__
+    _mrpl_set_number = cls.__dict__['number'].__set__
+    _mrpl_set_day = cls.__dict__['day'].__set__
+    _mrpl_set_written = cls.__dict__['written'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_last_year = cls.__dict__['last_year'].__set__
+
     def __init__(self, kind: 'DeadlineKind', year: 'int | None' = _mrpl_d_year, number: 'int | None' = _mrpl_d_number, day: 'int | None' = _mrpl_d_day, written: 'str' = _mrpl_d_written, span: 'Span' = _mrpl_d_span, last_year: 'int | None' = _mrpl_d_last_year) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'year', year)
-        _mrpl_setattr(self, 'number', number)
-        _mrpl_setattr(self, 'day', day)
-        _mrpl_setattr(self, 'written', written)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'last_year', last_year)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_year(self, year)
+        _mrpl_set_number(self, number)
+        _mrpl_set_day(self, day)
+        _mrpl_set_written(self, written)
+        _mrpl_set_span(self, span)
+        _mrpl_set_last_year(self, last_year)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, year={self.year!r}, number={self.number!r}, day={self.day!r}, written={self.written!r}, last_year={self.last_year!r})"
@@ -461,13 +518,20 @@ def _ast_Deadline(cls, _mrpl_d_year, _mrpl_d_number, _mrpl_d_day, _mrpl_d_writte
 
 
 def _ast_Period(cls, _mrpl_d_long_dates, _mrpl_d_span, _mrpl_d_in_years, _mrpl_d_dotted):
+    _mrpl_set_start = cls.__dict__['start'].__set__
+    _mrpl_set_end = cls.__dict__['end'].__set__
+    _mrpl_set_long_dates = cls.__dict__['long_dates'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_in_years = cls.__dict__['in_years'].__set__
+    _mrpl_set_dotted = cls.__dict__['dotted'].__set__
+
     def __init__(self, start: 'date', end: 'date', long_dates: 'bool' = _mrpl_d_long_dates, span: 'Span' = _mrpl_d_span, in_years: 'bool' = _mrpl_d_in_years, dotted: 'bool' = _mrpl_d_dotted) -> None:
-        _mrpl_setattr(self, 'start', start)
-        _mrpl_setattr(self, 'end', end)
-        _mrpl_setattr(self, 'long_dates', long_dates)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'in_years', in_years)
-        _mrpl_setattr(self, 'dotted', dotted)
+        _mrpl_set_start(self, start)
+        _mrpl_set_end(self, end)
+        _mrpl_set_long_dates(self, long_dates)
+        _mrpl_set_span(self, span)
+        _mrpl_set_in_years(self, in_years)
+        _mrpl_set_dotted(self, dotted)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(start={self.start!r}, end={self.end!r}, long_dates={self.long_dates!r}, in_years={self.in_years!r}, dotted={self.dotted!r})"
@@ -494,10 +558,14 @@ def _ast_Period(cls, _mrpl_d_long_dates, _mrpl_d_span, _mrpl_d_in_years, _mrpl_d
 
 
 def _ast_Scope(cls, _mrpl_d_within, _mrpl_d_span):
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_within = cls.__dict__['within'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, text: 'str', within: 'Deadline | None' = _mrpl_d_within, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'within', within)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_text(self, text)
+        _mrpl_set_within(self, within)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(text={self.text!r}, within={self.within!r})"
@@ -524,10 +592,14 @@ def _ast_Scope(cls, _mrpl_d_within, _mrpl_d_span):
 
 
 def _ast_Years(cls, _mrpl_d_span):
+    _mrpl_set_first = cls.__dict__['first'].__set__
+    _mrpl_set_last = cls.__dict__['last'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, first: 'int', last: 'int', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'first', first)
-        _mrpl_setattr(self, 'last', last)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_first(self, first)
+        _mrpl_set_last(self, last)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(first={self.first!r}, last={self.last!r})"
@@ -554,15 +626,24 @@ def _ast_Years(cls, _mrpl_d_span):
 
 
 def _ast_ShareTarget(cls, _mrpl_d_within, _mrpl_d_by, _mrpl_d_of, _mrpl_d_limit, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_percent = cls.__dict__['percent'].__set__
+    _mrpl_set_within = cls.__dict__['within'].__set__
+    _mrpl_set_by = cls.__dict__['by'].__set__
+    _mrpl_set_of = cls.__dict__['of'].__set__
+    _mrpl_set_limit = cls.__dict__['limit'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, relation: 'Relation', percent: 'Decimal', within: 'Duration | None' = _mrpl_d_within, by: 'Deadline | None' = _mrpl_d_by, of: 'str | None' = _mrpl_d_of, limit: 'str | None' = _mrpl_d_limit, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'percent', percent)
-        _mrpl_setattr(self, 'within', within)
-        _mrpl_setattr(self, 'by', by)
-        _mrpl_setattr(self, 'of', of)
-        _mrpl_setattr(self, 'limit', limit)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_percent(self, percent)
+        _mrpl_set_within(self, within)
+        _mrpl_set_by(self, by)
+        _mrpl_set_of(self, of)
+        _mrpl_set_limit(self, limit)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(relation={self.relation!r}, percent={self.percent!r}, within={self.within!r}, by={self.by!r}, of={self.of!r}, limit={self.limit!r}, years={self.years!r})"
@@ -589,12 +670,18 @@ def _ast_ShareTarget(cls, _mrpl_d_within, _mrpl_d_by, _mrpl_d_of, _mrpl_d_limit,
 
 
 def _ast_TimeTarget(cls, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_statistic = cls.__dict__['statistic'].__set__
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_duration = cls.__dict__['duration'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, statistic: 'str', relation: 'Relation', duration: 'Duration', span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'statistic', statistic)
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'duration', duration)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_statistic(self, statistic)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_duration(self, duration)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(statistic={self.statistic!r}, relation={self.relation!r}, duration={self.duration!r}, years={self.years!r})"
@@ -621,12 +708,18 @@ def _ast_TimeTarget(cls, _mrpl_d_span, _mrpl_d_years):
 
 
 def _ast_CountTarget(cls, _mrpl_d_unit, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, relation: 'Relation', value: 'Decimal', unit: 'str | None' = _mrpl_d_unit, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_value(self, value)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(relation={self.relation!r}, value={self.value!r}, unit={self.unit!r}, years={self.years!r})"
@@ -653,11 +746,16 @@ def _ast_CountTarget(cls, _mrpl_d_unit, _mrpl_d_span, _mrpl_d_years):
 
 
 def _ast_Baseline(cls, _mrpl_d_label, _mrpl_d_value, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_label = cls.__dict__['label'].__set__
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, label: 'str | None' = _mrpl_d_label, value: 'Decimal | None' = _mrpl_d_value, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'label', label)
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_label(self, label)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(label={self.label!r}, value={self.value!r}, years={self.years!r})"
@@ -684,16 +782,26 @@ def _ast_Baseline(cls, _mrpl_d_label, _mrpl_d_value, _mrpl_d_span, _mrpl_d_years
 
 
 def _ast_ChangeTarget(cls, _mrpl_d_span, _mrpl_d_level, _mrpl_d_unit, _mrpl_d_yearly, _mrpl_d_percent_written, _mrpl_d_years):
+    _mrpl_set_direction = cls.__dict__['direction'].__set__
+    _mrpl_set_percent = cls.__dict__['percent'].__set__
+    _mrpl_set_baseline = cls.__dict__['baseline'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_level = cls.__dict__['level'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_yearly = cls.__dict__['yearly'].__set__
+    _mrpl_set_percent_written = cls.__dict__['percent_written'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, direction: 'ChangeDirection', percent: 'Decimal', baseline: 'Baseline | None', span: 'Span' = _mrpl_d_span, level: 'Decimal | None' = _mrpl_d_level, unit: 'str | None' = _mrpl_d_unit, yearly: 'bool' = _mrpl_d_yearly, percent_written: 'bool' = _mrpl_d_percent_written, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'direction', direction)
-        _mrpl_setattr(self, 'percent', percent)
-        _mrpl_setattr(self, 'baseline', baseline)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'level', level)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'yearly', yearly)
-        _mrpl_setattr(self, 'percent_written', percent_written)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_direction(self, direction)
+        _mrpl_set_percent(self, percent)
+        _mrpl_set_baseline(self, baseline)
+        _mrpl_set_span(self, span)
+        _mrpl_set_level(self, level)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_yearly(self, yearly)
+        _mrpl_set_percent_written(self, percent_written)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(direction={self.direction!r}, percent={self.percent!r}, baseline={self.baseline!r}, level={self.level!r}, unit={self.unit!r}, yearly={self.yearly!r}, percent_written={self.percent_written!r}, years={self.years!r})"
@@ -720,13 +828,20 @@ def _ast_ChangeTarget(cls, _mrpl_d_span, _mrpl_d_level, _mrpl_d_unit, _mrpl_d_ye
 
 
 def _ast_LevelTarget(cls, _mrpl_d_areas, _mrpl_d_area_count, _mrpl_d_span, _mrpl_d_years, _mrpl_d_words):
+    _mrpl_set_level = cls.__dict__['level'].__set__
+    _mrpl_set_areas = cls.__dict__['areas'].__set__
+    _mrpl_set_area_count = cls.__dict__['area_count'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+    _mrpl_set_words = cls.__dict__['words'].__set__
+
     def __init__(self, level: 'Decimal | None', areas: 'tuple[str, ...]' = _mrpl_d_areas, area_count: 'int | None' = _mrpl_d_area_count, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years, words: 'str | None' = _mrpl_d_words) -> None:
-        _mrpl_setattr(self, 'level', level)
-        _mrpl_setattr(self, 'areas', areas)
-        _mrpl_setattr(self, 'area_count', area_count)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
-        _mrpl_setattr(self, 'words', words)
+        _mrpl_set_level(self, level)
+        _mrpl_set_areas(self, areas)
+        _mrpl_set_area_count(self, area_count)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
+        _mrpl_set_words(self, words)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(level={self.level!r}, areas={self.areas!r}, area_count={self.area_count!r}, years={self.years!r}, words={self.words!r})"
@@ -753,10 +868,14 @@ def _ast_LevelTarget(cls, _mrpl_d_areas, _mrpl_d_area_count, _mrpl_d_span, _mrpl
 
 
 def _ast_Approval(cls, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_party = cls.__dict__['party'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'ApprovalKind', party: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'party', party)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_party(self, party)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, party={self.party!r})"
@@ -783,10 +902,14 @@ def _ast_Approval(cls, _mrpl_d_span):
 
 
 def _ast_MilestoneTarget(cls, _mrpl_d_span, _mrpl_d_years, _mrpl_d_approval):
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+    _mrpl_set_approval = cls.__dict__['approval'].__set__
+
     def __init__(self, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years, approval: 'Approval | None' = _mrpl_d_approval) -> None:
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
-        _mrpl_setattr(self, 'approval', approval)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
+        _mrpl_set_approval(self, approval)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(years={self.years!r}, approval={self.approval!r})"
@@ -813,12 +936,18 @@ def _ast_MilestoneTarget(cls, _mrpl_d_span, _mrpl_d_years, _mrpl_d_approval):
 
 
 def _ast_AssessmentTarget(cls, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_points = cls.__dict__['points'].__set__
+    _mrpl_set_maximum = cls.__dict__['maximum'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, relation: 'Relation | None', points: 'Decimal | None', maximum: 'Decimal', span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'points', points)
-        _mrpl_setattr(self, 'maximum', maximum)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_points(self, points)
+        _mrpl_set_maximum(self, maximum)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(relation={self.relation!r}, points={self.points!r}, maximum={self.maximum!r}, years={self.years!r})"
@@ -845,9 +974,12 @@ def _ast_AssessmentTarget(cls, _mrpl_d_span, _mrpl_d_years):
 
 
 def _ast_StatusTarget(cls, _mrpl_d_span, _mrpl_d_years):
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_years = cls.__dict__['years'].__set__
+
     def __init__(self, span: 'Span' = _mrpl_d_span, years: 'Years | None' = _mrpl_d_years) -> None:
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'years', years)
+        _mrpl_set_span(self, span)
+        _mrpl_set_years(self, years)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(years={self.years!r})"
@@ -874,9 +1006,12 @@ def _ast_StatusTarget(cls, _mrpl_d_span, _mrpl_d_years):
 
 
 def _ast_Weighting(cls, _mrpl_d_kind, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'WeightingKind' = _mrpl_d_kind, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r})"
@@ -903,13 +1038,20 @@ def _ast_Weighting(cls, _mrpl_d_kind, _mrpl_d_span):
 
 
 def _ast_GoalRule(cls, _mrpl_d_kind, _mrpl_d_relation, _mrpl_d_threshold, _mrpl_d_partly_relation, _mrpl_d_partly_threshold, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_threshold = cls.__dict__['threshold'].__set__
+    _mrpl_set_partly_relation = cls.__dict__['partly_relation'].__set__
+    _mrpl_set_partly_threshold = cls.__dict__['partly_threshold'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'GoalRuleKind' = _mrpl_d_kind, relation: 'Relation | None' = _mrpl_d_relation, threshold: 'Decimal | None' = _mrpl_d_threshold, partly_relation: 'Relation | None' = _mrpl_d_partly_relation, partly_threshold: 'Decimal | None' = _mrpl_d_partly_threshold, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'threshold', threshold)
-        _mrpl_setattr(self, 'partly_relation', partly_relation)
-        _mrpl_setattr(self, 'partly_threshold', partly_threshold)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_threshold(self, threshold)
+        _mrpl_set_partly_relation(self, partly_relation)
+        _mrpl_set_partly_threshold(self, partly_threshold)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, relation={self.relation!r}, threshold={self.threshold!r}, partly_relation={self.partly_relation!r}, partly_threshold={self.partly_threshold!r})"
@@ -936,10 +1078,14 @@ def _ast_GoalRule(cls, _mrpl_d_kind, _mrpl_d_relation, _mrpl_d_threshold, _mrpl_
 
 
 def _ast_Quantity(cls, _mrpl_d_unit, _mrpl_d_span):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Decimal', unit: 'str | None' = _mrpl_d_unit, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, unit={self.unit!r})"
@@ -966,11 +1112,16 @@ def _ast_Quantity(cls, _mrpl_d_unit, _mrpl_d_span):
 
 
 def _ast_Step(cls, _mrpl_d_span):
+    _mrpl_set_relation = cls.__dict__['relation'].__set__
+    _mrpl_set_threshold = cls.__dict__['threshold'].__set__
+    _mrpl_set_fulfilment = cls.__dict__['fulfilment'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, relation: 'Relation | None', threshold: 'Quantity | None', fulfilment: 'Decimal', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'relation', relation)
-        _mrpl_setattr(self, 'threshold', threshold)
-        _mrpl_setattr(self, 'fulfilment', fulfilment)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_relation(self, relation)
+        _mrpl_set_threshold(self, threshold)
+        _mrpl_set_fulfilment(self, fulfilment)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(relation={self.relation!r}, threshold={self.threshold!r}, fulfilment={self.fulfilment!r})"
@@ -997,12 +1148,18 @@ def _ast_Step(cls, _mrpl_d_span):
 
 
 def _ast_Scoring(cls, _mrpl_d_floor, _mrpl_d_ceiling, _mrpl_d_steps, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_floor = cls.__dict__['floor'].__set__
+    _mrpl_set_ceiling = cls.__dict__['ceiling'].__set__
+    _mrpl_set_steps = cls.__dict__['steps'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'ScoringKind', floor: 'Quantity | None' = _mrpl_d_floor, ceiling: 'Quantity | None' = _mrpl_d_ceiling, steps: 'tuple[Step, ...]' = _mrpl_d_steps, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'floor', floor)
-        _mrpl_setattr(self, 'ceiling', ceiling)
-        _mrpl_setattr(self, 'steps', steps)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_floor(self, floor)
+        _mrpl_set_ceiling(self, ceiling)
+        _mrpl_set_steps(self, steps)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, floor={self.floor!r}, ceiling={self.ceiling!r}, steps={self.steps!r})"
@@ -1029,10 +1186,14 @@ def _ast_Scoring(cls, _mrpl_d_floor, _mrpl_d_ceiling, _mrpl_d_steps, _mrpl_d_spa
 
 
 def _ast_ScalePoint(cls, _mrpl_d_span):
+    _mrpl_set_points = cls.__dict__['points'].__set__
+    _mrpl_set_definition = cls.__dict__['definition'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, points: 'Decimal', definition: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'points', points)
-        _mrpl_setattr(self, 'definition', definition)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_points(self, points)
+        _mrpl_set_definition(self, definition)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(points={self.points!r}, definition={self.definition!r})"
@@ -1059,16 +1220,26 @@ def _ast_ScalePoint(cls, _mrpl_d_span):
 
 
 def _ast_Method(cls, _mrpl_d_text, _mrpl_d_source, _mrpl_d_measured_by, _mrpl_d_frequency, _mrpl_d_criteria, _mrpl_d_scale, _mrpl_d_ref, _mrpl_d_title, _mrpl_d_span):
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_source = cls.__dict__['source'].__set__
+    _mrpl_set_measured_by = cls.__dict__['measured_by'].__set__
+    _mrpl_set_frequency = cls.__dict__['frequency'].__set__
+    _mrpl_set_criteria = cls.__dict__['criteria'].__set__
+    _mrpl_set_scale = cls.__dict__['scale'].__set__
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, text: 'Prose | None' = _mrpl_d_text, source: 'str | None' = _mrpl_d_source, measured_by: 'str | None' = _mrpl_d_measured_by, frequency: 'str | None' = _mrpl_d_frequency, criteria: 'Prose | None' = _mrpl_d_criteria, scale: 'tuple[ScalePoint, ...]' = _mrpl_d_scale, ref: 'str | None' = _mrpl_d_ref, title: 'str | None' = _mrpl_d_title, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'source', source)
-        _mrpl_setattr(self, 'measured_by', measured_by)
-        _mrpl_setattr(self, 'frequency', frequency)
-        _mrpl_setattr(self, 'criteria', criteria)
-        _mrpl_setattr(self, 'scale', scale)
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_text(self, text)
+        _mrpl_set_source(self, source)
+        _mrpl_set_measured_by(self, measured_by)
+        _mrpl_set_frequency(self, frequency)
+        _mrpl_set_criteria(self, criteria)
+        _mrpl_set_scale(self, scale)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_title(self, title)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(text={self.text!r}, source={self.source!r}, measured_by={self.measured_by!r}, frequency={self.frequency!r}, criteria={self.criteria!r}, scale={self.scale!r}, ref={self.ref!r}, title={self.title!r})"
@@ -1095,13 +1266,20 @@ def _ast_Method(cls, _mrpl_d_text, _mrpl_d_source, _mrpl_d_measured_by, _mrpl_d_
 
 
 def _ast_SubWeight(cls, _mrpl_d_weight, _mrpl_d_targets, _mrpl_d_scoring, _mrpl_d_span, _mrpl_d_cell):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_targets = cls.__dict__['targets'].__set__
+    _mrpl_set_scoring = cls.__dict__['scoring'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_cell = cls.__dict__['cell'].__set__
+
     def __init__(self, name: 'str', weight: 'Weight | None' = _mrpl_d_weight, targets: 'tuple[Target, ...]' = _mrpl_d_targets, scoring: 'Scoring | None' = _mrpl_d_scoring, span: 'Span' = _mrpl_d_span, cell: 'str | None' = _mrpl_d_cell) -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'targets', targets)
-        _mrpl_setattr(self, 'scoring', scoring)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'cell', cell)
+        _mrpl_set_name(self, name)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_targets(self, targets)
+        _mrpl_set_scoring(self, scoring)
+        _mrpl_set_span(self, span)
+        _mrpl_set_cell(self, cell)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r}, weight={self.weight!r}, targets={self.targets!r}, scoring={self.scoring!r}, cell={self.cell!r})"
@@ -1128,12 +1306,18 @@ def _ast_SubWeight(cls, _mrpl_d_weight, _mrpl_d_targets, _mrpl_d_scoring, _mrpl_
 
 
 def _ast_SubWeightGroup(cls, _mrpl_d_weight, _mrpl_d_members, _mrpl_d_header, _mrpl_d_span):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_members = cls.__dict__['members'].__set__
+    _mrpl_set_header = cls.__dict__['header'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, name: 'str', weight: 'Weight | None' = _mrpl_d_weight, members: 'tuple[SubWeight | SubWeightGroup, ...]' = _mrpl_d_members, header: 'tuple[str, ...]' = _mrpl_d_header, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'members', members)
-        _mrpl_setattr(self, 'header', header)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_name(self, name)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_members(self, members)
+        _mrpl_set_header(self, header)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r}, weight={self.weight!r}, members={self.members!r}, header={self.header!r})"
@@ -1160,10 +1344,14 @@ def _ast_SubWeightGroup(cls, _mrpl_d_weight, _mrpl_d_members, _mrpl_d_header, _m
 
 
 def _ast_Dropped(cls, _mrpl_d_on, _mrpl_d_span):
+    _mrpl_set_reason = cls.__dict__['reason'].__set__
+    _mrpl_set_on = cls.__dict__['on'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, reason: 'str', on: 'Deadline | None' = _mrpl_d_on, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'reason', reason)
-        _mrpl_setattr(self, 'on', on)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_reason(self, reason)
+        _mrpl_set_on(self, on)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(reason={self.reason!r}, on={self.on!r})"
@@ -1190,22 +1378,38 @@ def _ast_Dropped(cls, _mrpl_d_on, _mrpl_d_span):
 
 
 def _ast_Requirement(cls, _mrpl_d_text, _mrpl_d_display, _mrpl_d_weight, _mrpl_d_deadlines, _mrpl_d_scope, _mrpl_d_targets, _mrpl_d_scoring, _mrpl_d_groups, _mrpl_d_methods, _mrpl_d_dropped, _mrpl_d_scored, _mrpl_d_type, _mrpl_d_qualified, _mrpl_d_span):
+    _mrpl_set_label = cls.__dict__['label'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_display = cls.__dict__['display'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_deadlines = cls.__dict__['deadlines'].__set__
+    _mrpl_set_scope = cls.__dict__['scope'].__set__
+    _mrpl_set_targets = cls.__dict__['targets'].__set__
+    _mrpl_set_scoring = cls.__dict__['scoring'].__set__
+    _mrpl_set_groups = cls.__dict__['groups'].__set__
+    _mrpl_set_methods = cls.__dict__['methods'].__set__
+    _mrpl_set_dropped = cls.__dict__['dropped'].__set__
+    _mrpl_set_scored = cls.__dict__['scored'].__set__
+    _mrpl_set_type = cls.__dict__['type'].__set__
+    _mrpl_set_qualified = cls.__dict__['qualified'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, label: 'str | None', text: 'Prose | None' = _mrpl_d_text, display: 'str | None' = _mrpl_d_display, weight: 'Weight | None' = _mrpl_d_weight, deadlines: 'tuple[Deadline, ...]' = _mrpl_d_deadlines, scope: 'Scope | None' = _mrpl_d_scope, targets: 'tuple[Target, ...]' = _mrpl_d_targets, scoring: 'Scoring | None' = _mrpl_d_scoring, groups: 'tuple[SubWeightGroup, ...]' = _mrpl_d_groups, methods: 'tuple[Method, ...]' = _mrpl_d_methods, dropped: 'Dropped | None' = _mrpl_d_dropped, scored: 'bool' = _mrpl_d_scored, type: 'str | None' = _mrpl_d_type, qualified: 'bool' = _mrpl_d_qualified, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'label', label)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'display', display)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'deadlines', deadlines)
-        _mrpl_setattr(self, 'scope', scope)
-        _mrpl_setattr(self, 'targets', targets)
-        _mrpl_setattr(self, 'scoring', scoring)
-        _mrpl_setattr(self, 'groups', groups)
-        _mrpl_setattr(self, 'methods', methods)
-        _mrpl_setattr(self, 'dropped', dropped)
-        _mrpl_setattr(self, 'scored', scored)
-        _mrpl_setattr(self, 'type', type)
-        _mrpl_setattr(self, 'qualified', qualified)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_label(self, label)
+        _mrpl_set_text(self, text)
+        _mrpl_set_display(self, display)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_deadlines(self, deadlines)
+        _mrpl_set_scope(self, scope)
+        _mrpl_set_targets(self, targets)
+        _mrpl_set_scoring(self, scoring)
+        _mrpl_set_groups(self, groups)
+        _mrpl_set_methods(self, methods)
+        _mrpl_set_dropped(self, dropped)
+        _mrpl_set_scored(self, scored)
+        _mrpl_set_type(self, type)
+        _mrpl_set_qualified(self, qualified)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(label={self.label!r}, text={self.text!r}, display={self.display!r}, weight={self.weight!r}, deadlines={self.deadlines!r}, scope={self.scope!r}, targets={self.targets!r}, scoring={self.scoring!r}, groups={self.groups!r}, methods={self.methods!r}, dropped={self.dropped!r}, scored={self.scored!r}, type={self.type!r}, qualified={self.qualified!r})"
@@ -1232,10 +1436,14 @@ def _ast_Requirement(cls, _mrpl_d_text, _mrpl_d_display, _mrpl_d_weight, _mrpl_d
 
 
 def _ast_Background(cls, _mrpl_d_title, _mrpl_d_span):
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, text: 'Prose', title: 'str | None' = _mrpl_d_title, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_text(self, text)
+        _mrpl_set_title(self, title)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(text={self.text!r}, title={self.title!r})"
@@ -1262,10 +1470,14 @@ def _ast_Background(cls, _mrpl_d_title, _mrpl_d_span):
 
 
 def _ast_Attribute(cls, _mrpl_d_span):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, name: 'str', value: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_name(self, name)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r}, value={self.value!r})"
@@ -1292,19 +1504,32 @@ def _ast_Attribute(cls, _mrpl_d_span):
 
 
 def _ast_Goal(cls, _mrpl_d_text, _mrpl_d_weight, _mrpl_d_preamble, _mrpl_d_requirements, _mrpl_d_postscript, _mrpl_d_background, _mrpl_d_methods, _mrpl_d_attributes, _mrpl_d_span, _mrpl_d_goal_rule):
+    _mrpl_set_number = cls.__dict__['number'].__set__
+    _mrpl_set_area = cls.__dict__['area'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_preamble = cls.__dict__['preamble'].__set__
+    _mrpl_set_requirements = cls.__dict__['requirements'].__set__
+    _mrpl_set_postscript = cls.__dict__['postscript'].__set__
+    _mrpl_set_background = cls.__dict__['background'].__set__
+    _mrpl_set_methods = cls.__dict__['methods'].__set__
+    _mrpl_set_attributes = cls.__dict__['attributes'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_goal_rule = cls.__dict__['goal_rule'].__set__
+
     def __init__(self, number: 'str', area: 'str', text: 'Prose | None' = _mrpl_d_text, weight: 'Weight | None' = _mrpl_d_weight, preamble: 'Prose | None' = _mrpl_d_preamble, requirements: 'tuple[Requirement, ...]' = _mrpl_d_requirements, postscript: 'Prose | None' = _mrpl_d_postscript, background: 'Background | None' = _mrpl_d_background, methods: 'tuple[Method, ...]' = _mrpl_d_methods, attributes: 'tuple[Attribute, ...]' = _mrpl_d_attributes, span: 'Span' = _mrpl_d_span, goal_rule: 'GoalRule | None' = _mrpl_d_goal_rule) -> None:
-        _mrpl_setattr(self, 'number', number)
-        _mrpl_setattr(self, 'area', area)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'preamble', preamble)
-        _mrpl_setattr(self, 'requirements', requirements)
-        _mrpl_setattr(self, 'postscript', postscript)
-        _mrpl_setattr(self, 'background', background)
-        _mrpl_setattr(self, 'methods', methods)
-        _mrpl_setattr(self, 'attributes', attributes)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'goal_rule', goal_rule)
+        _mrpl_set_number(self, number)
+        _mrpl_set_area(self, area)
+        _mrpl_set_text(self, text)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_preamble(self, preamble)
+        _mrpl_set_requirements(self, requirements)
+        _mrpl_set_postscript(self, postscript)
+        _mrpl_set_background(self, background)
+        _mrpl_set_methods(self, methods)
+        _mrpl_set_attributes(self, attributes)
+        _mrpl_set_span(self, span)
+        _mrpl_set_goal_rule(self, goal_rule)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(number={self.number!r}, area={self.area!r}, text={self.text!r}, weight={self.weight!r}, preamble={self.preamble!r}, requirements={self.requirements!r}, postscript={self.postscript!r}, background={self.background!r}, methods={self.methods!r}, attributes={self.attributes!r}, goal_rule={self.goal_rule!r})"
@@ -1331,11 +1556,16 @@ def _ast_Goal(cls, _mrpl_d_text, _mrpl_d_weight, _mrpl_d_preamble, _mrpl_d_requi
 
 
 def _ast_Parameter(cls, _mrpl_d_default, _mrpl_d_span):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_description = cls.__dict__['description'].__set__
+    _mrpl_set_default = cls.__dict__['default'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, name: 'str', description: 'str', default: 'str | None' = _mrpl_d_default, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'description', description)
-        _mrpl_setattr(self, 'default', default)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_name(self, name)
+        _mrpl_set_description(self, description)
+        _mrpl_set_default(self, default)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r}, description={self.description!r}, default={self.default!r})"
@@ -1362,11 +1592,16 @@ def _ast_Parameter(cls, _mrpl_d_default, _mrpl_d_span):
 
 
 def _ast_Import(cls, _mrpl_d_values, _mrpl_d_overrides, _mrpl_d_span):
+    _mrpl_set_path = cls.__dict__['path'].__set__
+    _mrpl_set_values = cls.__dict__['values'].__set__
+    _mrpl_set_overrides = cls.__dict__['overrides'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, path: 'str', values: 'tuple[tuple[str, str], ...]' = _mrpl_d_values, overrides: 'tuple[Goal, ...]' = _mrpl_d_overrides, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'path', path)
-        _mrpl_setattr(self, 'values', values)
-        _mrpl_setattr(self, 'overrides', overrides)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_path(self, path)
+        _mrpl_set_values(self, values)
+        _mrpl_set_overrides(self, overrides)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(path={self.path!r}, values={self.values!r}, overrides={self.overrides!r})"
@@ -1393,21 +1628,36 @@ def _ast_Import(cls, _mrpl_d_values, _mrpl_d_overrides, _mrpl_d_span):
 
 
 def _ast_GoalSection(cls, _mrpl_d_intro, _mrpl_d_table_title, _mrpl_d_background_title, _mrpl_d_background, _mrpl_d_goals, _mrpl_d_imports, _mrpl_d_core_tasks, _mrpl_d_columns, _mrpl_d_annex_title, _mrpl_d_span, _mrpl_d_weighting, _mrpl_d_goal_rule):
+    _mrpl_set_number = cls.__dict__['number'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_intro = cls.__dict__['intro'].__set__
+    _mrpl_set_table_title = cls.__dict__['table_title'].__set__
+    _mrpl_set_background_title = cls.__dict__['background_title'].__set__
+    _mrpl_set_background = cls.__dict__['background'].__set__
+    _mrpl_set_goals = cls.__dict__['goals'].__set__
+    _mrpl_set_imports = cls.__dict__['imports'].__set__
+    _mrpl_set_core_tasks = cls.__dict__['core_tasks'].__set__
+    _mrpl_set_columns = cls.__dict__['columns'].__set__
+    _mrpl_set_annex_title = cls.__dict__['annex_title'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_weighting = cls.__dict__['weighting'].__set__
+    _mrpl_set_goal_rule = cls.__dict__['goal_rule'].__set__
+
     def __init__(self, number: 'int', title: 'str', intro: 'Prose | None' = _mrpl_d_intro, table_title: 'str | None' = _mrpl_d_table_title, background_title: 'str | None' = _mrpl_d_background_title, background: 'Prose | None' = _mrpl_d_background, goals: 'tuple[Goal, ...]' = _mrpl_d_goals, imports: 'tuple[Import, ...]' = _mrpl_d_imports, core_tasks: 'tuple[CoreTask, ...]' = _mrpl_d_core_tasks, columns: 'tuple[str, ...]' = _mrpl_d_columns, annex_title: 'str | None' = _mrpl_d_annex_title, span: 'Span' = _mrpl_d_span, weighting: 'Weighting | None' = _mrpl_d_weighting, goal_rule: 'GoalRule | None' = _mrpl_d_goal_rule) -> None:
-        _mrpl_setattr(self, 'number', number)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'intro', intro)
-        _mrpl_setattr(self, 'table_title', table_title)
-        _mrpl_setattr(self, 'background_title', background_title)
-        _mrpl_setattr(self, 'background', background)
-        _mrpl_setattr(self, 'goals', goals)
-        _mrpl_setattr(self, 'imports', imports)
-        _mrpl_setattr(self, 'core_tasks', core_tasks)
-        _mrpl_setattr(self, 'columns', columns)
-        _mrpl_setattr(self, 'annex_title', annex_title)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'weighting', weighting)
-        _mrpl_setattr(self, 'goal_rule', goal_rule)
+        _mrpl_set_number(self, number)
+        _mrpl_set_title(self, title)
+        _mrpl_set_intro(self, intro)
+        _mrpl_set_table_title(self, table_title)
+        _mrpl_set_background_title(self, background_title)
+        _mrpl_set_background(self, background)
+        _mrpl_set_goals(self, goals)
+        _mrpl_set_imports(self, imports)
+        _mrpl_set_core_tasks(self, core_tasks)
+        _mrpl_set_columns(self, columns)
+        _mrpl_set_annex_title(self, annex_title)
+        _mrpl_set_span(self, span)
+        _mrpl_set_weighting(self, weighting)
+        _mrpl_set_goal_rule(self, goal_rule)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(number={self.number!r}, title={self.title!r}, intro={self.intro!r}, table_title={self.table_title!r}, background_title={self.background_title!r}, background={self.background!r}, goals={self.goals!r}, imports={self.imports!r}, core_tasks={self.core_tasks!r}, columns={self.columns!r}, annex_title={self.annex_title!r}, weighting={self.weighting!r}, goal_rule={self.goal_rule!r})"
@@ -1434,15 +1684,24 @@ def _ast_GoalSection(cls, _mrpl_d_intro, _mrpl_d_table_title, _mrpl_d_background
 
 
 def _ast_Signatory(cls, _mrpl_d_title, _mrpl_d_place, _mrpl_d_signed_on, _mrpl_d_signed_year, _mrpl_d_organisation, _mrpl_d_span):
+    _mrpl_set_role = cls.__dict__['role'].__set__
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_place = cls.__dict__['place'].__set__
+    _mrpl_set_signed_on = cls.__dict__['signed_on'].__set__
+    _mrpl_set_signed_year = cls.__dict__['signed_year'].__set__
+    _mrpl_set_organisation = cls.__dict__['organisation'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, role: 'str', name: 'str', title: 'str | None' = _mrpl_d_title, place: 'str | None' = _mrpl_d_place, signed_on: 'date | None' = _mrpl_d_signed_on, signed_year: 'int | None' = _mrpl_d_signed_year, organisation: 'str | None' = _mrpl_d_organisation, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'role', role)
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'place', place)
-        _mrpl_setattr(self, 'signed_on', signed_on)
-        _mrpl_setattr(self, 'signed_year', signed_year)
-        _mrpl_setattr(self, 'organisation', organisation)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_role(self, role)
+        _mrpl_set_name(self, name)
+        _mrpl_set_title(self, title)
+        _mrpl_set_place(self, place)
+        _mrpl_set_signed_on(self, signed_on)
+        _mrpl_set_signed_year(self, signed_year)
+        _mrpl_set_organisation(self, organisation)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(role={self.role!r}, name={self.name!r}, title={self.title!r}, place={self.place!r}, signed_on={self.signed_on!r}, signed_year={self.signed_year!r}, organisation={self.organisation!r})"
@@ -1469,23 +1728,40 @@ def _ast_Signatory(cls, _mrpl_d_title, _mrpl_d_place, _mrpl_d_signed_on, _mrpl_d
 
 
 def _ast_Header(cls, _mrpl_d_title, _mrpl_d_ministry, _mrpl_d_department, _mrpl_d_agency, _mrpl_d_agency_short, _mrpl_d_year, _mrpl_d_period, _mrpl_d_total, _mrpl_d_director, _mrpl_d_head, _mrpl_d_renegotiation, _mrpl_d_next_negotiation, _mrpl_d_running_numbers, _mrpl_d_span, _mrpl_d_weighting, _mrpl_d_goal_rule):
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_ministry = cls.__dict__['ministry'].__set__
+    _mrpl_set_department = cls.__dict__['department'].__set__
+    _mrpl_set_agency = cls.__dict__['agency'].__set__
+    _mrpl_set_agency_short = cls.__dict__['agency_short'].__set__
+    _mrpl_set_year = cls.__dict__['year'].__set__
+    _mrpl_set_period = cls.__dict__['period'].__set__
+    _mrpl_set_total = cls.__dict__['total'].__set__
+    _mrpl_set_director = cls.__dict__['director'].__set__
+    _mrpl_set_head = cls.__dict__['head'].__set__
+    _mrpl_set_renegotiation = cls.__dict__['renegotiation'].__set__
+    _mrpl_set_next_negotiation = cls.__dict__['next_negotiation'].__set__
+    _mrpl_set_running_numbers = cls.__dict__['running_numbers'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_weighting = cls.__dict__['weighting'].__set__
+    _mrpl_set_goal_rule = cls.__dict__['goal_rule'].__set__
+
     def __init__(self, title: 'str | None' = _mrpl_d_title, ministry: 'str | None' = _mrpl_d_ministry, department: 'str | None' = _mrpl_d_department, agency: 'str | None' = _mrpl_d_agency, agency_short: 'str | None' = _mrpl_d_agency_short, year: 'int | None' = _mrpl_d_year, period: 'Period | None' = _mrpl_d_period, total: 'Weight | None' = _mrpl_d_total, director: 'Signatory | None' = _mrpl_d_director, head: 'Signatory | None' = _mrpl_d_head, renegotiation: 'Prose | None' = _mrpl_d_renegotiation, next_negotiation: 'str | None' = _mrpl_d_next_negotiation, running_numbers: 'bool' = _mrpl_d_running_numbers, span: 'Span' = _mrpl_d_span, weighting: 'Weighting | None' = _mrpl_d_weighting, goal_rule: 'GoalRule | None' = _mrpl_d_goal_rule) -> None:
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'ministry', ministry)
-        _mrpl_setattr(self, 'department', department)
-        _mrpl_setattr(self, 'agency', agency)
-        _mrpl_setattr(self, 'agency_short', agency_short)
-        _mrpl_setattr(self, 'year', year)
-        _mrpl_setattr(self, 'period', period)
-        _mrpl_setattr(self, 'total', total)
-        _mrpl_setattr(self, 'director', director)
-        _mrpl_setattr(self, 'head', head)
-        _mrpl_setattr(self, 'renegotiation', renegotiation)
-        _mrpl_setattr(self, 'next_negotiation', next_negotiation)
-        _mrpl_setattr(self, 'running_numbers', running_numbers)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'weighting', weighting)
-        _mrpl_setattr(self, 'goal_rule', goal_rule)
+        _mrpl_set_title(self, title)
+        _mrpl_set_ministry(self, ministry)
+        _mrpl_set_department(self, department)
+        _mrpl_set_agency(self, agency)
+        _mrpl_set_agency_short(self, agency_short)
+        _mrpl_set_year(self, year)
+        _mrpl_set_period(self, period)
+        _mrpl_set_total(self, total)
+        _mrpl_set_director(self, director)
+        _mrpl_set_head(self, head)
+        _mrpl_set_renegotiation(self, renegotiation)
+        _mrpl_set_next_negotiation(self, next_negotiation)
+        _mrpl_set_running_numbers(self, running_numbers)
+        _mrpl_set_span(self, span)
+        _mrpl_set_weighting(self, weighting)
+        _mrpl_set_goal_rule(self, goal_rule)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(title={self.title!r}, ministry={self.ministry!r}, department={self.department!r}, agency={self.agency!r}, agency_short={self.agency_short!r}, year={self.year!r}, period={self.period!r}, total={self.total!r}, director={self.director!r}, head={self.head!r}, renegotiation={self.renegotiation!r}, next_negotiation={self.next_negotiation!r}, running_numbers={self.running_numbers!r}, weighting={self.weighting!r}, goal_rule={self.goal_rule!r})"
@@ -1512,10 +1788,14 @@ def _ast_Header(cls, _mrpl_d_title, _mrpl_d_ministry, _mrpl_d_department, _mrpl_
 
 
 def _ast_BudgetColumn(cls, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_year = cls.__dict__['year'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'str', year: 'int', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'year', year)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_year(self, year)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, year={self.year!r})"
@@ -1542,9 +1822,12 @@ def _ast_BudgetColumn(cls, _mrpl_d_span):
 
 
 def _ast_BudgetCell(cls, _mrpl_d_span):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Decimal | None', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r})"
@@ -1571,11 +1854,16 @@ def _ast_BudgetCell(cls, _mrpl_d_span):
 
 
 def _ast_BudgetRow(cls, _mrpl_d_span):
+    _mrpl_set_number = cls.__dict__['number'].__set__
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_cells = cls.__dict__['cells'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, number: 'int | None', name: 'str', cells: 'tuple[BudgetCell, ...]', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'number', number)
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'cells', cells)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_number(self, number)
+        _mrpl_set_name(self, name)
+        _mrpl_set_cells(self, cells)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(number={self.number!r}, name={self.name!r}, cells={self.cells!r})"
@@ -1602,15 +1890,24 @@ def _ast_BudgetRow(cls, _mrpl_d_span):
 
 
 def _ast_Budget(cls, _mrpl_d_reference, _mrpl_d_title, _mrpl_d_unit, _mrpl_d_columns, _mrpl_d_total, _mrpl_d_rows, _mrpl_d_note, _mrpl_d_span):
+    _mrpl_set_reference = cls.__dict__['reference'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_unit = cls.__dict__['unit'].__set__
+    _mrpl_set_columns = cls.__dict__['columns'].__set__
+    _mrpl_set_total = cls.__dict__['total'].__set__
+    _mrpl_set_rows = cls.__dict__['rows'].__set__
+    _mrpl_set_note = cls.__dict__['note'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, reference: 'str | None' = _mrpl_d_reference, title: 'str | None' = _mrpl_d_title, unit: 'str | None' = _mrpl_d_unit, columns: 'tuple[BudgetColumn, ...]' = _mrpl_d_columns, total: 'BudgetRow | None' = _mrpl_d_total, rows: 'tuple[BudgetRow, ...]' = _mrpl_d_rows, note: 'Prose | None' = _mrpl_d_note, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'reference', reference)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'unit', unit)
-        _mrpl_setattr(self, 'columns', columns)
-        _mrpl_setattr(self, 'total', total)
-        _mrpl_setattr(self, 'rows', rows)
-        _mrpl_setattr(self, 'note', note)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_reference(self, reference)
+        _mrpl_set_title(self, title)
+        _mrpl_set_unit(self, unit)
+        _mrpl_set_columns(self, columns)
+        _mrpl_set_total(self, total)
+        _mrpl_set_rows(self, rows)
+        _mrpl_set_note(self, note)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(reference={self.reference!r}, title={self.title!r}, unit={self.unit!r}, columns={self.columns!r}, total={self.total!r}, rows={self.rows!r}, note={self.note!r})"
@@ -1637,13 +1934,20 @@ def _ast_Budget(cls, _mrpl_d_reference, _mrpl_d_title, _mrpl_d_unit, _mrpl_d_col
 
 
 def _ast_CoreTask(cls, _mrpl_d_text, _mrpl_d_parts, _mrpl_d_goals, _mrpl_d_span):
+    _mrpl_set_number = cls.__dict__['number'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_parts = cls.__dict__['parts'].__set__
+    _mrpl_set_goals = cls.__dict__['goals'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, number: 'int | None', title: 'str', text: 'Prose | None' = _mrpl_d_text, parts: 'tuple[StrategyPart, ...]' = _mrpl_d_parts, goals: 'tuple[Goal, ...]' = _mrpl_d_goals, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'number', number)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'parts', parts)
-        _mrpl_setattr(self, 'goals', goals)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_number(self, number)
+        _mrpl_set_title(self, title)
+        _mrpl_set_text(self, text)
+        _mrpl_set_parts(self, parts)
+        _mrpl_set_goals(self, goals)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(number={self.number!r}, title={self.title!r}, text={self.text!r}, parts={self.parts!r}, goals={self.goals!r})"
@@ -1670,10 +1974,14 @@ def _ast_CoreTask(cls, _mrpl_d_text, _mrpl_d_parts, _mrpl_d_goals, _mrpl_d_span)
 
 
 def _ast_CoreTasks(cls, _mrpl_d_title, _mrpl_d_items, _mrpl_d_span):
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_items = cls.__dict__['items'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, title: 'str | None' = _mrpl_d_title, items: 'tuple[Prose | Budget | CoreTask, ...]' = _mrpl_d_items, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'items', items)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_title(self, title)
+        _mrpl_set_items(self, items)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(title={self.title!r}, items={self.items!r})"
@@ -1700,11 +2008,16 @@ def _ast_CoreTasks(cls, _mrpl_d_title, _mrpl_d_items, _mrpl_d_span):
 
 
 def _ast_StrategyPart(cls, _mrpl_d_title, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'StrategyKind', text: 'Prose', title: 'str | None' = _mrpl_d_title, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_text(self, text)
+        _mrpl_set_title(self, title)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r}, text={self.text!r}, title={self.title!r})"
@@ -1731,10 +2044,14 @@ def _ast_StrategyPart(cls, _mrpl_d_title, _mrpl_d_span):
 
 
 def _ast_StrategyGroup(cls, _mrpl_d_parts, _mrpl_d_span):
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_parts = cls.__dict__['parts'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, title: 'str', parts: 'tuple[StrategyPart, ...]' = _mrpl_d_parts, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'parts', parts)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_title(self, title)
+        _mrpl_set_parts(self, parts)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(title={self.title!r}, parts={self.parts!r})"
@@ -1761,9 +2078,12 @@ def _ast_StrategyGroup(cls, _mrpl_d_parts, _mrpl_d_span):
 
 
 def _ast_Strategy(cls, _mrpl_d_parts, _mrpl_d_span):
+    _mrpl_set_parts = cls.__dict__['parts'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, parts: 'tuple[StrategyPart | StrategyGroup | CoreTasks, ...]' = _mrpl_d_parts, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'parts', parts)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_parts(self, parts)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(parts={self.parts!r})"
@@ -1790,10 +2110,14 @@ def _ast_Strategy(cls, _mrpl_d_parts, _mrpl_d_span):
 
 
 def _ast_WeightEntry(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', weight: 'Weight', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, weight={self.weight!r})"
@@ -1820,11 +2144,16 @@ def _ast_WeightEntry(cls, _mrpl_d_span):
 
 
 def _ast_WeightTable(cls, _mrpl_d_title, _mrpl_d_after, _mrpl_d_span):
+    _mrpl_set_entries = cls.__dict__['entries'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_after = cls.__dict__['after'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, entries: 'tuple[WeightEntry, ...]', title: 'str | None' = _mrpl_d_title, after: 'str' = _mrpl_d_after, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'entries', entries)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'after', after)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_entries(self, entries)
+        _mrpl_set_title(self, title)
+        _mrpl_set_after(self, after)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(entries={self.entries!r}, title={self.title!r}, after={self.after!r})"
@@ -1851,11 +2180,16 @@ def _ast_WeightTable(cls, _mrpl_d_title, _mrpl_d_after, _mrpl_d_span):
 
 
 def _ast_PayAmount(cls, _mrpl_d_kroner, _mrpl_d_percent, _mrpl_d_of_salary, _mrpl_d_span):
+    _mrpl_set_kroner = cls.__dict__['kroner'].__set__
+    _mrpl_set_percent = cls.__dict__['percent'].__set__
+    _mrpl_set_of_salary = cls.__dict__['of_salary'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kroner: 'Decimal | None' = _mrpl_d_kroner, percent: 'Decimal | None' = _mrpl_d_percent, of_salary: 'bool' = _mrpl_d_of_salary, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kroner', kroner)
-        _mrpl_setattr(self, 'percent', percent)
-        _mrpl_setattr(self, 'of_salary', of_salary)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kroner(self, kroner)
+        _mrpl_set_percent(self, percent)
+        _mrpl_set_of_salary(self, of_salary)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kroner={self.kroner!r}, percent={self.percent!r}, of_salary={self.of_salary!r})"
@@ -1882,16 +2216,26 @@ def _ast_PayAmount(cls, _mrpl_d_kroner, _mrpl_d_percent, _mrpl_d_of_salary, _mrp
 
 
 def _ast_PerformancePay(cls, _mrpl_d_text, _mrpl_d_schedule, _mrpl_d_footnote, _mrpl_d_span, _mrpl_d_maximum, _mrpl_d_salary, _mrpl_d_cap, _mrpl_d_floor, _mrpl_d_full):
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_schedule = cls.__dict__['schedule'].__set__
+    _mrpl_set_footnote = cls.__dict__['footnote'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_maximum = cls.__dict__['maximum'].__set__
+    _mrpl_set_salary = cls.__dict__['salary'].__set__
+    _mrpl_set_cap = cls.__dict__['cap'].__set__
+    _mrpl_set_floor = cls.__dict__['floor'].__set__
+    _mrpl_set_full = cls.__dict__['full'].__set__
+
     def __init__(self, text: 'Prose | None' = _mrpl_d_text, schedule: 'tuple[Step, ...]' = _mrpl_d_schedule, footnote: 'str | None' = _mrpl_d_footnote, span: 'Span' = _mrpl_d_span, maximum: 'PayAmount | None' = _mrpl_d_maximum, salary: 'Decimal | None' = _mrpl_d_salary, cap: 'PayAmount | None' = _mrpl_d_cap, floor: 'Quantity | None' = _mrpl_d_floor, full: 'Quantity | None' = _mrpl_d_full) -> None:
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'schedule', schedule)
-        _mrpl_setattr(self, 'footnote', footnote)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'maximum', maximum)
-        _mrpl_setattr(self, 'salary', salary)
-        _mrpl_setattr(self, 'cap', cap)
-        _mrpl_setattr(self, 'floor', floor)
-        _mrpl_setattr(self, 'full', full)
+        _mrpl_set_text(self, text)
+        _mrpl_set_schedule(self, schedule)
+        _mrpl_set_footnote(self, footnote)
+        _mrpl_set_span(self, span)
+        _mrpl_set_maximum(self, maximum)
+        _mrpl_set_salary(self, salary)
+        _mrpl_set_cap(self, cap)
+        _mrpl_set_floor(self, floor)
+        _mrpl_set_full(self, full)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(text={self.text!r}, schedule={self.schedule!r}, footnote={self.footnote!r}, maximum={self.maximum!r}, salary={self.salary!r}, cap={self.cap!r}, floor={self.floor!r}, full={self.full!r})"
@@ -1918,10 +2262,14 @@ def _ast_PerformancePay(cls, _mrpl_d_text, _mrpl_d_schedule, _mrpl_d_footnote, _
 
 
 def _ast_Footnote(cls, _mrpl_d_span):
+    _mrpl_set_label = cls.__dict__['label'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, label: 'str', text: 'Prose', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'label', label)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_label(self, label)
+        _mrpl_set_text(self, text)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(label={self.label!r}, text={self.text!r})"
@@ -1948,13 +2296,20 @@ def _ast_Footnote(cls, _mrpl_d_span):
 
 
 def _ast_Annex(cls, _mrpl_d_text, _mrpl_d_methods, _mrpl_d_closing, _mrpl_d_weights, _mrpl_d_span):
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_methods = cls.__dict__['methods'].__set__
+    _mrpl_set_closing = cls.__dict__['closing'].__set__
+    _mrpl_set_weights = cls.__dict__['weights'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, title: 'str', text: 'Prose | None' = _mrpl_d_text, methods: 'tuple[Method, ...]' = _mrpl_d_methods, closing: 'Prose | None' = _mrpl_d_closing, weights: 'WeightTable | None' = _mrpl_d_weights, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'methods', methods)
-        _mrpl_setattr(self, 'closing', closing)
-        _mrpl_setattr(self, 'weights', weights)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_title(self, title)
+        _mrpl_set_text(self, text)
+        _mrpl_set_methods(self, methods)
+        _mrpl_set_closing(self, closing)
+        _mrpl_set_weights(self, weights)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(title={self.title!r}, text={self.text!r}, methods={self.methods!r}, closing={self.closing!r}, weights={self.weights!r})"
@@ -1981,10 +2336,14 @@ def _ast_Annex(cls, _mrpl_d_text, _mrpl_d_methods, _mrpl_d_closing, _mrpl_d_weig
 
 
 def _ast_SetWeight(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_weight = cls.__dict__['weight'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', weight: 'Weight', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'weight', weight)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_weight(self, weight)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, weight={self.weight!r})"
@@ -2011,10 +2370,14 @@ def _ast_SetWeight(cls, _mrpl_d_span):
 
 
 def _ast_DropRequirement(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_reason = cls.__dict__['reason'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', reason: 'str', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'reason', reason)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_reason(self, reason)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, reason={self.reason!r})"
@@ -2041,10 +2404,14 @@ def _ast_DropRequirement(cls, _mrpl_d_span):
 
 
 def _ast_MoveDeadline(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_deadline = cls.__dict__['deadline'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', deadline: 'Deadline', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'deadline', deadline)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_deadline(self, deadline)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, deadline={self.deadline!r})"
@@ -2071,10 +2438,14 @@ def _ast_MoveDeadline(cls, _mrpl_d_span):
 
 
 def _ast_ReplaceTarget(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_target = cls.__dict__['target'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', target: 'Target', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'target', target)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_target(self, target)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, target={self.target!r})"
@@ -2101,10 +2472,14 @@ def _ast_ReplaceTarget(cls, _mrpl_d_span):
 
 
 def _ast_ReplaceText(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', text: 'Prose', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_text(self, text)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, text={self.text!r})"
@@ -2131,10 +2506,14 @@ def _ast_ReplaceText(cls, _mrpl_d_span):
 
 
 def _ast_AddRequirement(cls, _mrpl_d_span):
+    _mrpl_set_ref = cls.__dict__['ref'].__set__
+    _mrpl_set_requirement = cls.__dict__['requirement'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, ref: 'str', requirement: 'Requirement', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'ref', ref)
-        _mrpl_setattr(self, 'requirement', requirement)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_ref(self, ref)
+        _mrpl_set_requirement(self, requirement)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(ref={self.ref!r}, requirement={self.requirement!r})"
@@ -2161,15 +2540,24 @@ def _ast_AddRequirement(cls, _mrpl_d_span):
 
 
 def _ast_Amendment(cls, _mrpl_d_title, _mrpl_d_plan, _mrpl_d_date, _mrpl_d_reason, _mrpl_d_director, _mrpl_d_head, _mrpl_d_operations, _mrpl_d_span):
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_plan = cls.__dict__['plan'].__set__
+    _mrpl_set_date = cls.__dict__['date'].__set__
+    _mrpl_set_reason = cls.__dict__['reason'].__set__
+    _mrpl_set_director = cls.__dict__['director'].__set__
+    _mrpl_set_head = cls.__dict__['head'].__set__
+    _mrpl_set_operations = cls.__dict__['operations'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, title: 'str | None' = _mrpl_d_title, plan: 'str | None' = _mrpl_d_plan, date: 'date | None' = _mrpl_d_date, reason: 'Prose | None' = _mrpl_d_reason, director: 'Signatory | None' = _mrpl_d_director, head: 'Signatory | None' = _mrpl_d_head, operations: 'tuple[Operation, ...]' = _mrpl_d_operations, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'plan', plan)
-        _mrpl_setattr(self, 'date', date)
-        _mrpl_setattr(self, 'reason', reason)
-        _mrpl_setattr(self, 'director', director)
-        _mrpl_setattr(self, 'head', head)
-        _mrpl_setattr(self, 'operations', operations)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_title(self, title)
+        _mrpl_set_plan(self, plan)
+        _mrpl_set_date(self, date)
+        _mrpl_set_reason(self, reason)
+        _mrpl_set_director(self, director)
+        _mrpl_set_head(self, head)
+        _mrpl_set_operations(self, operations)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(title={self.title!r}, plan={self.plan!r}, date={self.date!r}, reason={self.reason!r}, director={self.director!r}, head={self.head!r}, operations={self.operations!r})"
@@ -2196,9 +2584,12 @@ def _ast_Amendment(cls, _mrpl_d_title, _mrpl_d_plan, _mrpl_d_date, _mrpl_d_reaso
 
 
 def _ast_StandardText(cls, _mrpl_d_span):
+    _mrpl_set_kind = cls.__dict__['kind'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, kind: 'StandardTextKind', span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'kind', kind)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_kind(self, kind)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(kind={self.kind!r})"
@@ -2225,23 +2616,40 @@ def _ast_StandardText(cls, _mrpl_d_span):
 
 
 def _ast_Plan(cls, _mrpl_d_header, _mrpl_d_introduction, _mrpl_d_strategy, _mrpl_d_goals_intro, _mrpl_d_sections, _mrpl_d_weights, _mrpl_d_follow_up, _mrpl_d_pay, _mrpl_d_footnotes, _mrpl_d_annexes, _mrpl_d_goals, _mrpl_d_imports, _mrpl_d_amendments, _mrpl_d_parameters, _mrpl_d_standard_texts, _mrpl_d_span):
+    _mrpl_set_header = cls.__dict__['header'].__set__
+    _mrpl_set_introduction = cls.__dict__['introduction'].__set__
+    _mrpl_set_strategy = cls.__dict__['strategy'].__set__
+    _mrpl_set_goals_intro = cls.__dict__['goals_intro'].__set__
+    _mrpl_set_sections = cls.__dict__['sections'].__set__
+    _mrpl_set_weights = cls.__dict__['weights'].__set__
+    _mrpl_set_follow_up = cls.__dict__['follow_up'].__set__
+    _mrpl_set_pay = cls.__dict__['pay'].__set__
+    _mrpl_set_footnotes = cls.__dict__['footnotes'].__set__
+    _mrpl_set_annexes = cls.__dict__['annexes'].__set__
+    _mrpl_set_goals = cls.__dict__['goals'].__set__
+    _mrpl_set_imports = cls.__dict__['imports'].__set__
+    _mrpl_set_amendments = cls.__dict__['amendments'].__set__
+    _mrpl_set_parameters = cls.__dict__['parameters'].__set__
+    _mrpl_set_standard_texts = cls.__dict__['standard_texts'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, header: 'Header | None' = _mrpl_d_header, introduction: 'Prose | None' = _mrpl_d_introduction, strategy: 'Strategy | None' = _mrpl_d_strategy, goals_intro: 'Prose | None' = _mrpl_d_goals_intro, sections: 'tuple[GoalSection, ...]' = _mrpl_d_sections, weights: 'WeightTable | None' = _mrpl_d_weights, follow_up: 'Prose | None' = _mrpl_d_follow_up, pay: 'PerformancePay | None' = _mrpl_d_pay, footnotes: 'tuple[Footnote, ...]' = _mrpl_d_footnotes, annexes: 'tuple[Annex, ...]' = _mrpl_d_annexes, goals: 'tuple[Goal, ...]' = _mrpl_d_goals, imports: 'tuple[Import, ...]' = _mrpl_d_imports, amendments: 'tuple[Amendment, ...]' = _mrpl_d_amendments, parameters: 'tuple[Parameter, ...]' = _mrpl_d_parameters, standard_texts: 'tuple[StandardText, ...]' = _mrpl_d_standard_texts, span: 'Span' = _mrpl_d_span) -> None:
-        _mrpl_setattr(self, 'header', header)
-        _mrpl_setattr(self, 'introduction', introduction)
-        _mrpl_setattr(self, 'strategy', strategy)
-        _mrpl_setattr(self, 'goals_intro', goals_intro)
-        _mrpl_setattr(self, 'sections', sections)
-        _mrpl_setattr(self, 'weights', weights)
-        _mrpl_setattr(self, 'follow_up', follow_up)
-        _mrpl_setattr(self, 'pay', pay)
-        _mrpl_setattr(self, 'footnotes', footnotes)
-        _mrpl_setattr(self, 'annexes', annexes)
-        _mrpl_setattr(self, 'goals', goals)
-        _mrpl_setattr(self, 'imports', imports)
-        _mrpl_setattr(self, 'amendments', amendments)
-        _mrpl_setattr(self, 'parameters', parameters)
-        _mrpl_setattr(self, 'standard_texts', standard_texts)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_header(self, header)
+        _mrpl_set_introduction(self, introduction)
+        _mrpl_set_strategy(self, strategy)
+        _mrpl_set_goals_intro(self, goals_intro)
+        _mrpl_set_sections(self, sections)
+        _mrpl_set_weights(self, weights)
+        _mrpl_set_follow_up(self, follow_up)
+        _mrpl_set_pay(self, pay)
+        _mrpl_set_footnotes(self, footnotes)
+        _mrpl_set_annexes(self, annexes)
+        _mrpl_set_goals(self, goals)
+        _mrpl_set_imports(self, imports)
+        _mrpl_set_amendments(self, amendments)
+        _mrpl_set_parameters(self, parameters)
+        _mrpl_set_standard_texts(self, standard_texts)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(header={self.header!r}, introduction={self.introduction!r}, strategy={self.strategy!r}, goals_intro={self.goals_intro!r}, sections={self.sections!r}, weights={self.weights!r}, follow_up={self.follow_up!r}, pay={self.pay!r}, footnotes={self.footnotes!r}, annexes={self.annexes!r}, goals={self.goals!r}, imports={self.imports!r}, amendments={self.amendments!r}, parameters={self.parameters!r}, standard_texts={self.standard_texts!r})"
@@ -2268,9 +2676,12 @@ def _ast_Plan(cls, _mrpl_d_header, _mrpl_d_introduction, _mrpl_d_strategy, _mrpl
 
 
 def _diagnostics_Related(cls):
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_message = cls.__dict__['message'].__set__
+
     def __init__(self, span: 'Span', message: 'str') -> None:
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'message', message)
+        _mrpl_set_span(self, span)
+        _mrpl_set_message(self, message)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(span={self.span!r}, message={self.message!r})"
@@ -2297,15 +2708,24 @@ def _diagnostics_Related(cls):
 
 
 def _diagnostics_Diagnostic(cls, _mrpl_d_notes, _mrpl_d_fix, _mrpl_d_related, _mrpl_d_replacement):
+    _mrpl_set_code = cls.__dict__['code'].__set__
+    _mrpl_set_severity = cls.__dict__['severity'].__set__
+    _mrpl_set_message = cls.__dict__['message'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+    _mrpl_set_notes = cls.__dict__['notes'].__set__
+    _mrpl_set_fix = cls.__dict__['fix'].__set__
+    _mrpl_set_related = cls.__dict__['related'].__set__
+    _mrpl_set_replacement = cls.__dict__['replacement'].__set__
+
     def __init__(self, code: 'str', severity: 'Severity', message: 'str', span: 'Span', notes: 'tuple[str, ...]' = _mrpl_d_notes, fix: 'str | None' = _mrpl_d_fix, related: 'tuple[Related, ...]' = _mrpl_d_related, replacement: 'str | None' = _mrpl_d_replacement) -> None:
-        _mrpl_setattr(self, 'code', code)
-        _mrpl_setattr(self, 'severity', severity)
-        _mrpl_setattr(self, 'message', message)
-        _mrpl_setattr(self, 'span', span)
-        _mrpl_setattr(self, 'notes', notes)
-        _mrpl_setattr(self, 'fix', fix)
-        _mrpl_setattr(self, 'related', related)
-        _mrpl_setattr(self, 'replacement', replacement)
+        _mrpl_set_code(self, code)
+        _mrpl_set_severity(self, severity)
+        _mrpl_set_message(self, message)
+        _mrpl_set_span(self, span)
+        _mrpl_set_notes(self, notes)
+        _mrpl_set_fix(self, fix)
+        _mrpl_set_related(self, related)
+        _mrpl_set_replacement(self, replacement)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(code={self.code!r}, severity={self.severity!r}, message={self.message!r}, span={self.span!r}, notes={self.notes!r}, fix={self.fix!r}, related={self.related!r}, replacement={self.replacement!r})"
@@ -2332,16 +2752,26 @@ def _diagnostics_Diagnostic(cls, _mrpl_d_notes, _mrpl_d_fix, _mrpl_d_related, _m
 
 
 def _codes_Code(cls, _mrpl_d_bad, _mrpl_d_good):
+    _mrpl_set_code = cls.__dict__['code'].__set__
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_title = cls.__dict__['title'].__set__
+    _mrpl_set_severity = cls.__dict__['severity'].__set__
+    _mrpl_set_stage = cls.__dict__['stage'].__set__
+    _mrpl_set_explanation = cls.__dict__['explanation'].__set__
+    _mrpl_set_why = cls.__dict__['why'].__set__
+    _mrpl_set_bad = cls.__dict__['bad'].__set__
+    _mrpl_set_good = cls.__dict__['good'].__set__
+
     def __init__(self, code: 'str', name: 'str', title: 'str', severity: 'Severity', stage: 'str', explanation: 'str', why: 'str', bad: 'str' = _mrpl_d_bad, good: 'str' = _mrpl_d_good) -> None:
-        _mrpl_setattr(self, 'code', code)
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'title', title)
-        _mrpl_setattr(self, 'severity', severity)
-        _mrpl_setattr(self, 'stage', stage)
-        _mrpl_setattr(self, 'explanation', explanation)
-        _mrpl_setattr(self, 'why', why)
-        _mrpl_setattr(self, 'bad', bad)
-        _mrpl_setattr(self, 'good', good)
+        _mrpl_set_code(self, code)
+        _mrpl_set_name(self, name)
+        _mrpl_set_title(self, title)
+        _mrpl_set_severity(self, severity)
+        _mrpl_set_stage(self, stage)
+        _mrpl_set_explanation(self, explanation)
+        _mrpl_set_why(self, why)
+        _mrpl_set_bad(self, bad)
+        _mrpl_set_good(self, good)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(code={self.code!r}, name={self.name!r}, title={self.title!r}, severity={self.severity!r}, stage={self.stage!r}, explanation={self.explanation!r}, why={self.why!r}, bad={self.bad!r}, good={self.good!r})"
@@ -2368,10 +2798,14 @@ def _codes_Code(cls, _mrpl_d_bad, _mrpl_d_good):
 
 
 def _keywords_Keyword(cls):
+    _mrpl_set_name = cls.__dict__['name'].__set__
+    _mrpl_set_da = cls.__dict__['da'].__set__
+    _mrpl_set_en = cls.__dict__['en'].__set__
+
     def __init__(self, name: 'str', da: 'tuple[str, ...]', en: 'tuple[str, ...]') -> None:
-        _mrpl_setattr(self, 'name', name)
-        _mrpl_setattr(self, 'da', da)
-        _mrpl_setattr(self, 'en', en)
+        _mrpl_set_name(self, name)
+        _mrpl_set_da(self, da)
+        _mrpl_set_en(self, en)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(name={self.name!r}, da={self.da!r}, en={self.en!r})"
@@ -2398,9 +2832,12 @@ def _keywords_Keyword(cls):
 
 
 def _parse_Comment(cls):
+    _mrpl_set_text = cls.__dict__['text'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, text: 'str', span: 'A.Span') -> None:
-        _mrpl_setattr(self, 'text', text)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_text(self, text)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(text={self.text!r}, span={self.span!r})"
@@ -2466,9 +2903,12 @@ def _parse__Item(cls):
 
 
 def _parse__Positioned(cls):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Any', span: 'A.Span') -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, span={self.span!r})"
@@ -2495,9 +2935,12 @@ def _parse__Positioned(cls):
 
 
 def _parse__DateLiteral(cls):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'date', span: 'A.Span') -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, span={self.span!r})"
@@ -2542,11 +2985,16 @@ def _prose__Entry(cls):
 
 
 def _recovery_OpenBlock(cls):
+    _mrpl_set_keyword = cls.__dict__['keyword'].__set__
+    _mrpl_set_line = cls.__dict__['line'].__set__
+    _mrpl_set_indent = cls.__dict__['indent'].__set__
+    _mrpl_set_offset = cls.__dict__['offset'].__set__
+
     def __init__(self, keyword: 'str', line: 'int', indent: 'int', offset: 'int') -> None:
-        _mrpl_setattr(self, 'keyword', keyword)
-        _mrpl_setattr(self, 'line', line)
-        _mrpl_setattr(self, 'indent', indent)
-        _mrpl_setattr(self, 'offset', offset)
+        _mrpl_set_keyword(self, keyword)
+        _mrpl_set_line(self, line)
+        _mrpl_set_indent(self, indent)
+        _mrpl_set_offset(self, offset)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(keyword={self.keyword!r}, line={self.line!r}, indent={self.indent!r}, offset={self.offset!r})"
@@ -2573,10 +3021,14 @@ def _recovery_OpenBlock(cls):
 
 
 def _syntax_messages_Curated(cls):
+    _mrpl_set_message = cls.__dict__['message'].__set__
+    _mrpl_set_fix = cls.__dict__['fix'].__set__
+    _mrpl_set_examples = cls.__dict__['examples'].__set__
+
     def __init__(self, message: 'str', fix: 'str | None', examples: 'tuple[str, ...]') -> None:
-        _mrpl_setattr(self, 'message', message)
-        _mrpl_setattr(self, 'fix', fix)
-        _mrpl_setattr(self, 'examples', examples)
+        _mrpl_set_message(self, message)
+        _mrpl_set_fix(self, fix)
+        _mrpl_set_examples(self, examples)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(message={self.message!r}, fix={self.fix!r}, examples={self.examples!r})"
@@ -2623,9 +3075,12 @@ def _load_LoadResult(cls, _mrpl_d_sources, _mrpl_d_files, _mrpl_d_parses):
 
 
 def _project_Refusal(cls):
+    _mrpl_set_code = cls.__dict__['code'].__set__
+    _mrpl_set_message = cls.__dict__['message'].__set__
+
     def __init__(self, code: 'str', message: 'str') -> None:
-        _mrpl_setattr(self, 'code', code)
-        _mrpl_setattr(self, 'message', message)
+        _mrpl_set_code(self, code)
+        _mrpl_set_message(self, message)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(code={self.code!r}, message={self.message!r})"
@@ -2652,9 +3107,12 @@ def _project_Refusal(cls):
 
 
 def _check_context_TextNode(cls):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'str', span: 'A.Span') -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, span={self.span!r})"
@@ -2699,9 +3157,12 @@ def _check_suppress__FileSuppressions(cls):
 
 
 def _check_weights__Value(cls):
+    _mrpl_set_value = cls.__dict__['value'].__set__
+    _mrpl_set_span = cls.__dict__['span'].__set__
+
     def __init__(self, value: 'Decimal', span: 'A.Span') -> None:
-        _mrpl_setattr(self, 'value', value)
-        _mrpl_setattr(self, 'span', span)
+        _mrpl_set_value(self, value)
+        _mrpl_set_span(self, span)
 
     def __repr__(self):
         return self.__class__.__qualname__ + f"(value={self.value!r}, span={self.span!r})"
