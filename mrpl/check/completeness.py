@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from mrpl import ast as A
-from mrpl.check.context import Context, counted
+from mrpl.check.context import Context, TextNode, counted
 from mrpl.scanners import compile_ahead
 
 # Placeholders as they appear in draft plans. Matched on every text and name of the plan.
@@ -89,7 +90,7 @@ def _check_standard_texts(ctx: Context) -> None:
 
 
 def _check_placeholders(ctx: Context) -> None:
-    for node in ctx.texts:
+    for node in _maybe_with_placeholders(ctx.texts):
         for found in find_placeholders(node.value):
             ctx.report(
                 "MRP602",
@@ -97,6 +98,17 @@ def _check_placeholders(ctx: Context) -> None:
                 ctx.narrow(node.span, found),
                 fix="fill it in before the plan is signed",
             )
+
+
+def _maybe_with_placeholders(texts: tuple[TextNode, ...]) -> Iterable[TextNode]:
+    """The texts `find_placeholders` must look at. Most plans have no candidate at all, and
+    str.find over all texts at once says so ~8x as fast as `_MAYBE` over each: its matches are
+    a "[" or, in any case, "xx", "todo" or "tbd", which lowercase to just those letters."""
+    joined = "\0".join([node.value for node in texts])
+    if "[" in joined:
+        return texts
+    folded = joined.lower()
+    return texts if any(word in folded for word in ("xx", "todo", "tbd")) else ()
 
 
 def _check_methods(ctx: Context) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from mrpl import ast as A
 from mrpl.check.context import Context
@@ -175,7 +176,7 @@ def _check_text_names_deadline(
     text = " ".join(t for t in (req.display or "", req.text.plain() if req.text else "") if t)
     start = period.start if period is not None else date(year, 1, 1)
     # A date before the contract starts is a reference ("regler i kraft 1. juni 2019"), not a deadline.
-    named = [n for n in deadlines_named(text) if n.year is None or _safe_end(n, year) >= start]
+    named = [n for n in _deadlines_named(text) if n.year is None or _safe_end(n, year) >= start]
     if not named:
         return
     try:
@@ -192,6 +193,14 @@ def _check_text_names_deadline(
         req.deadlines[0].span,
         fix="make the text and `frist` agree",
     )
+
+
+@lru_cache(maxsize=2048)
+def _deadlines_named(text: str) -> tuple[A.Deadline, ...]:
+    """`deadlines_named`, remembered: the language server checks the plan again on every
+    keystroke, and all but one of its requirement texts are as they were (a dozen regular
+    expressions over each was a third of the dates check)."""
+    return tuple(deadlines_named(text))
 
 
 def _in_range(deadline: A.Deadline) -> bool:
