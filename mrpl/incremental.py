@@ -11,22 +11,30 @@ Whenever that cannot be guaranteed, it parses the whole text instead: the
 previous parse had syntax errors, the block no longer reads as one clean
 statement of the same kind, anything follows the block on its last line, or the
 file mixes Danish and English keywords.
+
+Most keystrokes fall inside the quotes of a text (`tekst "..."`): when the
+text still reads as the same one string, only that text is read again, as the
+parser reads it (`_retyped_text`), and no statement is parsed.
 """
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 from array import array
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from lark import Token
+
 from mrpl import ast as A
 from mrpl.dataclassgen.moved import MOVED
 from mrpl.diagnostics import Diagnostic, Related
 from mrpl.gc_pause import collector_paused
-from mrpl.parse import Comment, ParseResult, keyword_language, keyword_name, parse_source
+from mrpl.parse import Comment, ParseResult, _parser, _unquote, keyword_language, keyword_name, parse_source
+from mrpl.prose import parse_prose
 
 # Problems the AST builder reports about one block; any other parse diagnostic
 # is a syntax error, after which error recovery may have read across blocks.
@@ -75,6 +83,9 @@ def _splice(old: ParseResult, source: str) -> ParseResult | None:
     if old.plan is None or any(d.code not in _BLOCK_CODES for d in old.diagnostics):
         return None
     edit = _edit_between(old.source, source)
+    retyped = _retyped_text(old, source, edit)
+    if retyped is not None:
+        return retyped
     target = _enclosing_statement(old, edit)
     if target is None or not _ends_its_line(old.source, target.region.end):
         return None
@@ -96,6 +107,78 @@ def _splice(old: ParseResult, source: str) -> ParseResult | None:
         _merge_keywords(old.keyword_positions, parsed.keyword_positions, region, edit),
         votes,
     )
+
+
+# --------------------------------------------------------------------------
+# Typing inside a text
+
+
+def _retyped_text(old: ParseResult, source: str, edit: _Edit) -> ParseResult | None:
+    """The parse of `source` when the edit falls inside the quotes of a text (a Prose) that
+    still reads as the same one string token, read again as the parser reads it; None when
+    another path must decide. The parser makes a Prose from its string token alone and no
+    other node reads it, so nothing else changes; a text is no keyword and holds no comment.
+    Columns after it stay only when nothing follows it on its last line, and the problems
+    the parser reported must lie wholly before or after it."""
+    prose = _prose_holding(old.plan, edit)
+    if prose is None or not _ends_its_line(old.source, prose.span.end):
+        return None
+    span, string = prose.span, _string_token()
+    if _touches(old.diagnostics, span) or _matched_end(string, old.source, span.start) != span.end:
+        return None
+    end = span.end + edit.delta
+    if _matched_end(string, source, span.start) != end:
+        return None  # a quote typed or taken away: the text ends elsewhere
+    end_column = end - source.rfind("\n", 0, end)
+    moved = A.Span(span.start, end, span.line, span.column, span.end_line + edit.lines, end_column, span.file)
+    retyped = parse_prose(_unquote(Token("STRING", source[span.start : end])), moved)
+    return ParseResult(
+        _replace(old.plan, prose, retyped, edit),
+        _merge_diagnostics(old.diagnostics, [], span, edit),
+        source,
+        old.path,
+        _merge_comments(old.comments, (), span, edit),
+        old.language,
+        _merge_keywords(old.keyword_positions, array(old.keyword_positions.typecode), span, edit),
+        old.keyword_votes,
+    )
+
+
+def _prose_holding(node: Any, edit: _Edit) -> A.Prose | None:
+    """The text whose quotes hold the whole edit, found from the plan down through the nodes
+    that hold it (spans nest: at most one child of a node holds it)."""
+    while type(node) is not A.Prose:
+        inner = None
+        for name in _field_names(type(node)) or ():
+            value = getattr(node, name)
+            for child in value if type(value) is tuple else (value,):
+                if _holds(getattr(child, "span", A.NO_SPAN), edit):
+                    inner = child
+                    break
+            if inner is not None:
+                break
+        if inner is None:
+            return None
+        node = inner
+    return node
+
+
+def _touches(diagnostics: list[Diagnostic], span: A.Span) -> bool:
+    """Whether a problem (or a place it refers to) overlaps `span`."""
+    spans = [d.span for d in diagnostics] + [r.span for d in diagnostics for r in d.related]
+    return any(s.start < span.end and span.start < s.end for s in spans)
+
+
+@cache
+def _string_token() -> re.Pattern[str]:
+    """The pattern the lexer reads a string with (no other token starts with a quote)."""
+    terminal = next(t for t in _parser().terminals if t.name == "STRING")
+    return re.compile(terminal.pattern.to_regexp())
+
+
+def _matched_end(pattern: re.Pattern[str], source: str, start: int) -> int:
+    found = pattern.match(source, start)
+    return -1 if found is None else found.end()
 
 
 # --------------------------------------------------------------------------
@@ -261,23 +344,38 @@ def _shifted(node: Any, edit: _Edit) -> Any:
     return MOVED[type(node)](node, edit.delta, edit.lines)
 
 
-def _replace(value: Any, target: Any, block: Any, edit: _Edit) -> Any:
-    """`value` with `target` replaced by `block`, what precedes it kept and what follows moved."""
-    if value is target:
-        return block
-    if isinstance(value, tuple):
-        return tuple([_replace(v, target, block, edit) for v in value])
-    names = _field_names(type(value))
-    if names is None:
-        return value
-    span = value.span if "span" in names else None
-    if span is None or span is A.NO_SPAN or span.end <= target.span.start:
-        return value
-    if span.start >= target.span.end:
-        return _shifted(value, edit)
-    args = [_grown(span, edit, target, block) if name == "span" else _replace(getattr(value, name), target, block, edit)
-            for name in names]  # fmt: skip
-    return type(value)(*args)
+# Classes whose nodes may hold a node the plan holds twice: the parser puts a core task's goals
+# in its section's goals too, one node for both. They are made again field by field, so that
+# the shared goal is made once (moving them whole would make two).
+_SHARING = (A.GoalSection, A.CoreTask)
+
+
+def _replace(plan: A.Plan, target: Any, block: Any, edit: _Edit) -> A.Plan:
+    """`plan` with `target` replaced by `block`, what precedes it kept and what follows moved;
+    a node held in two places is made again once, for both."""
+    made: dict[int, Any] = {}  # id of an old node -> the node made in its place
+
+    def rebuilt(value: Any) -> Any:
+        if value is target:
+            return block
+        if isinstance(value, tuple):
+            return tuple([rebuilt(v) for v in value])
+        names = _field_names(type(value))
+        span = value.span if names is not None and "span" in names else None
+        if span is None or span is A.NO_SPAN or span.end <= target.span.start:
+            return value
+        if id(value) not in made:
+            made[id(value)] = made_again(value, names, span)
+        return made[id(value)]
+
+    def made_again(value: Any, names: tuple[str, ...], span: A.Span) -> Any:
+        after = span.start >= target.span.end
+        if after and not isinstance(value, _SHARING):
+            return _shifted(value, edit)
+        moved = _shift_span(span, edit) if after else _grown(span, edit, target, block)
+        return type(value)(*[moved if name == "span" else rebuilt(getattr(value, name)) for name in names])
+
+    return rebuilt(plan)
 
 
 def _grown(span: A.Span, edit: _Edit, target: Any, block: Any) -> A.Span:
