@@ -479,9 +479,9 @@ def _as_allonge(result: object, new: object, old_file: str, output: str | None, 
 @main.command("lsp")
 def lsp() -> None:
     """Run the language server on stdin/stdout (for editors)."""
-    from mrpl.lsp import start
+    from mrpl.console import serve_lsp
 
-    start()
+    serve_lsp()
 
 
 if __name__ == "__main__":  # pragma: no cover

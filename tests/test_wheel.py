@@ -35,6 +35,7 @@ def test_wheel_contains_every_package_grammar_and_templates(wheel: Path) -> None
         assert str(module.relative_to(ROOT)) in names, f"{module} is missing from the wheel (pyproject packages)"
     assert "mrpl/grammar/mrpl.lark" in names
     assert "mrpl/lalr_tables.py" in names and "mrpl/grammar/mrpl.scanners.json" in names
+    assert any(n.startswith("mrpl/lsp_code.") and n.endswith(".marshal") for n in names)  # mrpl/codecache.py
     assert "mrpl/grammar/keywords.tsv" in names
     assert any(n.startswith("mrpl/templates/") for n in names)
 
