@@ -40,7 +40,10 @@ SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}  # LSP's D
 # What the stored `initialize` answer depends on besides mrpl: pygls's capabilities and its
 # `initialize` handler, and lsprotocol's types (their JSON names).
 ANSWER_SOURCES = (("pygls", "capabilities.py"), ("pygls", "protocol", "language_server.py"), ("lsprotocol", "types.py"))
-ANSWER_FILE = "lsp_initialize.json"  # written by `python -m mrpl.codecache`, beside this module
+ANSWER_FILE = "lsp_initialize.json"
+# A plan larger than this is left to the server, which analyses on a worker thread and answers
+# other requests meanwhile (a real plan is well under 0.1 MB; the parser takes up to 16 MB).
+MAX_FIRST_CHARS = 1_000_000  # written by `python -m mrpl.codecache`, beside this module
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,7 @@ def first_session(framing: SaneFraming, out: BinaryIO, answer: dict[str, Any] | 
             session.answered.add(message["id"])
             initialized = True
         elif method == "textDocument/didOpen" and not is_request:
-            opened = _open(message.get("params"), session.parse_cache)
-            if opened is not None:
-                session.opened.append(opened)
-                _send(out, _publication(opened))
+            _publish_first(message.get("params"), session, out)
             return session
         elif is_request or method in (None, "exit"):
             return session
@@ -122,6 +122,17 @@ def _send(out: BinaryIO, message: dict[str, Any]) -> None:
     out.flush()
 
 
+def _publish_first(params: Any, session: FirstSession, out: BinaryIO) -> None:
+    try:
+        opened = _open(params, session.parse_cache)
+        publication = None if opened is None else _publication(opened)
+    except Exception:  # never expected: the server analyses it again, and reports what it finds
+        return
+    if opened is not None and publication is not None:
+        session.opened.append(opened)
+        _send(out, publication)
+
+
 def _open(params: Any, parse_cache: dict[str, ParseResult]) -> Opened | None:
     """The opened plan, analysed as `MrplServer.analyse` analyses a plan opened first."""
     document = params.get("textDocument") if isinstance(params, dict) else None
@@ -129,6 +140,8 @@ def _open(params: Any, parse_cache: dict[str, ParseResult]) -> Opened | None:
         return None
     uri, text, version = document.get("uri"), document.get("text"), document.get("version")
     if not isinstance(uri, str) or not isinstance(text, str) or type(version) is not int:
+        return None
+    if len(text) > MAX_FIRST_CHARS:
         return None
     from mrpl.check import check  # imported with mrpl; named here as the server's `_check` does
 

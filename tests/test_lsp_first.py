@@ -191,6 +191,23 @@ def test_the_first_answer_stops_at_what_it_does_not_handle(messages: list[dict[s
     assert not session.opened and len(sent) == len(session.answered) <= 1
 
 
+def test_a_large_plan_or_a_failing_analysis_is_left_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mrpl.lsp_first as first
+
+    plan = ROOT / "examples" / "kontrolstyrelsen-2024.mrp"
+    monkeypatch.setattr(first, "MAX_FIRST_CHARS", 100)
+    session, sent = _first(_initialize(), _open(plan))
+    assert not session.opened and len(sent) == 1 and len(session.bodies) == 2  # initialize answered only
+    monkeypatch.setattr(first, "MAX_FIRST_CHARS", 10**6)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(first, "load_parsed", broken)
+    session, sent = _first(_initialize(), _open(plan))
+    assert not session.opened and len(sent) == 1
+
+
 def test_malformed_input_is_left_to_the_server() -> None:
     out = io.BytesIO()
     framing = SaneFraming(io.BytesIO(b"Content-Length: 5\r\n\r\n{nope"))  # type: ignore[arg-type]
