@@ -23,6 +23,7 @@ import builtins
 import contextlib
 import hashlib
 import importlib
+import io
 import marshal
 import os
 import sys
@@ -136,8 +137,8 @@ def write(recorded: dict[bytes, CodeType], path: str | None = None) -> str:
 
 def record_first_session() -> dict[bytes, CodeType]:
     """What attrs and cattrs compile while the language server is imported and answers a first
-    session: initialize, initialized, an example plan opened (its diagnostics), shutdown, exit."""
-    import io
+    session: initialize, initialized, an example plan opened (its diagnostics), shutdown, exit.
+    The server's answer to `initialize` is kept too (`answer_of_first_session`)."""
     import json
 
     recorded: dict[bytes, CodeType] = {}
@@ -159,9 +160,40 @@ def record_first_session() -> dict[bytes, CodeType]:
         {"method": "exit"},
     ]
     stream = b"".join(_framed({"jsonrpc": "2.0", **m}, json) for m in messages)
+    output = _KeptOpen()
     with contextlib.suppress(SystemExit):  # the `exit` notification ends the server
-        lsp.server.start_io(stdin=io.BytesIO(stream), stdout=io.BytesIO())  # type: ignore[arg-type]
+        lsp.server.start_io(stdin=io.BytesIO(stream), stdout=output)  # type: ignore[arg-type]
+    _answers.clear()
+    _answers.extend(_bodies(output.getvalue(), json))
     return recorded
+
+
+class _KeptOpen(io.BytesIO):
+    """The server's output, readable after the server closed it at `exit`."""
+
+    def close(self) -> None:
+        pass
+
+
+_answers: list[dict[str, Any]] = []  # what the server sent in the last `record_first_session`
+
+
+def answer_of_first_session() -> dict[str, Any] | None:
+    """The server's answer to `initialize` (id 1) in the last `record_first_session`."""
+    for message in _answers:
+        if message.get("id") == 1 and "result" in message:
+            return message["result"]
+    return None
+
+
+def _bodies(stream: bytes, json: Any) -> list[dict[str, Any]]:
+    out = []
+    while stream:
+        head, _, rest = stream.partition(b"\r\n\r\n")
+        length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        out.append(json.loads(rest[:length]))
+        stream = rest[length:]
+    return out
 
 
 def _framed(message: dict[str, Any], json: Any) -> bytes:
@@ -177,6 +209,27 @@ def is_current(recorded: dict[bytes, CodeType], path: str | None = None) -> bool
     return bool(stored) and missing <= len(recorded) // 50
 
 
+def write_answer(answer: dict[str, Any]) -> str:
+    """Store the server's answer to `initialize` for the first answer (mrpl/lsp_first.py)."""
+    import json
+
+    from mrpl.files import replace_atomically
+    from mrpl.lsp_first import ANSWER_FILE, answer_fingerprint
+
+    target = os.path.join(_HERE, ANSWER_FILE)
+    payload = {"fingerprint": answer_fingerprint(), "mrpl": _mrpl_version(), "result": answer}
+    replace_atomically(target, (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    return target
+
+
+def _mrpl_version() -> str:
+    import mrpl
+
+    return mrpl.__version__
+
+
 if __name__ == "__main__":  # pragma: no cover (python -m mrpl.codecache)
     session = record_first_session()
     print(f"{cache_path()} is current" if is_current(session) else f"wrote {write(session)}")
+    answer = answer_of_first_session()
+    print(f"wrote {write_answer(answer)}" if answer is not None else "no answer to initialize")

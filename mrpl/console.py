@@ -135,15 +135,21 @@ def folder_diagnostics(
 
 
 def serve_lsp() -> None:
-    """`mrplc lsp`: the language server on stdin/stdout, with what attrs and cattrs compile
-    taken from the code compiled ahead (mrpl/codecache.py: most of the server's start)."""
+    """`mrplc lsp`: the language server on stdin/stdout. It answers the editor's first messages
+    (`initialize`, the plan opened) before loading the protocol library (mrpl/lsp_first.py),
+    which then loads with what attrs and cattrs compile taken from the code compiled ahead
+    (mrpl/codecache.py): those two were most of the server's start."""
     from mrpl.codecache import compiled_ahead
     from mrpl.gc_pause import collector_paused
+    from mrpl.lsp_first import first_session, stored_answer
+    from mrpl.lsp_framing import SaneFraming
 
+    framing = SaneFraming(sys.stdin.buffer)
+    first = first_session(framing, sys.stdout.buffer, stored_answer())
     with collector_paused():  # the imports make ~110,000 tracked objects, none of them garbage
         compiled_ahead()
         from mrpl.lsp import start
-    start()
+    start(framing, first)
 
 
 def plain_check(argv: list[str]) -> tuple[list[str], str, bool] | None:

@@ -39,7 +39,9 @@ from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.incremental import reparse
 from mrpl.keywords import keywords
 from mrpl.load import LoadResult, load_parsed, read_text
-from mrpl.lsp_transport import AnsweringProtocol
+from mrpl.lsp_first import FirstSession, import_span, own_diagnostics
+from mrpl.lsp_first import norm as _norm
+from mrpl.lsp_transport import AnsweringProtocol, SaneFraming
 from mrpl.parse import ParseResult, parse_source
 
 # No waiting after a change: re-parsing one goal is quick. Changes that arrive
@@ -55,10 +57,6 @@ _SEVERITY = {
     Severity.WARNING: T.DiagnosticSeverity.Warning,
     Severity.INFO: T.DiagnosticSeverity.Information,
 }
-
-
-def _norm(path: str) -> str:
-    return os.path.normcase(os.path.abspath(path))
 
 
 def _check(result: LoadResult) -> list[Diagnostic]:
@@ -425,15 +423,7 @@ def _deadline(deadline: A.Deadline, lang: str) -> str:
 
 def _import_span(analysis: Analysis, file: str) -> A.Span | None:
     """The `importer` statement through which `file` was read (the first one for deeper imports)."""
-    plan = analysis.parse.plan
-    if plan is None:
-        return None
-    imports = [*plan.imports, *(i for s in plan.sections for i in s.imports)]
-    for imp in imports:
-        target = os.path.normpath(os.path.join(os.path.dirname(analysis.path), imp.path))
-        if _norm(target) == _norm(file):
-            return imp.span
-    return imports[0].span if imports else None
+    return import_span(analysis.parse.plan, analysis.path, file)
 
 
 def code_explanation(line: str, column: int) -> str | None:
@@ -484,6 +474,7 @@ class MrplServer(LanguageServer):
         self.importers: dict[str, set[str]] = {}  # normalised imported path -> uris of open importers
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self._known_positions: dict[str, tuple[str, Positions]] = {}  # file -> (the text, its positions)
+        self.published_first: dict[str, tuple[int, str]] = {}  # uri -> (version, text) the first answer published
         # Analyses run on one worker thread, not on the event loop: a large plan takes seconds,
         # and meanwhile the server answers every request that does not need that plan's new
         # analysis. One worker keeps them in order, and it alone touches the caches below.
@@ -511,11 +502,14 @@ class MrplServer(LanguageServer):
         root = reparse(previous.parse, text) if previous is not None else parse_source(text, path)
         load = load_parsed(root, reader=self._reader(), cache=self.parse_cache)
         diagnostics = [*load.diagnostics, *_check(load)]
-        analysis = Analysis(uri, path, text, load, diagnostics)
-        self.analyses[uri] = analysis
-        for file in load.files:
-            if _norm(file) != _norm(path):
-                self.importers.setdefault(_norm(file), set()).add(uri)
+        return self.remember(Analysis(uri, path, text, load, diagnostics))
+
+    def remember(self, analysis: Analysis) -> Analysis:
+        """Keep an analysis as the document's last (and the files it imports, for their changes)."""
+        self.analyses[analysis.uri] = analysis
+        for file in analysis.load.files:
+            if _norm(file) != _norm(analysis.path):
+                self.importers.setdefault(_norm(file), set()).add(analysis.uri)
         return analysis
 
     async def current(self, uri: str, again: bool = False) -> Analysis:
@@ -563,16 +557,7 @@ class MrplServer(LanguageServer):
 
     def own_diagnostics(self, analysis: Analysis) -> list[Diagnostic]:
         """This file's diagnostics; those found in imported files are shown on the `importer` line."""
-        out = []
-        for d in analysis.diagnostics:
-            if _norm(d.span.file or analysis.path) == _norm(analysis.path):
-                out.append(d)
-                continue
-            span = _import_span(analysis, d.span.file)
-            if span is not None:
-                where = f"{os.path.basename(d.span.file)}:{d.span.line}:{d.span.column}"
-                out.append(Diagnostic(d.code, d.severity, f"{where}: {d.message}", span, d.notes, d.fix, d.related))
-        return out
+        return own_diagnostics(analysis.diagnostics, analysis.parse.plan, analysis.path)
 
     def to_lsp(self, d: Diagnostic, positions: Positions) -> T.Diagnostic:
         message = d.message + (f"\nhelp: {d.fix}" if d.fix else "")
@@ -651,7 +636,9 @@ server = MrplServer()
 
 @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
 async def did_open(ls: MrplServer, params: T.DidOpenTextDocumentParams) -> None:
-    await ls.publish(params.text_document.uri)
+    document = params.text_document
+    if ls.published_first.pop(document.uri, None) != (document.version, document.text):
+        await ls.publish(document.uri)  # (not again what the first answer published for it)
     await ls.file_changed(to_fs_path(params.text_document.uri) or params.text_document.uri)
 
 
@@ -871,11 +858,19 @@ def formatting(ls: MrplServer, params: T.DocumentFormattingParams) -> list[T.Tex
     return [T.TextEdit(range=T.Range(start=T.Position(line=0, character=0), end=end), new_text=text)]
 
 
-def start() -> None:
-    """Serve on stdio until the client says exit; input framing checked by `SaneFraming`."""
-    from mrpl.lsp_transport import SaneFraming
-
-    server.start_io(stdin=SaneFraming(sys.stdin.buffer))  # type: ignore[arg-type]
+def start(framing: SaneFraming | None = None, first: FirstSession | None = None) -> None:
+    """Serve on stdio until the client says exit; input framing checked by `SaneFraming`.
+    After a first answer (mrpl/lsp_first.py) the server reads what it read again, from the
+    start, without answering again what it answered, and takes the analyses it made."""
+    framing = framing or SaneFraming(sys.stdin.buffer)
+    if first is not None:
+        framing.replay(first.bodies)
+        server.protocol.answered_before = set(first.answered)  # type: ignore[attr-defined]
+        server.parse_cache.update(first.parse_cache)
+        for opened in first.opened:
+            server.remember(Analysis(opened.uri, opened.path, opened.text, opened.load, opened.diagnostics))
+            server.published_first[opened.uri] = (opened.version, opened.text)
+    server.start_io(stdin=framing)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------
