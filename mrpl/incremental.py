@@ -356,6 +356,7 @@ def _replace(plan: A.Plan, target: Any, block: Any, edit: _Edit) -> A.Plan:
     made: dict[int, Any] = {}  # id of an old node -> the node made in its place
 
     def rebuilt(value: Any) -> Any:
+        """`value`, which may hold the target."""
         if value is target:
             return block
         if isinstance(value, tuple):
@@ -364,16 +365,27 @@ def _replace(plan: A.Plan, target: Any, block: Any, edit: _Edit) -> A.Plan:
         span = value.span if names is not None and "span" in names else None
         if span is None or span is A.NO_SPAN or span.end <= target.span.start:
             return value
+        if span.start >= target.span.end:
+            return moved(value)
         if id(value) not in made:
-            made[id(value)] = made_again(value, names, span)
+            grown = _grown(span, edit, target, block)
+            made[id(value)] = type(value)(*[grown if n == "span" else rebuilt(getattr(value, n)) for n in names])
         return made[id(value)]
 
-    def made_again(value: Any, names: tuple[str, ...], span: A.Span) -> Any:
-        after = span.start >= target.span.end
-        if after and not isinstance(value, _SHARING):
-            return _shifted(value, edit)
-        moved = _shift_span(span, edit) if after else _grown(span, edit, target, block)
-        return type(value)(*[moved if name == "span" else rebuilt(getattr(value, name)) for name in names])
+    def moved(value: Any) -> Any:
+        """`value`, which lies wholly after the target."""
+        if isinstance(value, tuple):
+            return tuple([moved(v) for v in value])
+        names = _field_names(type(value))
+        if names is None:
+            return value
+        if id(value) not in made:
+            if isinstance(value, _SHARING):
+                span = _shift_span(value.span, edit)
+                made[id(value)] = type(value)(*[span if n == "span" else moved(getattr(value, n)) for n in names])
+            else:
+                made[id(value)] = _shifted(value, edit)
+        return made[id(value)]
 
     return rebuilt(plan)
 
