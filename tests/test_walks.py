@@ -25,6 +25,12 @@ def _plan(path: Path) -> A.Plan | None:
     return load_file(str(path)).plan
 
 
+# The fixtures whose file yields no plan (MRP006's is not UTF-8; MRP090's allonge amends a plan
+# that is missing) have nothing to walk: they are left out, not skipped (CI allows no skips).
+LOADED = [path for path in PLANS if _plan(path) is not None]
+PARSED = [path for path in PLANS if parse_source(path.read_text(encoding="utf-8", errors="replace"), str(path)).plan]
+
+
 @pytest.mark.parametrize("target", sorted(GENERATED), ids=lambda t: Path(t).name)
 def test_the_generated_modules_are_current(target: str) -> None:
     with open(target, encoding="utf-8") as fh:
@@ -65,11 +71,10 @@ def _moved_by_walking(value: Any, delta: int, lines: int) -> Any:
     return value
 
 
-@pytest.mark.parametrize("path", PLANS, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", PARSED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_span_of_every_node_moves(path: Path) -> None:
     plan = parse_source(path.read_text(encoding="utf-8", errors="replace"), str(path)).plan
-    if plan is None:
-        pytest.skip("no plan")
+    assert plan is not None
     got, want = MOVED[A.Plan](plan, 7, -2), _moved_by_walking(plan, 7, -2)
     assert got == want
     assert _spans(got, []) == _spans(want, []) != _spans(plan, [])
@@ -93,11 +98,10 @@ def _texts_by_walking(plan: A.Plan) -> tuple[list[Any], list[A.FootnoteRef]]:
     return texts, refs
 
 
-@pytest.mark.parametrize("path", PLANS, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", LOADED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_text_walk_finds_what_the_generic_walk_finds(path: Path) -> None:
     plan = _plan(path)
-    if plan is None:
-        pytest.skip("no plan")
+    assert plan is not None
     texts: list[Any] = []
     refs: list[A.FootnoteRef] = []
     TEXTS[A.Plan](plan, plan.span, texts, refs)
