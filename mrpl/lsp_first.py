@@ -83,7 +83,9 @@ def first_session(framing: SaneFraming, out: BinaryIO, answer: dict[str, Any] | 
             return session
         method, is_request = message.get("method"), "id" in message
         if not initialized:
-            if method != "initialize" or not is_request or not _utf16_client(message.get("params")):
+            if method != "initialize" or type(message.get("id")) not in (int, str):
+                return session
+            if not _plain_initialize(message.get("params")) or not _utf16_client(message["params"]):
                 return session
             _send(out, {"jsonrpc": "2.0", "id": message["id"], "result": answer})
             session.answered.add(message["id"])
@@ -99,9 +101,35 @@ def first_session(framing: SaneFraming, out: BinaryIO, answer: dict[str, Any] | 
 def _message(body: bytes) -> dict[str, Any] | None:
     try:
         message = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the stack
         return None
     return message if isinstance(message, dict) and message.get("jsonrpc") == "2.0" else None
+
+
+# The fields of `initialize` and the JSON types pygls reads them as: a request with anything else
+# (which pygls may refuse: -32602) is left to it.
+_INITIALIZE_FIELDS: dict[str, tuple[type, ...]] = {
+    "processId": (int, type(None)), "rootUri": (str, type(None)), "rootPath": (str, type(None)),
+    "locale": (str,), "clientInfo": (dict,), "capabilities": (dict,), "initializationOptions": (object,),
+    "trace": (str,), "workspaceFolders": (list, type(None)), "workDoneToken": (int, str),
+}  # fmt: skip
+
+
+def _plain_initialize(params: Any) -> bool:
+    """Whether `initialize`'s parameters are the plain kind every editor sends (pygls reads them)."""
+    if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict):
+        return False
+    for name, value in params.items():
+        kinds = _INITIALIZE_FIELDS.get(name)
+        if kinds is None or not isinstance(value, kinds) or isinstance(value, bool):
+            return False
+    folders = params.get("workspaceFolders") or []
+    if not all(
+        isinstance(f, dict) and isinstance(f.get("uri"), str) and isinstance(f.get("name"), str) for f in folders
+    ):
+        return False
+    info = params.get("clientInfo", {"name": ""})
+    return isinstance(info.get("name"), str) and params.get("trace", "off") in ("off", "messages", "verbose")
 
 
 def _utf16_client(params: Any) -> bool:

@@ -182,6 +182,13 @@ def test_the_first_answer_is_given_only_for_the_servers_position_encoding(encodi
         [{"id": 1, "method": "shutdown"}],
         [_initialize(), {"id": 2, "method": "textDocument/hover", "params": {}}],  # a request before a plan
         [_initialize(), {"method": "exit"}],
+        [{"id": {"not": "an id"}, "method": "initialize", "params": {}}],
+        [{"id": 1, "method": "initialize", "params": ["capabilities"]}],
+        [{"id": 1, "method": "initialize", "params": {"processId": None}}],  # pygls refuses it (no capabilities)
+        [{"id": 1, "method": "initialize", "params": {"processId": "x", "capabilities": {}}}],
+        [{"id": 1, "method": "initialize", "params": {"capabilities": {}, "trace": "loud"}}],
+        [{"id": 1, "method": "initialize", "params": {"capabilities": {}, "workspaceFolders": [{"uri": 1}]}}],
+        [_initialize(), {"method": "textDocument/didOpen", "params": 3}],
         [_initialize(), {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": 5}}}],
     ],
 )
@@ -189,6 +196,8 @@ def test_the_first_answer_stops_at_what_it_does_not_handle(messages: list[dict[s
     session, sent = _first(*messages)
     assert len(session.bodies) == len(messages)  # all of it read, for the server to read again
     assert not session.opened and len(sent) == len(session.answered) <= 1
+    if messages[0].get("method") == "initialize" and messages[0] != _initialize():
+        assert not sent  # not plain: pygls answers it (or refuses it)
 
 
 def test_a_large_plan_or_a_failing_analysis_is_left_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,6 +215,16 @@ def test_a_large_plan_or_a_failing_analysis_is_left_to_the_server(monkeypatch: p
     monkeypatch.setattr(first, "load_parsed", broken)
     session, sent = _first(_initialize(), _open(plan))
     assert not session.opened and len(sent) == 1
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * 100_000, b"\xff\xfe", b"[]", b'{"jsonrpc": "1.0", "id": 1, "method": "initialize"}']
+)
+def test_a_message_that_is_not_json_rpc_is_left_to_the_server(body: bytes) -> None:
+    out = io.BytesIO()
+    framing = SaneFraming(io.BytesIO(b"Content-Length: %d\r\n\r\n" % len(body) + body))  # type: ignore[arg-type]
+    session = first_session(framing, out, {"capabilities": {}})
+    assert session.bodies == [body] and not session.answered and out.getvalue() == b""
 
 
 def test_malformed_input_is_left_to_the_server() -> None:
