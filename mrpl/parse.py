@@ -40,6 +40,8 @@ from mrpl.scanners import (
     LazyContextualLexer,
     ahead_patterns,
     compile_ahead,
+    packaged_file,
+    packaged_scanners,
     read_scanners,
     scanner_patterns,
     scanners_payload,
@@ -178,7 +180,7 @@ def make_parser(use_tables: bool, stored_scanners: bool = True) -> Lark:
     if tables is not None:
         parser = build_parser(tables, {**options, "_plugins": {"ContextualLexer": LazyContextualLexer}})
         if stored_scanners:
-            install_scanners(parser, read_scanners(grammar_path(SCANNERS_FILE), stamp))
+            install_scanners(parser, packaged_scanners(stamp))
         return parser
     return Lark(grammar, **options)
 
@@ -235,6 +237,7 @@ def write_scanners() -> str | None:
 
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     replace_atomically(target, text.encode("utf-8"))
+    packaged_file.cache_clear()  # read again when next asked for
     return target
 
 

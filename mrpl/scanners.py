@@ -83,15 +83,34 @@ def read_scanners(path: str, stamp: str | None) -> dict[tuple[str, int], Entry]:
     """The stored patterns, if the file is for this grammar (any, for `stamp` None) and this
     Python (else none). Each one's code is decoded when first compiled (a plan needs about a
     hundred scanners)."""
+    made_for, patterns = _read_file(path)
+    return patterns if stamp is None or stamp == made_for else {}
+
+
+def packaged_scanners(stamp: str) -> dict[tuple[str, int], Entry]:
+    """`read_scanners` of the file in the package, which is read once a process (the lexers and
+    `compile_ahead` both take their patterns from it)."""
+    made_for, patterns = packaged_file()
+    return patterns if stamp == made_for else {}
+
+
+@cache
+def packaged_file() -> tuple[str | None, dict[tuple[str, int], Entry]]:
+    """grammar/mrpl.scanners.json: the grammar stamp it was made for, and its patterns."""
+    return _read_file(grammar_path(SCANNERS_FILE))
+
+
+def _read_file(path: str) -> tuple[str | None, dict[tuple[str, int], Entry]]:
+    """A scanners file's grammar stamp and patterns; none when it is not for this Python."""
     try:
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
-        wanted = (FORMAT, stored.get("stamp") if stamp is None else stamp, engine())
-        if engine() is None or (stored.get("format"), stored.get("stamp"), stored.get("engine")) != wanted:
-            return {}
-        return {(p, f): (final, code, groups, index) for p, f, final, code, groups, index in stored["patterns"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        if engine() is None or (stored.get("format"), stored.get("engine")) != (FORMAT, engine()):
+            return None, {}
+        patterns = {(p, f): (final, code, groups, index) for p, f, final, code, groups, index in stored["patterns"]}
+        return stored.get("stamp"), patterns
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, {}
 
 
 class _Lexers(dict):  # type: ignore[type-arg]
@@ -243,4 +262,4 @@ def ahead_patterns() -> list[tuple[str, int]]:
 
 @cache
 def _stored() -> CachedRe:
-    return CachedRe(read_scanners(grammar_path(SCANNERS_FILE), None))
+    return CachedRe(packaged_file()[1])
