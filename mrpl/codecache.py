@@ -100,28 +100,31 @@ def versions() -> dict[str, str]:
 
 def stored_versions(path: str | None = None) -> dict[str, str] | None:
     """The versions the stored code was recorded with (None: no file for this Python)."""
-    try:
-        with open(path or cache_path(), "rb") as fh:
-            stored = marshal.load(fh)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return stored.get("versions") if isinstance(stored, dict) else None
+    payload = _payload(path or cache_path())
+    return None if payload is None else payload.get("versions")
 
 
 def _read(path: str) -> dict[bytes, CodeType]:
+    payload = _payload(path)
+    codes = None if payload is None else payload.get("codes")
+    return codes if isinstance(codes, dict) else {}
+
+
+def _payload(path: str) -> dict[str, Any] | None:
+    """The stored file, when it is one this Python wrote."""
     try:
         with open(path, "rb") as fh:
             stored = marshal.load(fh)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return None
     if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("python") != sys.hexversion:
-        return {}
-    codes = stored.get("codes")
-    return codes if isinstance(codes, dict) else {}
+        return None
+    return stored
 
 
 def write(recorded: dict[bytes, CodeType], path: str | None = None) -> str:
-    """Store the recorded code (sorted by key: the same session writes the same bytes)."""
+    """Store the recorded code (in key order; marshal's output still varies from process to
+    process, so a file that is current is not rewritten: `is_current`)."""
     from mrpl.files import replace_atomically
 
     target = path or cache_path()
@@ -135,15 +138,16 @@ def write(recorded: dict[bytes, CodeType], path: str | None = None) -> str:
     return target
 
 
-def record_first_session() -> dict[bytes, CodeType]:
+def record_first_session() -> tuple[dict[bytes, CodeType], dict[str, Any] | None]:
     """What attrs and cattrs compile while the language server is imported and answers a first
-    session: initialize, initialized, an example plan opened (its diagnostics), shutdown, exit.
-    The server's answer to `initialize` is kept too (`answer_of_first_session`)."""
+    session (initialize, initialized, an example plan opened: its diagnostics, shutdown, exit),
+    and the server's answer to that `initialize`."""
     import json
 
     recorded: dict[bytes, CodeType] = {}
     compiled_ahead(recorded)
     from mrpl import lsp
+    from mrpl.lsp_framing import SaneFraming, frame
     from mrpl.parse import grammar_path
 
     plan = os.path.join(os.path.dirname(grammar_path("mrpl.lark")), "..", "examples", "siri-2020.mrp")
@@ -159,13 +163,16 @@ def record_first_session() -> dict[bytes, CodeType]:
         {"id": 2, "method": "shutdown"},
         {"method": "exit"},
     ]
-    stream = b"".join(_framed({"jsonrpc": "2.0", **m}, json) for m in messages)
+    stream = b"".join(frame(json.dumps({"jsonrpc": "2.0", **m}).encode()) for m in messages)
     output = _KeptOpen()
     with contextlib.suppress(SystemExit):  # the `exit` notification ends the server
         lsp.server.start_io(stdin=io.BytesIO(stream), stdout=output)  # type: ignore[arg-type]
-    _answers.clear()
-    _answers.extend(_bodies(output.getvalue(), json))
-    return recorded
+    sent = SaneFraming(io.BytesIO(output.getvalue()))  # type: ignore[arg-type]
+    while (body := sent.next_body()) is not None:
+        message = json.loads(body)
+        if message.get("id") == 1 and "result" in message:
+            return recorded, message["result"]
+    return recorded, None
 
 
 class _KeptOpen(io.BytesIO):
@@ -175,35 +182,10 @@ class _KeptOpen(io.BytesIO):
         pass
 
 
-_answers: list[dict[str, Any]] = []  # what the server sent in the last `record_first_session`
-
-
-def answer_of_first_session() -> dict[str, Any] | None:
-    """The server's answer to `initialize` (id 1) in the last `record_first_session`."""
-    for message in _answers:
-        if message.get("id") == 1 and "result" in message:
-            return message["result"]
-    return None
-
-
-def _bodies(stream: bytes, json: Any) -> list[dict[str, Any]]:
-    out = []
-    while stream:
-        head, _, rest = stream.partition(b"\r\n\r\n")
-        length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
-        out.append(json.loads(rest[:length]))
-        stream = rest[length:]
-    return out
-
-
-def _framed(message: dict[str, Any], json: Any) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
 def is_current(recorded: dict[bytes, CodeType], path: str | None = None) -> bool:
     """Whether the stored code has (nearly) all of `recorded`: a few texts differ from run to
-    run (cattrs names some functions after object ids), and the file is not rewritten for them."""
+    run (one of cattrs' classes holds a string's hash, which Python varies per process), and the
+    file is not rewritten for them."""
     stored = _read(path or cache_path())
     missing = sum(1 for key in recorded if key not in stored)
     return bool(stored) and missing <= len(recorded) // 50
@@ -217,19 +199,14 @@ def write_answer(answer: dict[str, Any]) -> str:
     from mrpl.lsp_first import ANSWER_FILE, answer_fingerprint
 
     target = os.path.join(_HERE, ANSWER_FILE)
-    payload = {"fingerprint": answer_fingerprint(), "mrpl": _mrpl_version(), "result": answer}
+    import mrpl
+
+    payload = {"fingerprint": answer_fingerprint(), "mrpl": mrpl.__version__, "result": answer}
     replace_atomically(target, (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return target
 
 
-def _mrpl_version() -> str:
-    import mrpl
-
-    return mrpl.__version__
-
-
 if __name__ == "__main__":  # pragma: no cover (python -m mrpl.codecache)
-    session = record_first_session()
+    session, answer = record_first_session()
     print(f"{cache_path()} is current" if is_current(session) else f"wrote {write(session)}")
-    answer = answer_of_first_session()
     print(f"wrote {write_answer(answer)}" if answer is not None else "no answer to initialize")

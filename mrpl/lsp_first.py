@@ -33,7 +33,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from mrpl import ast as A
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.load import LoadResult, load_parsed
-from mrpl.lsp_framing import SaneFraming
+from mrpl.lsp_framing import SaneFraming, frame
 from mrpl.parse import ParseResult, parse_source
 
 SEVERITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}  # LSP's DiagnosticSeverity
@@ -145,8 +145,7 @@ def _utf16_client(params: Any) -> bool:
 
 
 def _send(out: BinaryIO, message: dict[str, Any]) -> None:
-    body = json.dumps(message, ensure_ascii=False).encode("utf-8")
-    out.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    out.write(frame(json.dumps(message, ensure_ascii=False).encode("utf-8")))
     out.flush()
 
 

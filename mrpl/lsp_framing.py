@@ -24,6 +24,11 @@ _MARKER = re.compile(rb"content-length[ \t]*:", re.IGNORECASE)
 log = logging.getLogger(__name__)
 
 
+def frame(body: bytes) -> bytes:
+    """A message as it travels: its header, then its body."""
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
 class SaneFraming:
     """A binary reader with `readline` and `read`, as pygls uses stdin, that serves only
     well-framed messages: `Content-Length: N\\r\\n\\r\\n` and N bytes of body."""
@@ -64,8 +69,7 @@ class SaneFraming:
 
     def replay(self, bodies: list[bytes]) -> None:
         """Serve these bodies again, framed, before anything not read yet."""
-        framed = b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
-        self.buffer[:0] = framed
+        self.buffer[:0] = b"".join(frame(body) for body in bodies)
 
     # ---- framing
 

@@ -20,7 +20,7 @@ from mrpl.lsp_first import (
     own_diagnostics,
     stored_answer,
 )
-from mrpl.lsp_framing import SaneFraming
+from mrpl.lsp_framing import SaneFraming, frame
 
 ROOT = Path(__file__).resolve().parent.parent
 # The examples and the checker's fixtures an editor can open (MRP006's is not UTF-8).
@@ -30,22 +30,14 @@ PLANS = sorted(ROOT.glob("examples/**/*.mrp")) + [
 
 
 def _framed(*messages: dict[str, Any]) -> bytes:
-    out = b""
-    for message in messages:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        out += b"Content-Length: %d\r\n\r\n" % len(body) + body
-    return out
+    return b"".join(frame(json.dumps({"jsonrpc": "2.0", **message}).encode()) for message in messages)
 
 
 def _bodies(stream: bytes) -> list[dict[str, Any]]:
-    out = []
-    while stream:
-        head, _, rest = stream.partition(b"\r\n\r\n")
-        (length,) = (
-            int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
-        )
-        out.append(json.loads(rest[:length]))
-        stream = rest[length:]
+    """The messages the server wrote (its headers include a Content-Type)."""
+    framing, out = SaneFraming(io.BytesIO(stream)), []  # type: ignore[arg-type]
+    while (body := framing.next_body()) is not None:
+        out.append(json.loads(body))
     return out
 
 
