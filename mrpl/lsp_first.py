@@ -31,6 +31,7 @@ from typing import Any, BinaryIO
 from pygls.uris import from_fs_path, to_fs_path
 
 from mrpl import ast as A
+from mrpl.check import check
 from mrpl.diagnostics import Diagnostic, Severity
 from mrpl.load import LoadResult, load_parsed
 from mrpl.lsp_framing import SaneFraming, frame
@@ -152,12 +153,13 @@ def _send(out: BinaryIO, message: dict[str, Any]) -> None:
 def _publish_first(params: Any, session: FirstSession, out: BinaryIO) -> None:
     try:
         opened = _open(params, session.parse_cache)
-        publication = None if opened is None else _publication(opened)
+        if opened is None:
+            return
+        publication = _publication(opened)
     except Exception:  # never expected: the server analyses it again, and reports what it finds
         return
-    if opened is not None and publication is not None:
-        session.opened.append(opened)
-        _send(out, publication)
+    session.opened.append(opened)
+    _send(out, publication)
 
 
 def _open(params: Any, parse_cache: dict[str, ParseResult]) -> Opened | None:
@@ -170,8 +172,6 @@ def _open(params: Any, parse_cache: dict[str, ParseResult]) -> Opened | None:
         return None
     if len(text) > MAX_FIRST_CHARS:
         return None
-    from mrpl.check import check  # imported with mrpl; named here as the server's `_check` does
-
     path = to_fs_path(uri) or uri
     load = load_parsed(parse_source(text, path), cache=parse_cache)
     return Opened(uri, version, path, text, load, [*load.diagnostics, *check(load)])
